@@ -1,0 +1,123 @@
+"""Error records and the exceptions that carry them.
+
+An `ErrorRecord` is what `$Error`, `$_` in a catch block and the error
+display see.  A cmdlet reports a non-terminating error with
+`Cmdlet.write_error(...)` and a terminating one by raising `CmdletError`;
+the interpreter fills in where it happened (command name, extent, source).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from hvshell.lang.ast import Extent, Source
+
+
+@attrs.define(eq=False)
+class ExceptionInfo:
+    """What `$_.Exception` shows: the .NET exception type and its message."""
+    PS_TYPE = "System.Exception"
+    Message: str
+    type_name: str = "System.Management.Automation.RuntimeException"
+
+    def ToString(self) -> str:
+        return self.Message
+
+    def __str__(self) -> str:
+        return self.Message
+
+
+@attrs.define(eq=False)
+class ErrorRecord:
+    """One error.  `error_id` is the first half of FullyQualifiedErrorId; the
+    second half is the command's type name (`command_type`)."""
+    PS_TYPE = "System.Management.Automation.ErrorRecord"
+
+    message: str
+    error_id: str = "RuntimeException"
+    category: str = "NotSpecified"
+    target: Any = None
+    exception_type: str = "System.Management.Automation.RuntimeException"
+    command: str | None = None            # the command name as typed
+    command_type: str | None = None       # e.g. Microsoft.HyperV.PowerShell.Commands.GetVM
+    extent: Extent | None = None
+    source: Source | None = None
+    is_parse_error: bool = False
+    is_throw: bool = False                # raised by `throw`: shown without a command prefix
+    thrown_value: Any = None              # the object given to `throw`
+
+    @property
+    def Exception(self) -> ExceptionInfo:
+        return ExceptionInfo(self.message, self.exception_type)
+
+    @property
+    def TargetObject(self) -> Any:
+        return self.target
+
+    @property
+    def FullyQualifiedErrorId(self) -> str:
+        return f"{self.error_id},{self.command_type}" if self.command_type else self.error_id
+
+    @property
+    def CategoryInfo(self) -> str:
+        return self.category_info()
+
+    @property
+    def ScriptStackTrace(self) -> str:
+        if self.extent is None:
+            return ""
+        where = self.source.path if self.source and self.source.path else "<ScriptBlock>"
+        return f"at {where}: line {self.extent.line}"
+
+    def target_text(self) -> tuple[str, str]:
+        """(TargetName, TargetType) for the CategoryInfo line."""
+        if self.target is None:
+            return "", ""
+        from hvshell.runtime.psobject import type_name_short, to_display_string
+        return to_display_string(self.target), type_name_short(self.target)
+
+    def activity(self) -> str:
+        return self.command or ""
+
+    def category_info(self) -> str:
+        name, kind = self.target_text()
+        exc = self.exception_type.rsplit(".", 1)[-1]
+        return f"{self.category}: ({name}:{kind}) [{self.activity()}], {exc}"
+
+    def ToString(self) -> str:
+        return self.message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class PSError(Exception):
+    """A terminating error travelling up the interpreter."""
+
+    def __init__(self, record: ErrorRecord):
+        super().__init__(record.message)
+        self.record = record
+
+
+class CmdletError(PSError):
+    """Raised by cmdlet code for a terminating error (ThrowTerminatingError)."""
+
+    def __init__(self, message: str, error_id: str = "InvalidOperation",
+                 category: str = "InvalidOperation", target: Any = None,
+                 exception_type: str = "System.InvalidOperationException"):
+        super().__init__(ErrorRecord(message, error_id, category, target, exception_type))
+
+
+class ParseError(PSError):
+    """One or more parse errors; `records` lists them all, in order."""
+
+    def __init__(self, records: list[ErrorRecord]):
+        super().__init__(records[0])
+        self.records = records
+
+
+def parse_error(message: str, error_id: str, source: Source, extent: Extent) -> ErrorRecord:
+    return ErrorRecord(message, error_id, "ParserError", None,
+                       "System.Management.Automation.ParseException",
+                       extent=extent, source=source, is_parse_error=True)

@@ -1,0 +1,109 @@
+"""The session: what a running cmdlet reaches through `self.ctx`.
+
+    ctx.lab             the lab (hvshell.model.lab.Lab): hosts, VMs, clock, jobs ...
+    ctx.clock           shortcut for ctx.lab.clock
+    ctx.computer_name   the host the shell stands on ($env:COMPUTERNAME)
+    ctx.seed            the simulation's random seed
+    ctx.root            the directory real files must stay below
+    ctx.resolve_path(p) a real path below root, or a terminating error
+    ctx.interactive     True in the REPL (progress bars, prompts)
+    ctx.invoke_scriptblock(sb, input=..., args=...) -> list of outputs
+    ctx.get_variable(name) / ctx.set_variable(name, value)
+
+The interpreter (`hvshell.runtime.interpreter`) builds the session and
+implements the stream methods that `Cmdlet.write*` call.
+"""
+from __future__ import annotations
+
+import os
+import pathlib
+from typing import Any, Callable
+
+from hvshell.runtime.errors import CmdletError
+
+
+class Session:
+    def __init__(self, lab: Any = None, seed: int = 0, root: str | os.PathLike | None = None,
+                 interactive: bool = False):
+        self.lab = lab
+        self.seed = seed
+        self.root = pathlib.Path(root or os.getcwd()).resolve()
+        self.interactive = interactive
+        self._computer_name: str | None = None
+        # Hooks the REPL sets: progress display and cancellation check.
+        self.progress_hook: Callable[..., None] | None = None
+        self.interpreter: Any = None   # set by the Interpreter that owns the session
+
+    # ---- the host the shell stands on -------------------------------------
+
+    @property
+    def computer_name(self) -> str:
+        """$env:COMPUTERNAME: the session host if one was entered, else the
+        lab's first host, else 'localhost'."""
+        if self._computer_name:
+            return self._computer_name
+        first = getattr(self.lab, "local_host_name", None) if self.lab is not None else None
+        return first or "localhost"
+
+    @computer_name.setter
+    def computer_name(self, value: str | None) -> None:
+        self._computer_name = value
+
+    @property
+    def clock(self) -> Any:
+        return self.lab.clock
+
+    # ---- files ------------------------------------------------------------
+
+    def resolve_path(self, path: str, must_exist: bool = False) -> pathlib.Path:
+        """The real path for a file cmdlet's -Path, confined below `root`
+        (no `..` escape, no absolute path elsewhere, no symlink out)."""
+        text = str(path).replace("\\", "/")
+        candidate = pathlib.Path(text)
+        if not candidate.is_absolute():
+            candidate = self.root / candidate
+        resolved = candidate.resolve()
+        if resolved != self.root and self.root not in resolved.parents:
+            raise CmdletError(
+                f"Access to the path '{path}' is denied: hvshell reads and writes files only "
+                f"below '{self.root}'. Use a path inside it, or start hvshell with --root.",
+                "FileAccessDenied", "PermissionDenied", path,
+                "System.UnauthorizedAccessException")
+        if must_exist and not resolved.exists():
+            raise CmdletError(f"Cannot find path '{path}' because it does not exist.",
+                              "PathNotFound", "ObjectNotFound", path,
+                              "System.Management.Automation.ItemNotFoundException")
+        return resolved
+
+    # ---- services the interpreter provides --------------------------------
+
+    def invoke_scriptblock(self, block: Any, input: Any = None, args: tuple = (),
+                           use_input: bool = True) -> list[Any]:
+        """Run a script block with `$_` set to `input` (when use_input) and
+        `$args`; return everything it output."""
+        return self.interpreter.invoke_scriptblock(block, input, args, use_input)
+
+    def get_variable(self, name: str, default: Any = None) -> Any:
+        return self.interpreter.get_variable(name, default)
+
+    def set_variable(self, name: str, value: Any) -> None:
+        self.interpreter.set_variable(name, value)
+
+    # Called by Cmdlet.write*, implemented by the pipeline runner:
+    def emit(self, cmdlet: Any, obj: Any, enumerate: bool) -> None:
+        self.interpreter.emit(cmdlet, obj, enumerate)
+
+    def report_error(self, cmdlet: Any, record: Any) -> None:
+        self.interpreter.report_error(cmdlet, record)
+
+    def write_stream(self, cmdlet: Any, stream: str, text: str) -> None:
+        self.interpreter.write_stream(cmdlet, stream, text)
+
+    def write_progress(self, cmdlet: Any, activity: str, status: str, percent: float,
+                       seconds_remaining: float, completed: bool) -> None:
+        if self.progress_hook is not None:
+            self.progress_hook(activity, status, percent, seconds_remaining, completed)
+
+    def should_process(self, cmdlet: Any, target: str, action: str,
+                       whatif_text: str | None) -> bool:
+        return self.interpreter.should_process(cmdlet, target, action, whatif_text)

@@ -1,0 +1,206 @@
+"""The lab's one simulated clock and its discrete-event core.
+
+A small core in the manner of SimPy: events sit in a heap ordered by
+(time, sequence); `Event`s succeed or fail and call back; a `Process` drives
+a generator that yields delays (seconds) or events to wait on.  Everything
+timed in the lab (migrations, exports, boots, faults, replication) runs on
+one `Clock`, so advancing it advances everything together.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+from typing import Any, Callable, Generator, Iterable
+
+# SPEC.md section 5: the simulated clock starts here.
+EPOCH = dt.datetime(2014, 3, 25, 9, 0, 0)
+
+
+class SimulationStalled(RuntimeError):
+    """Waiting for something that no scheduled event can bring about."""
+
+
+class Event:
+    """Something that happens once: succeeds with a value or fails with an
+    exception, then calls its callbacks (at the current simulated time)."""
+
+    __slots__ = ("clock", "callbacks", "triggered", "ok", "value")
+
+    def __init__(self, clock: "Clock"):
+        self.clock = clock
+        self.callbacks: list[Callable[[Event], None]] = []
+        self.triggered = False
+        self.ok = True
+        self.value: Any = None
+
+    def succeed(self, value: Any = None) -> "Event":
+        return self._trigger(True, value)
+
+    def fail(self, error: BaseException) -> "Event":
+        return self._trigger(False, error)
+
+    def _trigger(self, ok: bool, value: Any) -> "Event":
+        if self.triggered:
+            raise RuntimeError("event already triggered")
+        self.triggered, self.ok, self.value = True, ok, value
+        callbacks, self.callbacks = self.callbacks, []
+        for callback in callbacks:
+            callback(self)
+        return self
+
+    def on_done(self, callback: Callable[["Event"], None]) -> None:
+        if self.triggered:
+            callback(self)
+        else:
+            self.callbacks.append(callback)
+
+
+class Timer:
+    """A scheduled callback; `cancel()` stops it from running."""
+
+    __slots__ = ("time", "callback", "cancelled")
+
+    def __init__(self, time: float, callback: Callable[[], None]):
+        self.time = time
+        self.callback = callback
+        self.cancelled = False
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+class Process(Event):
+    """Runs a generator: `yield 5.0` waits five simulated seconds, `yield ev`
+    waits for an event (its value is sent back, its failure thrown in).
+    The process is itself an event that succeeds with the generator's return
+    value, or fails with what it raised.  `interrupt(exc)` throws `exc` into
+    the generator at its current wait."""
+
+    __slots__ = ("generator", "_waiting")
+
+    def __init__(self, clock: "Clock", generator: Generator[Any, Any, Any]):
+        super().__init__(clock)
+        self.generator = generator
+        self._waiting: Timer | Event | None = None
+        clock.schedule(0.0, lambda: self._resume(True, None))
+
+    def interrupt(self, error: BaseException) -> None:
+        if self.triggered:
+            return
+        if isinstance(self._waiting, Timer):
+            self._waiting.cancel()
+        self._waiting = None
+        self._resume(False, error)
+
+    def _resume(self, ok: bool, value: Any) -> None:
+        if self.triggered:
+            return
+        try:
+            target = self.generator.send(value) if ok else self.generator.throw(value)
+        except StopIteration as stop:
+            self.succeed(stop.value)
+            return
+        except Exception as error:  # the process failed: its waiters see why
+            self.fail(error)
+            return
+        if isinstance(target, Event):
+            self._waiting = target
+            target.on_done(lambda ev, me=target: self._wake(me, ev))
+        else:
+            timer = self.clock.schedule(float(target), lambda: self._resume(True, None))
+            self._waiting = timer
+
+    def _wake(self, awaited: Event, ev: Event) -> None:
+        if self._waiting is awaited:
+            self._waiting = None
+            self._resume(ev.ok, ev.value)
+
+
+class Clock:
+    """Simulated time in seconds since `EPOCH`, and the queue of what is due."""
+
+    def __init__(self, now: float = 0.0):
+        self.now = now
+        self._queue: list[tuple[float, int, Timer]] = []
+        self._seq = 0
+
+    @property
+    def datetime(self) -> dt.datetime:
+        return EPOCH + dt.timedelta(seconds=self.now)
+
+    def schedule(self, delay: float, callback: Callable[[], None]) -> Timer:
+        if delay < 0:
+            raise ValueError("cannot schedule in the past")
+        timer = Timer(self.now + delay, callback)
+        self._seq += 1
+        heapq.heappush(self._queue, (timer.time, self._seq, timer))
+        return timer
+
+    def event(self) -> Event:
+        return Event(self)
+
+    def process(self, generator: Generator[Any, Any, Any]) -> Process:
+        return Process(self, generator)
+
+    def all_of(self, events: Iterable[Event]) -> Event:
+        """An event that succeeds when every one of `events` has (or fails
+        with the first failure)."""
+        events = list(events)
+        done = Event(self)
+        remaining = [len(events)]
+
+        def one(ev: Event) -> None:
+            if done.triggered:
+                return
+            if not ev.ok:
+                done.fail(ev.value)
+                return
+            remaining[0] -= 1
+            if remaining[0] == 0:
+                done.succeed([e.value for e in events])
+
+        if not events:
+            done.succeed([])
+        for ev in events:
+            ev.on_done(one)
+        return done
+
+    def next_time(self) -> float | None:
+        while self._queue and self._queue[0][2].cancelled:
+            heapq.heappop(self._queue)
+        return self._queue[0][0] if self._queue else None
+
+    def step(self) -> bool:
+        """Run the next due callback; False when nothing is scheduled."""
+        when = self.next_time()
+        if when is None:
+            return False
+        _, _, timer = heapq.heappop(self._queue)
+        self.now = max(self.now, timer.time)
+        timer.callback()
+        return True
+
+    def run_until(self, time: float) -> None:
+        """Run everything due up to `time`, then stand at `time`."""
+        while True:
+            when = self.next_time()
+            if when is None or when > time:
+                break
+            self.step()
+        self.now = max(self.now, time)
+
+    def advance(self, seconds: float) -> None:
+        self.run_until(self.now + seconds)
+
+    def run_until_done(self, event: Event) -> Any:
+        """Run until `event` has triggered; return its value or raise its
+        failure."""
+        while not event.triggered:
+            if not self.step():
+                raise SimulationStalled("nothing left to run, but the operation is not done")
+        if not event.ok:
+            raise event.value
+        return event.value
+
+    def pending(self) -> int:
+        return sum(1 for _, _, t in self._queue if not t.cancelled)
