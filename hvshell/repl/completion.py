@@ -1,0 +1,351 @@
+"""Tab completion: candidates for the word at the cursor.
+
+Everything offered comes from the cmdlet declarations (`Cmdlet.parameters()`,
+parameter sets, validate-sets, `Parameter.complete`), the interpreter's
+functions and variables, and the live lab (`hvshell.repl.names`), so nothing
+is listed twice.  Pure of prompt_toolkit: `complete(text, cursor)` is a
+function of the text and the shell's state.
+
+    engine = CompletionEngine(interp)
+    result = engine.complete("Get-VM -Comp", 12)
+    result.start, [c.text for c in result.candidates]   # 7, ['-ComputerName']
+"""
+from __future__ import annotations
+
+import enum
+import re
+from typing import Any
+
+import attrs
+
+from hvshell.repl import names
+from hvshell.repl.context import Arg, Context, completion_context
+from hvshell.runtime.cmdlet import ALIASES, CommonParameter, Parameter, Switch, all_cmdlets, \
+    find_cmdlet
+
+# The most candidates ever returned; a menu of thousands helps nobody and
+# costs time on every keystroke.
+MAX_CANDIDATES = 500
+
+
+@attrs.frozen
+class Candidate:
+    text: str            # replaces the word
+    display: str         # shown in the menu
+    meta: str = ""       # shown beside it: kind of command, parameter type ...
+
+
+@attrs.frozen
+class Completions:
+    start: int                           # the replaced text is text[start:cursor]
+    candidates: tuple[Candidate, ...]
+
+
+_NEEDS_QUOTES = re.compile(r"[\s'\"`$;,(){}|&#@<>]")
+
+
+def quote_value(value: str, quote: str = "") -> str:
+    """`value` as a command argument: quoted when it must be (spaces,
+    special characters) or when the user opened a quote."""
+    if not quote and value and not _NEEDS_QUOTES.search(value):
+        return value
+    if quote == '"':
+        escaped = re.sub(r'([`"$])', r"`\1", value)
+        return f'"{escaped}"'
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _matcher(word: str):
+    """A case-insensitive test: prefix match, or a wildcard pattern when the
+    word has `*` or `?` (with an implied trailing `*`, as PowerShell does)."""
+    low = word.lower()
+    if "*" in word or "?" in word:
+        pattern = re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c)
+                                     for c in low) + ".*", re.S)
+        return lambda name: pattern.fullmatch(name.lower()) is not None
+    return lambda name: name.lower().startswith(low)
+
+
+class CompletionEngine:
+    """Completion over a running interpreter (duck-typed: `session`,
+    `functions`, `variable_names()`, `get_variable(name)`)."""
+
+    def __init__(self, interp: Any):
+        self.interp = interp
+        self._command_table: list[tuple[str, str]] | None = None
+
+    # ---- entry point ---------------------------------------------------------
+
+    def complete(self, text: str, cursor: int | None = None) -> Completions:
+        ctx = completion_context(text, cursor)
+        handler = getattr(self, "_complete_" + ctx.kind, None)
+        found = handler(ctx) if handler is not None else []
+        return Completions(ctx.start, tuple(found[:MAX_CANDIDATES]))
+
+    # ---- commands ----------------------------------------------------------
+
+    def _commands(self) -> list[tuple[str, str]]:
+        """(name, kind) of every cmdlet and alias, sorted; functions are
+        added per call since they change."""
+        if self._command_table is None:
+            table = []
+            for cls in all_cmdlets():
+                table.append((cls.name, "Cmdlet"))
+                for alias in cls.aliases:
+                    table.append((alias, f"Alias of {cls.name}"))
+            spelled = {name.lower() for name, _ in table}
+            for alias, target in ALIASES.items():
+                if alias not in spelled:
+                    table.append((alias, f"Alias of {target}"))
+            self._command_table = table
+        return self._command_table
+
+    def _functions(self) -> dict[str, Any]:
+        return getattr(self.interp, "functions", None) or {}
+
+    def _complete_command(self, ctx: Context) -> list[Candidate]:
+        match = _matcher(ctx.word)
+        found: dict[str, Candidate] = {}
+        for fn in self._functions().values():
+            name = getattr(fn, "name", None)
+            if name and match(name):
+                found.setdefault(name.lower(), Candidate(quote_value(name, ctx.quote), name,
+                                                         "Function"))
+        for name, kind in self._commands():
+            if match(name):
+                found.setdefault(name.lower(), Candidate(quote_value(name, ctx.quote), name, kind))
+        return sorted(found.values(), key=lambda c: c.display.lower())
+
+    # ---- parameters ----------------------------------------------------------
+
+    def _complete_parameter(self, ctx: Context) -> list[Candidate]:
+        cls = find_cmdlet(ctx.command or "")
+        if cls is None:
+            return []
+        bound = _bind(cls, ctx.args)
+        match = _matcher(ctx.word)
+        found: list[Candidate] = []
+        aliases: list[Candidate] = []
+        for p in cls.parameters().values():
+            if p in bound.named or not _in_any(p, bound.sets):
+                continue
+            meta = "[" + p.type_label() + "]"
+            if match(p.name):
+                found.append(Candidate("-" + p.name, "-" + p.name, meta))
+            else:
+                aliases.extend(Candidate("-" + a, "-" + a, f"Alias of -{p.name}")
+                               for a in p.aliases if match(a))
+        for c in cls.common_parameters():
+            if c.name not in bound.common and match(c.name):
+                found.append(Candidate("-" + c.name, "-" + c.name, "Common parameter"))
+        return found or aliases
+
+    # ---- parameter values ----------------------------------------------------
+
+    def _complete_value(self, ctx: Context) -> list[Candidate]:
+        cls = find_cmdlet(ctx.command or "")
+        if cls is None:
+            return []
+        bound = _bind(cls, ctx.args)
+        if bound.pending_unknown:
+            return []
+        target = bound.pending
+        if target is None:
+            target = _next_positional(cls, bound.named, want_values=True)
+        if target is None:
+            return []
+        match = _matcher(ctx.word)
+        values, meta = self._values_for(target, bound)
+        return [Candidate(quote_value(v, ctx.quote), v, meta) for v in values if match(v)]
+
+    def _values_for(self, target: Parameter | CommonParameter, bound: "_Bound"
+                    ) -> tuple[list[str], str]:
+        if isinstance(target, CommonParameter):
+            values = enum_names(target.type)
+            if values:
+                return values, target.type if isinstance(target.type, str) else ""
+            return (["$true", "$false"], "") if target.type is Switch else ([], "")
+        if target.validate_set:
+            return list(target.validate_set), target.type_label()
+        if target.type in (Switch, bool):
+            return ["$true", "$false"], "Boolean"
+        if target.complete:
+            session = getattr(self.interp, "session", None)
+            lab = getattr(session, "lab", None)
+            scope = dict(bound.scope)
+            scope.setdefault("computer_name", getattr(session, "computer_name", "") or "")
+            return names.names_for(target.complete, lab, scope), target.complete
+        return [], ""
+
+    # ---- variables and members -----------------------------------------------
+
+    def _complete_variable(self, ctx: Context) -> list[Candidate]:
+        match = _matcher(ctx.word)
+        try:
+            known = list(self.interp.variable_names())
+        except Exception:
+            known = []
+        out = []
+        for name in sorted(set(known), key=str.lower):
+            if match(name):
+                spelled = name if re.fullmatch(r"[\w:?]+", name) else "{" + name + "}"
+                out.append(Candidate(ctx.sigil + spelled, ctx.sigil + name, "Variable"))
+        return out
+
+    def _complete_member(self, ctx: Context) -> list[Candidate]:
+        from hvshell.runtime.psobject import get_property, method_names, property_names
+
+        try:
+            value = self.interp.get_variable(ctx.variable)
+        except Exception:
+            return []
+        for member in ctx.members:
+            value = _member_value(value, member, get_property)
+            if value is None:
+                return []
+        if value is None:
+            return []
+        if isinstance(value, (list, tuple)):
+            props = ["Count", "Length"]
+            if value:
+                props += [p for p in property_names(value[0]) if p not in props]
+            methods = method_names(value[0]) if value else []
+        else:
+            props = property_names(value)
+            methods = method_names(value)
+        match = _matcher(ctx.word)
+        out = [Candidate(p, p, "Property") for p in props if match(p)]
+        out += [Candidate(m + "(", m + "()", "Method") for m in methods if match(m)]
+        return out
+
+
+def _member_value(value: Any, member: str, get_property) -> Any:
+    """`value.member`, with member enumeration over a list."""
+    from hvshell.runtime.psobject import MISSING
+
+    if isinstance(value, (list, tuple)):
+        if member.lower() in ("count", "length"):
+            return len(value)
+        found = [get_property(v, member, MISSING) for v in value]
+        found = [v for v in found if v is not MISSING]
+        return found or None
+    result = get_property(value, member, MISSING)
+    return None if result is MISSING else result
+
+
+def enum_names(type_: Any) -> list[str]:
+    """The member names of an enum type: a Python enum class, or a .NET enum
+    type name the runtime knows (e.g. 'ActionPreference' of -ErrorAction)."""
+    if isinstance(type_, enum.EnumMeta):
+        # a PS_TYPE class attribute of a PSEnum is its .NET name, not a member
+        return [m.name for m in type_ if not m.name.startswith("PS_")]
+    if type_ == "ActionPreference":
+        from hvshell.runtime.preferences import ActionPreference
+        return enum_names(ActionPreference)
+    return []
+
+
+# ---------------------------------------------------------------------------
+# What the typed elements bind to
+# ---------------------------------------------------------------------------
+
+@attrs.define
+class _Bound:
+    named: list[Parameter]               # declared parameters given by name or position
+    common: set[str]                     # common parameters given
+    sets: list[str]                      # parameter sets still possible
+    pending: Parameter | CommonParameter | None   # the parameter awaiting the word as value
+    pending_unknown: bool                # an unknown -Name awaits the word as its value
+    scope: dict[str, str]                # typed values that narrow name completion
+
+
+# Parameters whose typed value narrows what other parameters complete.
+_SCOPE_PARAMETERS = {"computername": "computer_name", "cluster": "cluster",
+                     "inputobject": "cluster", "vmname": "vm_name"}
+
+
+def resolve_parameter(cls: Any, typed: str) -> Parameter | CommonParameter | None:
+    """The parameter `-typed` names: exact name or alias, else the only one
+    it is a prefix of (PowerShell accepts unambiguous prefixes)."""
+    key = typed.lower()
+    declared = list(cls.parameters().values())
+    common = list(cls.common_parameters())
+    for p in declared + common:
+        if p.name.lower() == key or key in (a.lower() for a in p.aliases):
+            return p
+    matches = [p for p in declared + common if p.name.lower().startswith(key)]
+    return matches[0] if len(matches) == 1 and key else None
+
+
+def _sets_with(cls: Any, params: list[Parameter]) -> list[str]:
+    every = cls.parameter_sets()
+    possible = [s for s in every if all(p.in_set(s) is not None for p in params)]
+    return possible or every
+
+
+def _in_any(p: Parameter, sets: list[str]) -> bool:
+    return any(p.in_set(s) is not None for s in sets)
+
+
+def _positional_params(cls: Any, set_name: str, exclude: list[Parameter]) -> list[Parameter]:
+    found = []
+    for p in cls.parameters().values():
+        membership = p.in_set(set_name)
+        if membership is not None and membership.position is not None and p not in exclude:
+            found.append((membership.position, p))
+    return [p for _, p in sorted(found, key=lambda item: item[0])]
+
+
+def _next_positional(cls: Any, named: list[Parameter], want_values: bool = False
+                     ) -> Parameter | None:
+    """The parameter the next positional value binds to: the lowest
+    position left unbound in the first possible set that has one (with
+    want_values, preferring a set where that parameter has values to offer,
+    e.g. Get-VM's -Name over -Id)."""
+    first = None
+    for set_name in _sets_with(cls, named):
+        params = _positional_params(cls, set_name, named)
+        if not params:
+            continue
+        if not want_values or params[0].validate_set or params[0].complete:
+            return params[0]
+        first = first or params[0]
+    return first
+
+
+def _bind(cls: Any, args: tuple[Arg, ...]) -> _Bound:
+    named: list[Parameter] = []
+    common: set[str] = set()
+    scope: dict[str, str] = {}
+    pending: Parameter | CommonParameter | None = None
+    pending_any = False        # an unknown -Name also takes the next value
+    positional: list[str | None] = []
+    for arg in args:
+        if arg.kind == "param":
+            p = resolve_parameter(cls, arg.text or "")
+            if isinstance(p, Parameter):
+                if p not in named:
+                    named.append(p)
+            elif isinstance(p, CommonParameter):
+                common.add(p.name)
+            takes_value = p is None or arg.colon or p.type is not Switch
+            pending, pending_any = (p, p is None) if takes_value else (None, False)
+            continue
+        if pending is not None or pending_any:
+            key = pending.name.lower() if pending is not None else ""
+            if key in _SCOPE_PARAMETERS and arg.text:
+                scope[_SCOPE_PARAMETERS[key]] = arg.text
+            pending, pending_any = None, False
+            continue
+        positional.append(arg.text)
+    # Positional values bind in order to the positional parameters left.
+    for text in positional:
+        p = _next_positional(cls, named)
+        if p is None:
+            break
+        named.append(p)
+        key = p.name.lower()
+        if key in _SCOPE_PARAMETERS and text:
+            scope[_SCOPE_PARAMETERS[key]] = text
+    return _Bound(named, common, _sets_with(cls, named), pending, pending_any, scope)
+
