@@ -41,6 +41,7 @@ class Completions:
     candidates: tuple[Candidate, ...]
 
 
+_BOOLEANS = ["true", "false"]
 _NEEDS_QUOTES = re.compile(r"[\s'\"`$;,(){}|&#@<>]")
 
 
@@ -103,6 +104,10 @@ class CompletionEngine:
     def _functions(self) -> dict[str, Any]:
         return getattr(self.interp, "functions", None) or {}
 
+    def knows_command(self, name: str) -> bool:
+        """A cmdlet, alias or function of that name exists."""
+        return find_cmdlet(name) is not None or name.lower() in self._functions()
+
     def _complete_command(self, ctx: Context) -> list[Candidate]:
         match = _matcher(ctx.word)
         found: dict[str, Candidate] = {}
@@ -156,6 +161,9 @@ class CompletionEngine:
             return []
         match = _matcher(ctx.word)
         values, meta = self._values_for(target, bound)
+        if values is _BOOLEANS:
+            # expressions, not names: never quoted
+            return [Candidate("$" + v, "$" + v, meta) for v in values if match(v)]
         return [Candidate(quote_value(v, ctx.quote), v, meta) for v in values if match(v)]
 
     def _values_for(self, target: Parameter | CommonParameter, bound: "_Bound"
@@ -164,11 +172,11 @@ class CompletionEngine:
             values = enum_names(target.type)
             if values:
                 return values, target.type if isinstance(target.type, str) else ""
-            return (["$true", "$false"], "") if target.type is Switch else ([], "")
+            return (_BOOLEANS, "Boolean") if target.type is Switch else ([], "")
         if target.validate_set:
             return list(target.validate_set), target.type_label()
         if target.type in (Switch, bool):
-            return ["$true", "$false"], "Boolean"
+            return _BOOLEANS, "Boolean"
         if target.complete:
             session = getattr(self.interp, "session", None)
             lab = getattr(session, "lab", None)

@@ -1,0 +1,129 @@
+"""The interactive shell: prompt, completion, colouring, history, progress.
+
+    run_repl(interp) -> exit status
+
+`interp` is an `hvshell.runtime.interpreter.Interpreter`; the REPL reads
+its session (prompt, lab, progress hook), functions and variables, and hands
+each input to `interp.execute`.  Nothing typed can end the REPL by accident:
+Ctrl+C clears the line or cancels the running command, and an internal
+failure is reported on one line.  `exit` and Ctrl+D leave.
+"""
+from __future__ import annotations
+
+import sys
+from typing import Any, TextIO
+
+from prompt_toolkit import PromptSession
+from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
+from prompt_toolkit.filters import Condition
+from prompt_toolkit.history import History
+from prompt_toolkit.input import Input
+from prompt_toolkit.output import Output
+from prompt_toolkit.shortcuts import CompleteStyle
+
+from hvshell.repl.completer import ShellCompleter
+from hvshell.repl.completion import CompletionEngine
+from hvshell.repl.highlight import STYLE, ShellLexer
+from hvshell.repl.history import open_history
+from hvshell.repl.keys import MenuState, repl_key_bindings
+from hvshell.repl.progress import ProgressDisplay
+from hvshell.runtime.signals import ExitSignal
+
+CONTINUATION_PROMPT = ">> "
+CANCELLED_NOTICE = "^C Operation cancelled."
+
+
+def prompt_text(session: Any) -> str:
+    """`PS HV01> `, or `[HV02]: PS HV02> ` inside Enter-PSSession (when the
+    session host is not the lab's local host)."""
+    name = session.computer_name
+    local = getattr(session.lab, "local_host_name", None) if session.lab is not None else None
+    if local and name.lower() != local.lower():
+        return f"[{name}]: PS {name}> "
+    return f"PS {name}> "
+
+
+def _is_incomplete(text: str) -> bool:
+    from hvshell.lang.parser import is_incomplete
+    try:
+        return is_incomplete(text)
+    except Exception:
+        return False
+
+
+class Repl:
+    def __init__(self, interp: Any, *, input: Input | None = None, output: Output | None = None,
+                 stream: TextIO | None = None, error_stream: TextIO | None = None,
+                 history: History | None = None):
+        self.interp = interp
+        self.session = interp.session
+        self.stream = stream or sys.stdout
+        self.error_stream = error_stream or sys.stderr
+        self.engine = CompletionEngine(interp)
+        self.completer = ShellCompleter(self.engine)
+        self.menu = MenuState()
+        self.progress = ProgressDisplay(interp, self.stream)
+        self.prompt_session: PromptSession[str] = PromptSession(
+            message=lambda: prompt_text(self.session),
+            prompt_continuation=lambda width, line, wrapped: CONTINUATION_PROMPT,
+            multiline=True,
+            key_bindings=repl_key_bindings(self.completer, _is_incomplete, self.menu),
+            completer=self.completer,
+            complete_while_typing=Condition(lambda: self.menu.open),
+            complete_style=CompleteStyle.COLUMN,
+            lexer=ShellLexer(self.engine),
+            style=STYLE,
+            include_default_pygments_style=False,
+            auto_suggest=AutoSuggestFromHistory(),
+            history=history if history is not None else open_history(),
+            search_ignore_case=True,
+            input=input,
+            output=output,
+        )
+
+    def run(self) -> int:
+        """Read and run inputs until `exit` or Ctrl+D; the exit status."""
+        saved_hook = self.session.progress_hook
+        self.session.progress_hook = self.progress
+        self.session.interactive = True
+        try:
+            while True:
+                self.menu.open = False
+                try:
+                    text = self.prompt_session.prompt()
+                except KeyboardInterrupt:
+                    continue
+                except EOFError:
+                    return 0
+                if not text.strip():
+                    continue
+                status = self.execute(text)
+                if status is not None:
+                    return status
+        finally:
+            self.session.progress_hook = saved_hook
+
+    def execute(self, text: str) -> int | None:
+        """Run one input; None to go on, or the status `exit` asked for."""
+        self.progress.begin_command()
+        try:
+            self.interp.execute(text)
+        except KeyboardInterrupt:
+            self.progress.clear()
+            self.stream.write(CANCELLED_NOTICE + "\n")
+            self.stream.flush()
+        except ExitSignal as signal:
+            self.progress.clear()
+            return signal.code
+        except Exception as error:
+            self.progress.clear()
+            self.error_stream.write(f"hvshell: internal error: {type(error).__name__}: {error}\n")
+            self.error_stream.flush()
+        else:
+            self.progress.clear()
+        return None
+
+
+def run_repl(interp: Any, **options: Any) -> int:
+    """Start the REPL on `interp`; returns the exit status for the process."""
+    return Repl(interp, **options).run()
