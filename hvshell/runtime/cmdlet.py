@@ -70,6 +70,7 @@ class Parameter:
           'switch', 'cluster', 'clusternode', 'clustergroup', 'storage',
           'vhd', 'checkpoint', 'path' (None: no completion beyond the
           validate-set).
+    remaining: ValueFromRemainingArguments (Write-Host a b c).
     """
 
     def __init__(self, type: Any = str, *, array: bool = False, position: int | None = None,
@@ -78,7 +79,7 @@ class Parameter:
                  validate_set: tuple[str, ...] | None = None,
                  validate_range: tuple[float, float] | None = None,
                  default: Any = None, help: str = "", complete: str | None = None,
-                 allow_empty: bool = False):
+                 allow_empty: bool = False, remaining: bool = False):
         self.type = type
         self.array = array
         self.position = position
@@ -91,6 +92,7 @@ class Parameter:
         self.help = help
         self.complete = complete
         self.allow_empty = allow_empty
+        self.remaining = remaining      # ValueFromRemainingArguments: takes surplus positionals
         self._sets = tuple(sets)
         if validate_set is None and isinstance(type, enum.EnumMeta):
             validate_set = tuple(m.name for m in type)

@@ -1,0 +1,455 @@
+"""Parameter binding as PowerShell does it (lang-spec 8.14, about_Parameter_Binding).
+
+Order: named arguments (exact name, alias, or unambiguous prefix), then
+positional arguments by position, then for each pipeline object ByValue
+(exact type, then with conversion) and ByPropertyName; parameter sets are
+narrowed at every step.  Cmdlets and script functions are bound by the same
+code: both are described by a `CommandSpec`.
+"""
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+import attrs
+
+from hvshell.lang.ast import Extent
+from hvshell.runtime.cmdlet import ALL_SETS, CommonParameter, Parameter, Switch
+from hvshell.runtime.conversions import (AutomationNullType, ConversionError, SwitchValue,
+                                         canonical_type_name, convert, to_bool)
+from hvshell.runtime.psobject import (MISSING, Hashtable, get_property, is_model_object,
+                                      to_display_string, type_label)
+
+
+class BindingError(Exception):
+    def __init__(self, message: str, error_id: str, extent: Extent | None = None,
+                 category: str = "InvalidArgument", target: Any = None):
+        super().__init__(message)
+        self.error_id = error_id
+        self.extent = extent
+        self.category = category
+        self.target = target
+
+
+@attrs.define
+class CommandSpec:
+    """What the binder needs to know about a command."""
+    name: str
+    parameters: dict[str, Parameter]
+    sets: list[str]
+    default_set: str | None
+    common: tuple[CommonParameter, ...]
+    accepts_extra_args: bool = False      # simple functions put leftovers in $args
+    switch_values: bool = False           # functions get SwitchValue, cmdlets bool
+
+
+@attrs.define
+class Arg:
+    """One argument as written: a named parameter (maybe with its value) or
+    a positional value."""
+    name: str | None
+    value: Any = None
+    has_value: bool = False
+    extent: Extent | None = None
+    text: str = ""                        # the parameter token as typed, e.g. '-Dest'
+    from_splat: bool = False
+
+
+@attrs.define
+class Binding:
+    values: dict[str, Any]                # parameter name -> converted value
+    common: dict[str, Any]                # common parameter name -> value
+    sets: list[str]                       # parameter sets still possible
+    extra_args: list[Any]
+    bound_by_pipeline: set[str] = attrs.Factory(set)
+
+    @property
+    def parameter_set(self) -> str:
+        return self.sets[0] if self.sets else ALL_SETS
+
+
+def _is_switch(param: Parameter) -> bool:
+    return param.type is Switch or (isinstance(param.type, str)
+                                     and canonical_type_name(param.type).endswith("SwitchParameter"))
+
+
+def _type_text(param: Parameter) -> str:
+    if isinstance(param.type, str):
+        return canonical_type_name(param.type)
+    if param.type is Switch:
+        return "System.Management.Automation.SwitchParameter"
+    names = {str: "System.String", int: "System.Int64", float: "System.Double",
+             bool: "System.Boolean", object: "System.Object"}
+    if param.type in names:
+        return names[param.type] + ("[]" if param.array else "")
+    full = getattr(param.type, "PS_TYPE", None) or type_label(param.type)
+    return full + ("[]" if param.array else "")
+
+
+class Binder:
+    def __init__(self, spec: CommandSpec):
+        self.spec = spec
+        self._lookup: dict[str, Parameter | CommonParameter] = {}
+        for param in spec.parameters.values():
+            self._lookup[param.name.lower()] = param
+            for alias in param.aliases:
+                self._lookup[alias.lower()] = param
+        for common in spec.common:
+            if common.name.lower() not in self._lookup:
+                self._lookup[common.name.lower()] = common
+            for alias in common.aliases:
+                self._lookup.setdefault(alias.lower(), common)
+
+    # ---- names ------------------------------------------------------------
+
+    def resolve_name(self, text: str, extent: Extent | None) -> Parameter | CommonParameter:
+        key = text.lower()
+        if key in self._lookup:
+            return self._lookup[key]
+        matches: list[Parameter | CommonParameter] = []
+        for name, param in self._lookup.items():
+            if name.startswith(key) and param not in matches:
+                matches.append(param)
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise BindingError(
+                f"A parameter cannot be found that matches parameter name '{text}'.",
+                "NamedParameterNotFound", extent, target=text)
+        names = " ".join(f"-{m.name}" for m in matches)
+        raise BindingError(
+            f"Parameter cannot be processed because the parameter name '{text}' is ambiguous. "
+            f"Possible matches include: {names}.", "AmbiguousParameter", extent, target=text)
+
+    # ---- conversion -------------------------------------------------------
+
+    def convert_value(self, param: Parameter, value: Any, extent: Extent | None) -> Any:
+        if isinstance(value, AutomationNullType):
+            value = None
+        if _is_switch(param):
+            if isinstance(value, (bool, int, float, SwitchValue)) or value is None:
+                flag = to_bool(value)
+                return SwitchValue(flag) if self.spec.switch_values else flag
+            raise self._cannot_convert(param, value, extent,
+                                       "Cannot convert value to type System.Boolean.")
+        if value is None:
+            if param.mandatory and not param.allow_empty:
+                raise BindingError(
+                    f"Cannot bind argument to parameter '{param.name}' because it is null.",
+                    "ParameterArgumentValidationErrorNullNotAllowed", extent)
+            return [] if param.array else None
+        if param.array:
+            items = list(value) if isinstance(value, (list, tuple)) else [value]
+            converted = [self._convert_one(param, item, extent) for item in items]
+            if not converted and param.mandatory and not param.allow_empty:
+                raise BindingError(
+                    f"Cannot bind argument to parameter '{param.name}' because it is an empty array.",
+                    "ParameterArgumentValidationErrorEmptyArrayNotAllowed", extent)
+            for item in converted:
+                self._validate(param, item, extent)
+            return converted
+        if isinstance(value, (list, tuple)) and param.type is not object and not (
+                isinstance(param.type, str) and canonical_type_name(param.type) in
+                ("System.Object", "System.Array") or str(param.type).endswith("[]")):
+            if len(value) == 1 and not isinstance(param.type, str):
+                value = value[0]
+            else:
+                raise BindingError(
+                    f"Cannot convert 'System.Object[]' to the type '{_type_text(param)}' required "
+                    f"by parameter '{param.name}'. Specified method is not supported.",
+                    "CannotConvertArgument", extent)
+        converted = self._convert_one(param, value, extent)
+        self._validate(param, converted, extent)
+        return converted
+
+    def _convert_one(self, param: Parameter, value: Any, extent: Extent | None) -> Any:
+        target = param.type
+        if target is object:
+            return value
+        if target is bool:
+            if isinstance(value, (bool, int, float, SwitchValue)):
+                return to_bool(value)
+            raise self._cannot_convert(param, value, extent,
+                                       "Cannot convert value to type System.Boolean. Boolean "
+                                       "parameters accept only Boolean values and numbers, such "
+                                       "as $True, $False, 1 or 0.")
+        if target is str and (is_model_object(value) or isinstance(value, Hashtable)) \
+                and not hasattr(value, "ToString"):
+            raise self._cannot_convert(param, value, extent, None)
+        try:
+            return convert(value, target)
+        except ConversionError as error:
+            raise self._wrap(param, error, extent) from None
+
+    def _cannot_convert(self, param: Parameter, value: Any, extent: Extent | None,
+                        reason: str | None) -> BindingError:
+        text = (f"Cannot bind parameter '{param.name}'. Cannot convert value "
+                f"\"{to_display_string(value)}\" to type \"{_type_text(param)}\".")
+        if reason:
+            text += f" Error: \"{reason}\""
+        return BindingError(text, "CannotConvertArgumentNoMessage", extent, target=value)
+
+    def _wrap(self, param: Parameter, error: ConversionError, extent: Extent | None) -> BindingError:
+        return BindingError(f"Cannot bind parameter '{param.name}'. {error}",
+                            "CannotConvertArgumentNoMessage", extent)
+
+    def _validate(self, param: Parameter, value: Any, extent: Extent | None) -> None:
+        if param.validate_set and not isinstance(value, enum.Enum) and value is not None:
+            text = to_display_string(value)
+            allowed = {v.lower(): v for v in param.validate_set}
+            if text.lower() not in allowed:
+                raise BindingError(
+                    f"Cannot validate argument on parameter '{param.name}'. The argument "
+                    f"\"{text}\" does not belong to the set \"{','.join(param.validate_set)}\" "
+                    f"specified by the ValidateSet attribute. Supply an argument that is in the "
+                    f"set and then try the command again.",
+                    "ParameterArgumentValidationError", extent, target=text)
+        if param.validate_range and value is not None:
+            low, high = param.validate_range
+            if not low <= value <= high:
+                if value < low:
+                    detail = (f"The {value} argument is less than the minimum allowed range of "
+                              f"{low}. Supply an argument that is greater than or equal to {low} "
+                              f"and then try the command again.")
+                else:
+                    detail = (f"The {value} argument is greater than the maximum allowed range "
+                              f"of {high}. Supply an argument that is less than or equal to "
+                              f"{high} and then try the command again.")
+                raise BindingError(
+                    f"Cannot validate argument on parameter '{param.name}'. {detail}",
+                    "ParameterArgumentValidationError", extent, target=value)
+
+    # ---- arguments ----------------------------------------------------------
+
+    def bind(self, args: list[Arg], command_extent: Extent | None) -> Binding:
+        """Bind named and positional arguments; the result still lacks the
+        pipeline's contribution and the mandatory check."""
+        values: dict[str, Any] = {}
+        common: dict[str, Any] = {}
+        positional: list[Arg] = []
+        i = 0
+        while i < len(args):
+            arg = args[i]
+            i += 1
+            if arg.name is None:
+                positional.append(arg)
+                continue
+            param = self.resolve_name(arg.name, arg.extent)
+            if param.name in values or param.name in common:
+                raise BindingError(
+                    f"Cannot bind parameter because parameter '{param.name}' is specified more "
+                    f"than once. To provide multiple values to parameters that can accept "
+                    f"multiple values, use the array syntax. For example, "
+                    f"\"-parameter value1,value2,value3\".", "ParameterAlreadyBound", arg.extent)
+            is_switch = param.type is Switch if isinstance(param, CommonParameter) else _is_switch(param)
+            if arg.has_value:
+                value = arg.value
+            elif is_switch:
+                value = True
+            elif i < len(args) and args[i].name is None:
+                value = args[i].value
+                i += 1
+            else:
+                raise BindingError(
+                    f"Missing an argument for parameter '{param.name}'. Specify a parameter of "
+                    f"type '{_common_type(param) if isinstance(param, CommonParameter) else _type_text(param)}' and try again.",
+                    "MissingArgument", arg.extent)
+            if isinstance(param, CommonParameter):
+                common[param.name] = self._convert_common(param, value, arg.extent)
+            else:
+                values[param.name] = self.convert_value(param, value, arg.extent)
+        sets = self._sets_with(values.keys())
+        if not sets:
+            raise BindingError("Parameter set cannot be resolved using the specified named "
+                               "parameters.", "AmbiguousParameterSet", command_extent)
+        extra: list[Any] = []
+        if positional:
+            sets, extra = self._bind_positional(positional, values, sets)
+        return Binding(values, common, sets, extra)
+
+    def _convert_common(self, param: CommonParameter, value: Any, extent: Extent | None) -> Any:
+        if param.type is Switch:
+            return to_bool(value)
+        if param.type == "ActionPreference":
+            from hvshell.runtime.preferences import parse_action_preference
+            try:
+                return parse_action_preference(value)
+            except ValueError as error:
+                raise BindingError(f"Cannot bind parameter '{param.name}'. {error}",
+                                   "CannotConvertArgumentNoMessage", extent) from None
+        if param.type is int:
+            return convert(value, "int")
+        return to_display_string(value)
+
+    def _sets_with(self, names: Any) -> list[str]:
+        sets = list(self.spec.sets)
+        for name in names:
+            member_of = self.spec.parameters[name].set_names()
+            if member_of:
+                sets = [s for s in sets if s in member_of]
+        return sets
+
+    def _bind_positional(self, positional: list[Arg], values: dict[str, Any],
+                         sets: list[str]) -> tuple[list[str], list[Any]]:
+        """Try each remaining set; keep those that take every positional
+        argument with a successful conversion."""
+        outcomes: list[tuple[str, dict[str, Any]]] = []
+        first_error: BindingError | None = None
+        leftover_best: list[Any] | None = None
+        for set_name in sets:
+            slots = sorted(
+                ((m.position, p) for p in self.spec.parameters.values()
+                 if p.name not in values and (m := p.in_set(set_name)) is not None
+                 and m.position is not None),
+                key=lambda pair: pair[0])
+            bound: dict[str, Any] = {}
+            ok = True
+            here = positional
+            remaining = next((p for p in self.spec.parameters.values()
+                              if p.remaining and p.name not in values and p.in_set(set_name)), None)
+            if remaining is not None and len(here) > len(slots):
+                take = len(here) - len(slots) + (1 if any(p is remaining for _, p in slots) else 0)
+                surplus = [a.value for a in here[len(here) - take:]]
+                here = here[:len(here) - take]
+                slots = [(pos, p) for pos, p in slots if p is not remaining]
+                try:
+                    bound[remaining.name] = self.convert_value(
+                        remaining, surplus if remaining.array or len(surplus) > 1 else surplus[0],
+                        None)
+                except BindingError as error:
+                    first_error = first_error or error
+                    continue
+            for index, arg in enumerate(here):
+                if index >= len(slots):
+                    if self.spec.accepts_extra_args:
+                        leftover_best = [a.value for a in here[index:]]
+                        break
+                    ok = False
+                    if first_error is None:
+                        first_error = BindingError(
+                            f"A positional parameter cannot be found that accepts argument "
+                            f"'{to_display_string(arg.value)}'.", "PositionalParameterNotFound",
+                            arg.extent, target=arg.value)
+                    break
+                param = slots[index][1]
+                try:
+                    bound[param.name] = self.convert_value(param, arg.value, arg.extent)
+                except BindingError as error:
+                    ok = False
+                    if first_error is None:
+                        first_error = error
+                    break
+            if ok:
+                outcomes.append((set_name, bound))
+        if not outcomes:
+            assert first_error is not None
+            raise first_error
+        preferred = [o for o in outcomes if o[0] == self.spec.default_set] or outcomes
+        values.update(preferred[0][1])
+        kept = [name for name, bound in outcomes if bound.keys() == preferred[0][1].keys()]
+        return kept, leftover_best or []
+
+    # ---- pipeline ---------------------------------------------------------
+
+    def pipeline_parameters(self, binding: Binding) -> bool:
+        """Whether any remaining set takes pipeline input."""
+        for set_name in binding.sets:
+            for param in self.spec.parameters.values():
+                m = param.in_set(set_name)
+                if m and (m.pipeline or m.by_property) and param.name not in binding.values:
+                    return True
+        return False
+
+    def bind_pipeline(self, binding: Binding, obj: Any, extent: Extent | None) -> tuple[str, dict[str, Any]]:
+        """Values for pipeline parameters from one input object, and the set
+        they settle on."""
+        attempts = (("value", False), ("value", True), ("property", False), ("property", True))
+        for kind, with_conversion in attempts:
+            for set_name in binding.sets:
+                found = self._pipeline_in_set(binding, set_name, obj, kind, with_conversion, extent)
+                if found is not None:
+                    return set_name, found
+        raise BindingError(
+            "The input object cannot be bound to any parameters for the command either because "
+            "the command does not take pipeline input or the input and its properties do not "
+            "match any of the parameters that take pipeline input.",
+            "InputObjectNotBound", extent, target=obj)
+
+    def _pipeline_in_set(self, binding: Binding, set_name: str, obj: Any, kind: str,
+                         with_conversion: bool, extent: Extent | None) -> dict[str, Any] | None:
+        result: dict[str, Any] = {}
+        for param in self.spec.parameters.values():
+            m = param.in_set(set_name)
+            if m is None or param.name in binding.values:
+                continue
+            if kind == "value" and m.pipeline:
+                if not with_conversion and not _exact_type(param, obj):
+                    continue
+                try:
+                    result[param.name] = self.convert_value(param, obj, extent)
+                    return result
+                except BindingError:
+                    continue
+            if kind == "property" and m.by_property:
+                for name in (param.name,) + param.aliases:
+                    value = get_property(obj, name)
+                    if value is MISSING:
+                        continue
+                    if not with_conversion and not _exact_type(param, value):
+                        continue
+                    try:
+                        result[param.name] = self.convert_value(param, value, extent)
+                    except BindingError:
+                        pass
+                    break
+        return result or None
+
+    # ---- mandatory --------------------------------------------------------
+
+    def missing_mandatory(self, binding: Binding, expecting_pipeline: bool) -> list[str]:
+        """Mandatory parameters still unbound in the best remaining set
+        (those the pipeline can fill are excused when input is coming)."""
+        best: list[str] | None = None
+        for set_name in binding.sets:
+            missing = []
+            for param in self.spec.parameters.values():
+                m = param.in_set(set_name)
+                if m is None or not m.mandatory or param.name in binding.values:
+                    continue
+                if expecting_pipeline and (m.pipeline or m.by_property):
+                    continue
+                missing.append(param.name)
+            if best is None or len(missing) < len(best):
+                best = missing
+                if not missing:
+                    binding.sets = [set_name] + [s for s in binding.sets if s != set_name]
+                    break
+        return best or []
+
+
+def _common_type(param: CommonParameter) -> str:
+    if param.type == "ActionPreference":
+        return "System.Management.Automation.ActionPreference"
+    return {str: "System.String", int: "System.Int32"}.get(param.type, "System.Object")
+
+
+def _exact_type(param: Parameter, value: Any) -> bool:
+    target = param.type
+    if isinstance(value, (list, tuple)):
+        return param.array and all(_exact_type_scalar(target, v) for v in value)
+    return _exact_type_scalar(target, value)
+
+
+def _exact_type_scalar(target: Any, value: Any) -> bool:
+    if target is object:
+        return True
+    if isinstance(target, str):
+        from hvshell.runtime.conversions import type_matches
+        return type_matches(value, target)
+    if target is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if target is float:
+        return isinstance(value, float)
+    if isinstance(target, type):
+        return isinstance(value, target)
+    return False

@@ -1,0 +1,422 @@
+"""Command processors: what runs each element of a pipeline.
+
+Every processor has `begin()`, `receive(obj)` (one pipeline object),
+`run_once()` (no pipeline input: the first command) and `end()`, and hands
+its output to `downstream`.  Objects stream one at a time, as in PowerShell.
+Cmdlets and script code (functions, script blocks) share the binder.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable
+
+from hvshell.lang import ast
+from hvshell.runtime.binder import Arg, Binder, Binding, BindingError, CommandSpec
+from hvshell.runtime.cmdlet import Cmdlet, In, Parameter
+from hvshell.runtime.conversions import AutomationNullType, ConversionError, convert
+from hvshell.runtime.errors import ErrorRecord, PSError
+from hvshell.runtime.preferences import ActionPreference
+from hvshell.runtime.psobject import Hashtable
+from hvshell.runtime.scope import Scope
+from hvshell.runtime.scriptblock import ScriptBlock
+from hvshell.runtime.signals import ReturnSignal
+
+if TYPE_CHECKING:
+    from hvshell.runtime.interpreter import Interpreter
+
+Sink = Callable[[Any], None]
+
+
+def binding_error(error: BindingError, command: str, command_type: str | None,
+                  fallback: ast.Extent | None, source: ast.Source | None) -> PSError:
+    record = ErrorRecord(str(error), error.error_id, error.category, error.target,
+                         "System.Management.Automation.ParameterBindingException",
+                         command=command, command_type=command_type,
+                         extent=error.extent or fallback, source=source)
+    return PSError(record)
+
+
+class Processor:
+    downstream: Sink
+
+    def begin(self) -> None:
+        pass
+
+    def receive(self, obj: Any) -> None:
+        raise NotImplementedError
+
+    def run_once(self) -> None:
+        pass
+
+    def end(self) -> None:
+        pass
+
+
+# ---------------------------------------------------------------------------
+# Cmdlets
+# ---------------------------------------------------------------------------
+
+def cmdlet_spec(cls: type[Cmdlet]) -> CommandSpec:
+    spec = cls.__dict__.get("_binder_spec")
+    if spec is None:
+        spec = CommandSpec(cls.name, cls.parameters(), cls.parameter_sets(), cls.default_set,
+                           cls.common_parameters())
+        type.__setattr__(cls, "_binder_spec", spec)
+    return spec
+
+
+class CmdletProcessor(Processor):
+    def __init__(self, interp: "Interpreter", cls: type[Cmdlet], args: list[Arg],
+                 invocation_name: str, extent: ast.Extent, expects_input: bool):
+        self.interp = interp
+        self.cls = cls
+        self.args = args
+        self.invocation_name = invocation_name
+        self.extent = extent
+        self.expects_input = expects_input
+        self.source = interp.source
+        self.binder = Binder(cmdlet_spec(cls))
+        self.instance: Cmdlet | None = None
+        self.binding: Binding | None = None
+        self.pipeline_params: list[str] = []
+
+    def _error(self, error: BindingError) -> PSError:
+        return binding_error(error, self.invocation_name, self.cls.command_type(),
+                             self.extent, self.source)
+
+    def begin(self) -> None:
+        try:
+            binding = self.binder.bind(self.args, self.extent)
+            missing = self.binder.missing_mandatory(binding, self.expects_input)
+        except BindingError as error:
+            raise self._error(error) from None
+        if missing:
+            raise self._error(BindingError(
+                f"Cannot process command because of one or more missing mandatory parameters: "
+                f"{' '.join(missing)}.", "MissingMandatoryParameter", self.extent))
+        self.binding = binding
+        instance = self.cls()
+        for name, param in self.cls.parameters().items():
+            default = param.default
+            if param.is_switch and default is None:
+                default = False
+            setattr(instance, name, list(default) if isinstance(default, list) else default)
+        for name, value in binding.values.items():
+            setattr(instance, name, value)
+        instance.ctx = self.interp.session
+        instance.bound = dict(binding.values)
+        instance.parameter_set = binding.parameter_set
+        instance.invocation_name = self.invocation_name
+        instance.common = binding.common
+        instance._processor = self
+        self.instance = instance
+        self.interp.call(self, instance.begin)
+
+    def run_once(self) -> None:
+        assert self.instance is not None
+        self.interp.call(self, self.instance.process)
+
+    def receive(self, obj: Any) -> None:
+        instance = self.instance
+        assert instance is not None and self.binding is not None
+        if not self.binder.pipeline_parameters(self.binding):
+            # A command that takes no pipeline input still runs once per object
+            # only if it could bind it; PowerShell reports the object instead.
+            self.interp.report_error_record(self, self._error(BindingError(
+                "The input object cannot be bound to any parameters for the command either "
+                "because the command does not take pipeline input or the input and its "
+                "properties do not match any of the parameters that take pipeline input.",
+                "InputObjectNotBound", self.extent, target=obj)).record)
+            return
+        try:
+            set_name, values = self.binder.bind_pipeline(self.binding, obj, self.extent)
+        except BindingError as error:
+            self.interp.report_error_record(self, self._error(error).record)
+            return
+        for name in self.pipeline_params:
+            param = self.cls.parameters()[name]
+            setattr(instance, name, param.default)
+            instance.bound.pop(name, None)
+        self.pipeline_params = list(values)
+        for name, value in values.items():
+            setattr(instance, name, value)
+            instance.bound[name] = value
+        instance.parameter_set = set_name
+        missing = self.binder.missing_mandatory(
+            Binding({**self.binding.values, **values}, {}, [set_name], []), False)
+        if missing:
+            self.interp.report_error_record(self, self._error(BindingError(
+                f"Cannot process command because of one or more missing mandatory parameters: "
+                f"{' '.join(missing)}.", "MissingMandatoryParameter", self.extent)).record)
+            return
+        self.interp.call(self, instance.process)
+
+    def end(self) -> None:
+        if self.instance is not None:
+            self.interp.call(self, self.instance.end)
+
+    # Called through Session by Cmdlet.write():
+    def emit(self, obj: Any, enumerate: bool) -> None:
+        if enumerate and isinstance(obj, (list, tuple)):
+            for item in obj:
+                self.downstream(item)
+        else:
+            self.downstream(obj)
+
+
+# ---------------------------------------------------------------------------
+# Script code: functions and script blocks
+# ---------------------------------------------------------------------------
+
+class FunctionInfo:
+    """A function defined in the session (what Get-Command lists)."""
+
+    PS_TYPE = "System.Management.Automation.FunctionInfo"
+
+    def __init__(self, name: str, body: ast.ScriptBody, source: ast.Source, is_filter: bool = False):
+        self.name = name
+        self.body = body
+        self.source = source
+        self.is_filter = is_filter
+        self._spec: CommandSpec | None = None
+
+    @property
+    def Name(self) -> str:
+        return self.name
+
+    @property
+    def CommandType(self) -> str:
+        return "Filter" if self.is_filter else "Function"
+
+    def ToString(self) -> str:
+        return self.name
+
+
+def _attribute_args(attribute: ast.Attribute, interp: "Interpreter") -> tuple[list[Any], dict[str, Any]]:
+    positional = [interp.evaluate(expr) for expr in attribute.positional]
+    named = {name.lower(): interp.evaluate(expr) for name, expr in attribute.named}
+    return positional, named
+
+
+def script_spec(name: str, body: ast.ScriptBody, interp: "Interpreter") -> tuple[CommandSpec, dict[str, ast.ParameterDecl]]:
+    """The binder's view of a param() block."""
+    from hvshell.runtime.cmdlet import COMMON_PARAMETERS, RISK_PARAMETERS
+    decls = body.parameters or ()
+    advanced = any(a.name.lower() == "cmdletbinding" for a in body.attributes)
+    supports_should_process = False
+    default_set = None
+    for attribute in body.attributes:
+        if attribute.name.lower() == "cmdletbinding":
+            _, named = _attribute_args(attribute, interp)
+            supports_should_process = bool(named.get("supportsshouldprocess"))
+            default_set = named.get("defaultparametersetname")
+    any_position = False
+    parsed: list[tuple[ast.ParameterDecl, dict[str, Any]]] = []
+    for decl in decls:
+        info: dict[str, Any] = {"sets": [], "aliases": (), "validate_set": None,
+                                "validate_range": None, "mandatory": False, "position": None,
+                                "pipeline": False, "by_property": False}
+        for attribute in decl.attributes:
+            key = attribute.name.lower()
+            positional, named = _attribute_args(attribute, interp)
+            if key == "parameter":
+                advanced = True
+                entry = {"mandatory": bool(named.get("mandatory", False)),
+                         "position": named.get("position"),
+                         "pipeline": bool(named.get("valuefrompipeline", False)),
+                         "by_property": bool(named.get("valuefrompipelinebypropertyname", False))}
+                if entry["position"] is not None:
+                    any_position = True
+                set_name = named.get("parametersetname")
+                if set_name and set_name != "__AllParameterSets":
+                    info["sets"].append((str(set_name), entry))
+                else:
+                    info.update(entry)
+            elif key == "alias":
+                info["aliases"] = tuple(str(a) for a in _flatten(positional))
+            elif key == "validateset":
+                info["validate_set"] = tuple(str(a) for a in _flatten(positional))
+            elif key == "validaterange":
+                info["validate_range"] = (positional[0], positional[1])
+        parsed.append((decl, info))
+    parameters: dict[str, Parameter] = {}
+    by_name: dict[str, ast.ParameterDecl] = {}
+    for index, (decl, info) in enumerate(parsed):
+        position = info["position"]
+        if position is None and not any_position:
+            position = index
+        sets = tuple(In(s, position=e["position"] if e["position"] is not None else position,
+                        mandatory=e["mandatory"], pipeline=e["pipeline"],
+                        by_property=e["by_property"]) for s, e in info["sets"])
+        type_name = decl.type_name or "object"
+        param = Parameter(type_name if type_name.lower() != "switch" else "switch",
+                          position=position, mandatory=info["mandatory"], sets=sets,
+                          pipeline=info["pipeline"], by_property=info["by_property"],
+                          aliases=info["aliases"], validate_set=info["validate_set"],
+                          validate_range=info["validate_range"])
+        param.name = decl.name
+        if type_name.lower() == "switch":
+            param.position = None
+        parameters[decl.name] = param
+        by_name[decl.name] = decl
+    set_names: list[str] = []
+    if default_set:
+        set_names.append(str(default_set))
+    for param in parameters.values():
+        for s in param.set_names():
+            if s not in set_names:
+                set_names.append(s)
+    common = (COMMON_PARAMETERS + (RISK_PARAMETERS if supports_should_process else ())) if advanced else ()
+    spec = CommandSpec(name, parameters, set_names or ["__AllParameterSets"], default_set, common,
+                       accepts_extra_args=not advanced, switch_values=True)
+    return spec, by_name
+
+
+def _flatten(values: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    for value in values:
+        if isinstance(value, (list, tuple)):
+            out.extend(value)
+        else:
+            out.append(value)
+    return out
+
+
+class ScriptProcessor(Processor):
+    """Runs a function or script block as a pipeline element: binds its
+    param() block, then begin, process (per object, with $_), end."""
+
+    def __init__(self, interp: "Interpreter", name: str, body: ast.ScriptBody, source: ast.Source,
+                 args: list[Arg], extent: ast.Extent, expects_input: bool, dot_source: bool = False,
+                 is_filter: bool = False):
+        self.interp = interp
+        self.name = name
+        self.body = body
+        self.source = source
+        self.args = args
+        self.extent = extent
+        self.expects_input = expects_input
+        self.dot_source = dot_source
+        self.is_filter = is_filter
+        self.scope: Scope | None = None
+        self.inputs: list[Any] = []
+        self.binding: Binding | None = None
+        self.binder: Binder | None = None
+
+    def _error(self, error: BindingError) -> PSError:
+        return binding_error(error, self.name, None, self.extent, self.interp.source)
+
+    def begin(self) -> None:
+        interp = self.interp
+        self.scope = interp.scope if self.dot_source else Scope(interp.scope)
+        with interp.entered(self.scope, self.source):
+            spec, decls = script_spec(self.name, self.body, interp)
+            self.binder = Binder(spec)
+            try:
+                binding = self.binder.bind(self.args, self.extent)
+                missing = self.binder.missing_mandatory(binding, self.expects_input)
+            except BindingError as error:
+                raise self._error(error) from None
+            if missing:
+                raise self._error(BindingError(
+                    f"Cannot process command because of one or more missing mandatory "
+                    f"parameters: {' '.join(missing)}.", "MissingMandatoryParameter", self.extent))
+            self.binding = binding
+            bound = Hashtable()
+            for name, decl in decls.items():
+                if name in binding.values:
+                    value = binding.values[name]
+                    bound[name] = value
+                elif decl.default is not None:
+                    value = interp.evaluate(decl.default)
+                    if decl.type_name:
+                        value = self._typed(decl, value)
+                elif spec.parameters[name].type == "switch":
+                    from hvshell.runtime.conversions import SwitchValue
+                    value = SwitchValue(False)
+                else:
+                    value = None
+                self.scope.set_local(name, value)
+            for name, value in binding.common.items():
+                bound[name] = value
+            self.scope.set_local("PSBoundParameters", bound)
+            self.scope.set_local("args", list(binding.extra_args))
+            for name, value in binding.common.items():
+                if name == "ErrorAction":
+                    self.scope.set_local("ErrorActionPreference", value)
+                elif name == "Verbose" and value:
+                    self.scope.set_local("VerbosePreference", ActionPreference.Continue)
+                elif name == "WhatIf":
+                    self.scope.set_local("WhatIfPreference", bool(value))
+            if self.body.begin is not None:
+                self._run(self.body.begin, None, False)
+
+    def _typed(self, decl: ast.ParameterDecl, value: Any) -> Any:
+        try:
+            return convert(value, decl.type_name)
+        except ConversionError as error:
+            raise self._error(BindingError(
+                f"Cannot process argument transformation on parameter '{decl.name}'. {error}",
+                "ParameterArgumentTransformationError", self.extent)) from None
+
+    def _run(self, block: ast.StatementBlock, item: Any, set_item: bool) -> None:
+        interp = self.interp
+        with interp.entered(self.scope, self.source):
+            if set_item:
+                self.scope.set_local("_", item)
+            try:
+                interp.run_block(block, self.downstream)
+            except ReturnSignal:
+                pass
+
+    def receive(self, obj: Any) -> None:
+        if self.body.process is not None or self.is_filter:
+            if self.binder is not None and self.binding is not None and \
+                    self.binder.pipeline_parameters(self.binding):
+                try:
+                    _, values = self.binder.bind_pipeline(self.binding, obj, self.extent)
+                except BindingError as error:
+                    self.interp.report_error_record(self, self._error(error).record)
+                    return
+                for name, value in values.items():
+                    self.scope.set_local(name, value)
+            block = self.body.process if self.body.process is not None else self.body.end
+            self._run(block, obj, True)
+        else:
+            self.inputs.append(obj)
+
+    def run_once(self) -> None:
+        if self.body.process is not None:
+            self._run(self.body.process, None, False)
+
+    def end(self) -> None:
+        if self.body.end is not None and not (self.is_filter and self.body.process is None):
+            with self.interp.entered(self.scope, self.source):
+                self.scope.set_local("input", list(self.inputs))
+            self._run(self.body.end, None, False)
+
+
+def scriptblock_processor(interp: "Interpreter", block: ScriptBlock, args: list[Arg],
+                          extent: ast.Extent, expects_input: bool, dot_source: bool) -> ScriptProcessor:
+    return ScriptProcessor(interp, "<ScriptBlock>", block.body, block.source, args, extent,
+                           expects_input, dot_source)
+
+
+class ExpressionProcessor(Processor):
+    """A value at the head of a pipeline: unrolled one level."""
+
+    def __init__(self, value: Any):
+        self.value = value
+
+    def run_once(self) -> None:
+        value = self.value
+        if isinstance(value, AutomationNullType):
+            return
+        if isinstance(value, (list, tuple)):
+            for item in value:
+                self.downstream(item)
+        else:
+            self.downstream(value)
+
+    def receive(self, obj: Any) -> None:  # never downstream of anything
+        raise AssertionError("an expression cannot receive pipeline input")
+
