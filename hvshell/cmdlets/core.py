@@ -2,10 +2,9 @@
 Out-Default, Out-Host, New-Object."""
 from __future__ import annotations
 
-from typing import Any
 
 from hvshell.runtime import operators as ops
-from hvshell.runtime.cmdlet import Cmdlet, In, Parameter, Switch
+from hvshell.runtime.cmdlet import Cmdlet, Parameter, Switch
 from hvshell.runtime.conversions import to_bool, to_string
 from hvshell.runtime.errors import CmdletError, ErrorRecord
 from hvshell.runtime.psobject import MISSING, Hashtable, PSObject, to_display_string

@@ -90,6 +90,7 @@ class Interpreter:
         self._out_default: Any = None
         self._error_target: Callable[[Any], None] | None = None   # set by 2>&1 and 2>$null
         self.current_error: ErrorRecord | None = None
+        self.after_statement: Callable[[], None] | None = None
 
     # ==================================================================
     # Entry points
@@ -99,15 +100,23 @@ class Interpreter:
         from hvshell.lang.parser import parse
         return parse(text, path)
 
-    def execute(self, text: str, path: str | None = None) -> bool:
-        """Parse and run one input, printing output and errors.  False when a
-        parse error or an uncaught script-terminating error ended it."""
+    def parse_or_report(self, text: str, path: str | None = None) -> ast.Script | None:
+        """The parsed script, or None after printing its parse errors."""
         try:
-            script = self.parse(text, path)
+            return self.parse(text, path)
         except ParseError as error:
             for record in error.records:
+                self.record_error(record)
                 self.write_error_record(record)
             self.flush()
+            return None
+
+    def execute(self, text: str, path: str | None = None) -> bool:
+        """Parse and run one input, printing output and errors.  False when a
+        parse error or an uncaught script-terminating error ended it.
+        `exit` raises ExitSignal to the caller."""
+        script = self.parse_or_report(text, path)
+        if script is None:
             return False
         try:
             self.run_script(script)
@@ -119,7 +128,8 @@ class Interpreter:
 
     def run_script(self, script: ast.Script, args: list[Any] | None = None) -> None:
         """Run a parsed script at top level; raises ScriptTerminated after
-        printing an uncaught script-terminating error, ExitSignal on `exit`."""
+        printing an uncaught script-terminating error, ExitSignal on `exit`.
+        `after_statement` (the --lab save) runs after each top-level statement."""
         previous = self.source
         self.source = script.source
         if args is not None:
@@ -128,10 +138,17 @@ class Interpreter:
             sink = self.out_default_sink()
             body = script.body
             for block in (body.begin, body.process, body.end):
-                if block is not None:
-                    self.run_block(block, sink)
+                if block is None:
+                    continue
+                for statement in block.statements:
+                    try:
+                        self.run_statement(statement, sink)
+                    finally:
+                        if self.after_statement is not None:
+                            self.after_statement()
         except PSError as error:
-            self.record_error(error.record)
+            if self.errors[:1] != [error.record]:
+                self.record_error(error.record)
             self.write_error_record(error.record)
             raise ScriptTerminated() from None
         except (BreakSignal, ContinueSignal, ReturnSignal):

@@ -1,0 +1,128 @@
+"""The `hvshell` command: REPL, script files, -c, and lab options (SPEC.md 1)."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Any
+
+from hvshell import __version__
+
+DEFAULT_SEED = 2012
+SCRIPT_WIDTH = 120     # console width assumed when output is not a terminal
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hvshell",
+        description="A Hyper-V datacenter simulator driven by PowerShell.",
+        epilog="With no FILE and no -c, starts the interactive shell on the demo lab.")
+    parser.add_argument("-c", dest="command", metavar="COMMANDS",
+                        help="run one command line and exit")
+    parser.add_argument("--lab", metavar="FILE",
+                        help="load the lab from FILE (created if missing) and save it back "
+                             "after every top-level statement")
+    parser.add_argument("--empty", action="store_true",
+                        help="start from an empty lab instead of the demo lab")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
+                        help=f"the simulation's random seed (default {DEFAULT_SEED})")
+    parser.add_argument("--root", metavar="DIR",
+                        help="real files are read and written only below DIR "
+                             "(default: the current directory)")
+    parser.add_argument("--version", action="version", version=f"hvshell {__version__}")
+    parser.add_argument("file", nargs="?", metavar="FILE", help="a .hvps script to run")
+    parser.add_argument("args", nargs=argparse.REMAINDER, help="arguments for the script ($args)")
+    return parser
+
+
+def build_lab(seed: int, empty: bool) -> Any:
+    """A new lab: the demo lab, or an empty one."""
+    from hvshell.model.lab import Lab
+    lab = Lab(seed=seed)
+    if not empty:
+        from hvshell.demo import build_demo_lab
+        build_demo_lab(lab)
+    return lab
+
+
+def _fail(message: str) -> int:
+    sys.stderr.write(f"hvshell: {message}\n")
+    return 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = _parser().parse_args(argv)
+    if options.root and not os.path.isdir(options.root):
+        return _fail(f"--root {options.root}: no such directory")
+    try:
+        return _run(options)
+    except KeyboardInterrupt:
+        sys.stderr.write("\n")
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _run(options: argparse.Namespace) -> int:
+    from hvshell.runtime.interpreter import Interpreter, ScriptTerminated
+    from hvshell.runtime.session import Session
+    from hvshell.runtime.signals import ExitSignal
+
+    lab_path = options.lab
+    if lab_path:
+        from hvshell.model.errors import LabFileError
+        from hvshell.model.persist import load_lab
+        if os.path.exists(lab_path):
+            try:
+                lab = load_lab(lab_path)
+            except LabFileError as error:
+                return _fail(str(error))
+        else:
+            lab = build_lab(options.seed, options.empty)
+    else:
+        lab = build_lab(options.seed, options.empty)
+
+    interactive = options.file is None and options.command is None
+    session = Session(lab, seed=options.seed, root=options.root, interactive=interactive)
+    width = SCRIPT_WIDTH
+    if interactive and sys.stdout.isatty():
+        width = max(40, os.get_terminal_size().columns - 1)
+    interp = Interpreter(session, width=width)
+    if lab_path:
+        from hvshell.model.persist import save_lab
+        interp.after_statement = lambda: save_lab(session.lab, lab_path)
+        if not os.path.exists(lab_path):
+            save_lab(lab, lab_path)
+
+    if interactive:
+        from hvshell.repl.app import run_repl
+        return run_repl(interp) or 0
+
+    if options.command is not None:
+        text, path, args = options.command, None, []
+    else:
+        try:
+            real = session.resolve_path(options.file, must_exist=True)
+            with open(real, encoding="utf-8-sig") as handle:
+                text = handle.read()
+        except Exception as error:  # the error names the file and why
+            message = getattr(error, "record", None)
+            return _fail(message.message if message else str(error))
+        path, args = options.file, options.args
+        interp.script_path = options.file
+    try:
+        script = interp.parse_or_report(text, path)
+        if script is None:
+            return 1
+        interp.run_script(script, args)
+    except ScriptTerminated:
+        return 1
+    except ExitSignal as signal:
+        return signal.code
+    finally:
+        interp.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
