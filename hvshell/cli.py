@@ -69,21 +69,18 @@ def _run(options: argparse.Namespace) -> int:
     from hvshell.runtime.signals import ExitSignal
 
     lab_path = options.lab
-    if lab_path:
+    lab = None
+    if lab_path and os.path.exists(lab_path):
         from hvshell.model.errors import LabFileError
         from hvshell.model.persist import load_lab
-        if os.path.exists(lab_path):
-            try:
-                lab = load_lab(lab_path)
-            except LabFileError as error:
-                return _fail(str(error))
-        else:
-            lab = build_lab(options.seed, options.empty)
-    else:
-        lab = build_lab(options.seed, options.empty)
+        try:
+            lab = load_lab(lab_path)
+        except LabFileError as error:
+            return _fail(str(error))
 
     interactive = options.file is None and options.command is None
-    session = Session(lab, seed=options.seed, root=options.root, interactive=interactive)
+    session = Session(lab, seed=options.seed, root=options.root, interactive=interactive,
+                      lab_factory=lambda: build_lab(options.seed, options.empty))
     width = SCRIPT_WIDTH
     if interactive and sys.stdout.isatty():
         width = max(40, os.get_terminal_size().columns - 1)
@@ -92,7 +89,7 @@ def _run(options: argparse.Namespace) -> int:
         from hvshell.model.persist import save_lab
         interp.after_statement = lambda: save_lab(session.lab, lab_path)
         if not os.path.exists(lab_path):
-            save_lab(lab, lab_path)
+            save_lab(session.lab, lab_path)
 
     if interactive:
         from hvshell.repl.app import run_repl

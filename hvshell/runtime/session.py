@@ -24,8 +24,11 @@ from hvshell.runtime.errors import CmdletError
 
 class Session:
     def __init__(self, lab: Any = None, seed: int = 0, root: str | os.PathLike | None = None,
-                 interactive: bool = False):
-        self.lab = lab
+                 interactive: bool = False, lab_factory: Callable[[], Any] | None = None):
+        # The lab may be built on first use (`lab_factory`): a command that never
+        # touches it (`hvshell -c 1`) does not pay for building the demo lab.
+        self._lab = lab
+        self._lab_factory = lab_factory
         self.seed = seed
         self.root = pathlib.Path(root or os.getcwd()).resolve()
         self.interactive = interactive
@@ -33,6 +36,18 @@ class Session:
         # Hooks the REPL sets: progress display and cancellation check.
         self.progress_hook: Callable[..., None] | None = None
         self.interpreter: Any = None   # set by the Interpreter that owns the session
+
+    @property
+    def lab(self) -> Any:
+        if self._lab is None and self._lab_factory is not None:
+            factory, self._lab_factory = self._lab_factory, None
+            self._lab = factory()
+        return self._lab
+
+    @lab.setter
+    def lab(self, value: Any) -> None:
+        self._lab = value
+        self._lab_factory = None
 
     # ---- the host the shell stands on -------------------------------------
 
