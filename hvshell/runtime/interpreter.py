@@ -77,6 +77,7 @@ class Interpreter:
         self.errors: list[ErrorRecord] = []
         self.last_status = True
         self.try_depth = 0
+        self.call_depth = 0
         self.script_path: str | None = None
         self.env: dict[str, str] = {"USERNAME": "Administrator", "PROCESSOR_ARCHITECTURE": "AMD64",
                                     "OS": "Windows_NT", "SystemRoot": "C:\\Windows"}

@@ -25,6 +25,10 @@ if TYPE_CHECKING:
 
 Sink = Callable[[Any], None]
 
+# Nested script calls allowed before "call depth overflow"; Python's own stack
+# bounds how deep a tree-walking interpreter can safely go.
+MAX_CALL_DEPTH = 100
+
 
 def binding_error(error: BindingError, command: str, command_type: str | None,
                   fallback: ast.Extent | None, source: ast.Source | None) -> PSError:
@@ -307,6 +311,11 @@ class ScriptProcessor(Processor):
 
     def begin(self) -> None:
         interp = self.interp
+        if interp.call_depth >= MAX_CALL_DEPTH:
+            raise interp.runtime_error(
+                f"The script failed due to call depth overflow: more than {MAX_CALL_DEPTH} "
+                f"nested calls. Check for a function that calls itself without end.",
+                self.extent, "CallDepthOverflow")
         self.scope = interp.scope if self.dot_source else Scope(interp.scope)
         with interp.entered(self.scope, self.source):
             spec, decls = script_spec(self.name, self.body, interp)
@@ -360,13 +369,17 @@ class ScriptProcessor(Processor):
 
     def _run(self, block: ast.StatementBlock, item: Any, set_item: bool) -> None:
         interp = self.interp
-        with interp.entered(self.scope, self.source):
-            if set_item:
-                self.scope.set_local("_", item)
-            try:
-                interp.run_block(block, self.downstream)
-            except ReturnSignal:
-                pass
+        interp.call_depth += 1
+        try:
+            with interp.entered(self.scope, self.source):
+                if set_item:
+                    self.scope.set_local("_", item)
+                try:
+                    interp.run_block(block, self.downstream)
+                except ReturnSignal:
+                    pass
+        finally:
+            interp.call_depth -= 1
 
     def receive(self, obj: Any) -> None:
         if self.body.process is not None or self.is_filter:

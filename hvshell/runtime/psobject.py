@@ -132,12 +132,30 @@ class DictionaryEntry:
     PS_TYPE = "System.Collections.DictionaryEntry"
 
     def __init__(self, key: Any, value: Any):
-        self.Key = key
-        self.Value = value
+        self._key = key
+        self._value = value
 
+    # Properties (not plain attributes) so the shell sees them as members,
+    # in PowerShell's order: Name, Key, Value.
     @property
     def Name(self) -> Any:
-        return self.Key
+        return self._key
+
+    @property
+    def Key(self) -> Any:
+        return self._key
+
+    @Key.setter
+    def Key(self, value: Any) -> None:
+        self._key = value
+
+    @property
+    def Value(self) -> Any:
+        return self._value
+
+    @Value.setter
+    def Value(self, value: Any) -> None:
+        self._value = value
 
 
 # ---------------------------------------------------------------------------

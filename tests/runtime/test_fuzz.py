@@ -13,8 +13,8 @@ FRAGMENTS = [
     "$x", "= ", "1", "'a'", '"b $x"', "+", "-", "*", "/", "%", "(", ")", "{", "}", "[", "]",
     "@(", "@{", "|", ";", "\n", ",", ".", "::", "-eq", "-like", "-f", "..", "[int]",
     "Write-Output", "ForEach-Object", "Where-Object", "Select-Object", "-First", "Sort-Object",
-    "$_", "if", "else", "foreach", "while", "switch", "function f", "param(", "return", "break",
-    "throw", "try", "catch", "finally", "$null", "$true", "0x", "1GB", "`", "#", "<#", "#>",
+    "$_", "if", "else", "foreach", "switch", "function f", "param(", "return", "break",
+    "throw", "try", "catch", "finally", "$null", "$true", "0x", "1GB", "`", "#", "<#", "#>", "f",
     "@'", "'@", "Name", "-Property", "$h.Keys", ".Count", "(1..3)", "$a[0]", "&", "2>&1",
 ]
 
