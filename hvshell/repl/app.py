@@ -27,25 +27,30 @@ from hvshell.repl.highlight import STYLE, ShellLexer
 from hvshell.repl.history import open_history
 from hvshell.repl.keys import MenuState, repl_key_bindings
 from hvshell.repl.progress import ProgressDisplay
+from hvshell.runtime.cmdlet import find_cmdlet
 from hvshell.runtime.signals import ExitSignal
 
 CONTINUATION_PROMPT = ">> "
 CANCELLED_NOTICE = "^C Operation cancelled."
 
 
-def prompt_text(session: Any) -> str:
-    """`PS HV01> `, or `[HV02]: PS HV02> ` inside Enter-PSSession (when the
-    session host is not the lab's local host)."""
-    name = session.computer_name
+def in_remote_session(session: Any) -> bool:
+    """Inside Enter-PSSession: the session host is not the lab's local host."""
     local = getattr(session.lab, "local_host_name", None) if session.lab is not None else None
-    if local and name.lower() != local.lower():
-        return f"[{name}]: PS {name}> "
-    return f"PS {name}> "
+    return bool(local) and session.computer_name.lower() != local.lower()
+
+
+def prompt_text(session: Any) -> str:
+    """`PS HV01> `, or `[HV02]: PS HV02> ` inside Enter-PSSession."""
+    name = session.computer_name
+    return f"[{name}]: PS {name}> " if in_remote_session(session) else f"PS {name}> "
 
 
 def _is_incomplete(text: str) -> bool:
-    from hvshell.lang.parser import is_incomplete
+    """The parser's verdict; on any failure the input is run (and the
+    parser reports what is wrong with it)."""
     try:
+        from hvshell.lang.parser import is_incomplete
         return is_incomplete(text)
     except Exception:
         return False
@@ -114,6 +119,9 @@ class Repl:
             self.stream.flush()
         except ExitSignal as signal:
             self.progress.clear()
+            if in_remote_session(self.session):
+                self._leave_remote_session()
+                return None
             return signal.code
         except Exception as error:
             self.progress.clear()
@@ -122,6 +130,14 @@ class Repl:
         else:
             self.progress.clear()
         return None
+
+
+    def _leave_remote_session(self) -> None:
+        """`exit` inside Enter-PSSession ends that session, as in PowerShell."""
+        if find_cmdlet("Exit-PSSession") is not None:
+            self.interp.execute("Exit-PSSession")
+        else:
+            self.session.computer_name = None
 
 
 def run_repl(interp: Any, **options: Any) -> int:

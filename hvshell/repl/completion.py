@@ -203,8 +203,10 @@ class CompletionEngine:
     def _complete_member(self, ctx: Context) -> list[Candidate]:
         from hvshell.runtime.psobject import get_property, method_names, property_names
 
+        scope, _, name = (ctx.variable or "").rpartition(":")
         try:
-            value = self.interp.get_variable(ctx.variable)
+            value = (self.interp.get_variable(name, scope=scope) if scope
+                     else self.interp.get_variable(name))
         except Exception:
             return []
         for member in ctx.members:

@@ -15,7 +15,8 @@ from __future__ import annotations
 from typing import Callable
 
 from prompt_toolkit.buffer import Buffer, CompletionState
-from prompt_toolkit.filters import Condition
+from prompt_toolkit.enums import DEFAULT_BUFFER
+from prompt_toolkit.filters import Condition, has_focus
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 
 from hvshell.repl.completer import ShellCompleter
@@ -57,8 +58,10 @@ def _cycle(buffer: Buffer, step: int) -> None:
 def repl_key_bindings(completer: ShellCompleter, is_incomplete: Callable[[str], bool],
                       menu: MenuState) -> KeyBindings:
     kb = KeyBindings()
+    # only while editing the input (not in the Ctrl+R search field)
+    editing = has_focus(DEFAULT_BUFFER)
 
-    @kb.add("tab")
+    @kb.add("tab", filter=editing)
     def _next(event: KeyPressEvent) -> None:
         buffer = event.current_buffer
         if buffer.complete_state and buffer.complete_state.completions:
@@ -66,7 +69,7 @@ def repl_key_bindings(completer: ShellCompleter, is_incomplete: Callable[[str], 
         else:
             _start(buffer, completer, 0)
 
-    @kb.add("s-tab")
+    @kb.add("s-tab", filter=editing)
     def _previous(event: KeyPressEvent) -> None:
         buffer = event.current_buffer
         if buffer.complete_state and buffer.complete_state.completions:
@@ -74,7 +77,7 @@ def repl_key_bindings(completer: ShellCompleter, is_incomplete: Callable[[str], 
         else:
             _start(buffer, completer, -1)
 
-    @kb.add("c-space")
+    @kb.add("c-space", filter=editing)
     def _menu(event: KeyPressEvent) -> None:
         buffer = event.current_buffer
         menu.open = True
@@ -83,12 +86,12 @@ def repl_key_bindings(completer: ShellCompleter, is_incomplete: Callable[[str], 
         else:
             _start(buffer, completer, None)
 
-    @kb.add("escape", filter=Condition(lambda: menu.open), eager=True)
+    @kb.add("escape", filter=editing & Condition(lambda: menu.open), eager=True)
     def _close_menu(event: KeyPressEvent) -> None:
         menu.open = False
         event.current_buffer.cancel_completion()
 
-    @kb.add("enter")
+    @kb.add("enter", filter=editing)
     def _enter(event: KeyPressEvent) -> None:
         buffer = event.current_buffer
         state = buffer.complete_state
@@ -104,7 +107,7 @@ def repl_key_bindings(completer: ShellCompleter, is_incomplete: Callable[[str], 
             return
         buffer.validate_and_handle()
 
-    @kb.add("escape", "enter")
+    @kb.add("escape", "enter", filter=editing)
     def _new_line(event: KeyPressEvent) -> None:
         event.current_buffer.insert_text("\n")
 

@@ -1,104 +1,87 @@
 """Object names in the live lab, for completing parameter values.
 
-The one place where completion reads the lab.  Each function takes the lab
-(and the scope the user already typed, such as -ComputerName) and returns
-names in the order they are offered (sorted, case-insensitively).  A lab
-that lacks a collection yields no names rather than an error: completion
-must never fail because of the lab.
+The one place where completion reads the lab (`hvshell.model.lab.Lab`).
+Each function takes the lab and the scope the command line already
+narrows, and returns the names to offer, sorted case-insensitively.  A
+scope that names nothing in the lab (a host that does not exist) yields no
+names: completion never fails because of what was typed.
+
+scope keys: computer_name (always set: the typed -ComputerName, else the
+session host), cluster (a typed -Cluster), vm_name (a typed -VMName).
 """
 from __future__ import annotations
 
 from typing import Any, Callable, Iterable
 
 
-def _items(container: Any) -> list[Any]:
-    if container is None:
-        return []
-    if isinstance(container, dict):
-        return list(container.values())
-    return list(container)
-
-
-def _name(obj: Any) -> str | None:
-    for attr in ("Name", "name", "ComputerName"):
-        value = getattr(obj, attr, None)
-        if isinstance(value, str):
-            return value
-    return None
-
-
 def _sorted(names: Iterable[str | None]) -> list[str]:
     return sorted({n for n in names if n}, key=str.lower)
 
 
-def _host(lab: Any, computer_name: str | None) -> Any:
-    finder = getattr(lab, "find_host", None)
-    if finder is not None and computer_name:
-        return finder(computer_name)
-    wanted = (computer_name or "").lower()
-    for host in _items(getattr(lab, "hosts", None)):
-        if (_name(host) or "").lower() == wanted:
-            return host
-    return None
+def _host(lab: Any, scope: dict[str, str]) -> Any:
+    name = scope.get("computer_name")
+    return lab.find_host(name) if name else None
 
 
 def host_names(lab: Any, scope: dict[str, str]) -> list[str]:
-    return _sorted(_name(h) for h in _items(getattr(lab, "hosts", None)))
+    return _sorted(h.name for h in lab.hosts)
 
 
 def vm_names(lab: Any, scope: dict[str, str]) -> list[str]:
-    host = _host(lab, scope.get("computer_name"))
-    return _sorted(_name(vm) for vm in _items(getattr(host, "vms", None)))
+    host = _host(lab, scope)
+    return _sorted(vm.name for vm in host.vms) if host else []
 
 
 def switch_names(lab: Any, scope: dict[str, str]) -> list[str]:
-    host = _host(lab, scope.get("computer_name"))
-    return _sorted(_name(s) for s in _items(getattr(host, "switches", None)))
+    host = _host(lab, scope)
+    return _sorted(s.name for s in host.switches) if host else []
 
 
-def _clusters(lab: Any, scope: dict[str, str]) -> list[Any]:
-    clusters = _items(getattr(lab, "clusters", None))
-    wanted = scope.get("cluster")
-    if wanted:
-        clusters = [c for c in clusters if (_name(c) or "").lower() == wanted.lower()]
-    return clusters
+def _cluster(lab: Any, scope: dict[str, str]) -> Any:
+    """The typed -Cluster, else the cluster the session host belongs to
+    (the FailoverClusters cmdlets' own default)."""
+    if scope.get("cluster"):
+        return lab.find_cluster(scope["cluster"])
+    return lab.cluster_of(scope.get("computer_name") or "")
 
 
 def cluster_names(lab: Any, scope: dict[str, str]) -> list[str]:
-    return _sorted(_name(c) for c in _items(getattr(lab, "clusters", None)))
+    return _sorted(c.name for c in lab.clusters)
 
 
 def cluster_node_names(lab: Any, scope: dict[str, str]) -> list[str]:
-    return _sorted(_name(node) for c in _clusters(lab, scope)
-                   for node in _items(getattr(c, "nodes", None)))
+    cluster = _cluster(lab, scope)
+    return _sorted(cluster.node_names()) if cluster else []
 
 
 def cluster_group_names(lab: Any, scope: dict[str, str]) -> list[str]:
-    return _sorted(_name(group) for c in _clusters(lab, scope)
-                   for group in _items(getattr(c, "groups", None)))
+    cluster = _cluster(lab, scope)
+    return _sorted(g.name for g in cluster.groups) if cluster else []
 
 
 def storage_names(lab: Any, scope: dict[str, str]) -> list[str]:
-    return _sorted(_name(s) for s in _items(getattr(lab, "storage", None)))
+    return _sorted(s.name for s in lab.storage)
 
 
 def storage_paths(lab: Any, scope: dict[str, str]) -> list[str]:
-    return _sorted(getattr(s, "path", None) for s in _items(getattr(lab, "storage", None)))
+    """Roots of the storage the session host sees (volumes, CSVs, shares)."""
+    return _sorted(s.path for s in lab.storage_visible_from(scope.get("computer_name") or ""))
 
 
 def vhd_paths(lab: Any, scope: dict[str, str]) -> list[str]:
-    host = _host(lab, scope.get("computer_name"))
-    return _sorted(getattr(disk, "path", None) for vm in _items(getattr(host, "vms", None))
-                   for disk in _items(getattr(vm, "disks", None)))
+    """Virtual hard disk files the host can open: its own local ones and
+    those on shared storage it sees."""
+    host = scope.get("computer_name") or ""
+    return _sorted(v.path for v in lab.vhds.values() if lab.find_vhd(host, v.path) is v)
 
 
 def checkpoint_names(lab: Any, scope: dict[str, str]) -> list[str]:
-    host = _host(lab, scope.get("computer_name"))
-    vms = _items(getattr(host, "vms", None))
-    wanted = scope.get("vm_name")
-    if wanted:
-        vms = [vm for vm in vms if (_name(vm) or "").lower() == wanted.lower()]
-    return _sorted(_name(cp) for vm in vms for cp in _items(getattr(vm, "checkpoints", None)))
+    host = _host(lab, scope)
+    if host is None:
+        return []
+    wanted = (scope.get("vm_name") or "").lower()
+    return _sorted(s.name for vm in host.vms if not wanted or vm.name.lower() == wanted
+                   for s in vm.snapshots)
 
 
 # Parameter(complete=...) kind -> the names it offers.
@@ -117,10 +100,7 @@ SOURCES: dict[str, Callable[[Any, dict[str, str]], list[str]]] = {
 
 
 def names_for(kind: str, lab: Any, scope: dict[str, str]) -> list[str]:
-    """The names of kind `kind` (a `Parameter.complete` value) in `lab`.
-    `scope` holds what the command line already narrows: computer_name
-    (always set: the typed -ComputerName, else the session host), cluster,
-    vm_name."""
+    """The names of kind `kind` (a `Parameter.complete` value) in `lab`."""
     source = SOURCES.get(kind)
     if source is None or lab is None:
         return []

@@ -1,4 +1,4 @@
-"""Fixtures for the REPL tests: a small lab, an interpreter stand-in that
+"""Fixtures for the REPL tests: a small real lab, an interpreter stand-in that
 records what it runs, a registry of test-only cmdlets (removed after each
 test), and a driver that types into a running REPL through a pipe."""
 from __future__ import annotations
@@ -8,35 +8,11 @@ import threading
 import time
 from typing import Any, Callable
 
-import attrs
 import pytest
 
 from hvshell.runtime import cmdlet as cmdlet_module
 from hvshell.runtime.session import Session
-
-
-@attrs.define
-class FakeVM:
-    PS_TYPE = "Microsoft.HyperV.PowerShell.VirtualMachine"
-    Name: str
-    State: str = "Running"
-    disks: list = attrs.Factory(list)
-    checkpoints: list = attrs.Factory(list)
-
-
-class FakeHost:
-    def __init__(self, name: str, vms: list[str], switches: tuple[str, ...] = ("External",)):
-        self.Name = name
-        self.vms = [FakeVM(v) for v in vms]
-        self.switches = [type("Switch", (), {"Name": s})() for s in switches]
-
-
-class FakeLab:
-    def __init__(self, hosts: dict[str, list[str]]):
-        self.hosts = [FakeHost(name, vms) for name, vms in hosts.items()]
-        self.local_host_name = self.hosts[0].Name if self.hosts else None
-        self.clusters: list = []
-        self.storage: list = []
+from tests.repl.labs import make_lab
 
 
 class FakeFunction:
@@ -71,13 +47,13 @@ class FakeInterp:
 
 
 @pytest.fixture
-def lab() -> FakeLab:
-    return FakeLab({"HV01": ["web01", "web02", "sql 01", "dc01"],
-                    "HV02": ["file01", "web03"]})
+def lab():
+    return make_lab({"HV01": ["web01", "web02", "sql 01", "dc01"],
+                     "HV02": ["file01", "web03"]})
 
 
 @pytest.fixture
-def interp(lab: FakeLab) -> FakeInterp:
+def interp(lab) -> FakeInterp:
     return FakeInterp(lab, {"vm": lab.hosts[0].vms[0], "ErrorActionPreference": "Continue",
                             "ProgressPreference": "Continue"})
 
@@ -165,11 +141,12 @@ def make_repl(interp):
 
     from hvshell.repl.app import Repl
 
-    pipes = []
+    contexts = []
 
     def make(target: Any = None, **options: Any):
-        pipe = create_pipe_input().__enter__()
-        pipes.append(pipe)
+        context = create_pipe_input()
+        contexts.append(context)
+        pipe = context.__enter__()
         options.setdefault("history", InMemoryHistory())
         options.setdefault("stream", io.StringIO())
         options.setdefault("error_stream", io.StringIO())
@@ -177,5 +154,5 @@ def make_repl(interp):
         return repl, pipe
 
     yield make
-    for pipe in pipes:
-        pipe.close()
+    for context in contexts:
+        context.__exit__(None, None, None)

@@ -6,7 +6,8 @@ import pytest
 from hvshell.model.base import PSEnum
 from hvshell.repl.completion import CompletionEngine, quote_value
 from hvshell.runtime.cmdlet import Cmdlet, In, Parameter, Switch
-from tests.repl.conftest import FakeFunction, FakeInterp, FakeLab
+from tests.repl.conftest import FakeFunction, FakeInterp
+from tests.repl.labs import make_lab
 
 
 class Performance(PSEnum):
@@ -186,12 +187,16 @@ def test_variables(engine, interp):
 
 
 def test_members_of_a_variable(engine, interp):
-    assert texts(engine, "$vm.") == ["Name", "State"]
-    assert texts(engine, "$vm.st") == ["State"]
-    assert engine.complete("$vm.st").start == 4
+    from hvshell.runtime.psobject import property_names
+    vm = interp.get_variable("vm")
+    every = property_names(vm)
+    assert texts(engine, "$vm.")[:len(every)] == every
+    assert texts(engine, "$vm.stat") == ["State", "Status"]
+    assert engine.complete("$vm.stat").start == 4
     assert texts(engine, "$vm.Name.") == ["Length"]
+    assert texts(engine, "$vm.Memory") == [p for p in every if p.startswith("Memory")]
     interp.variables["vms"] = list(interp.session.lab.hosts[0].vms)
-    assert texts(engine, "$vms.") == ["Count", "Length", "Name", "State"]
+    assert texts(engine, "$vms.")[:3] == ["Count", "Length", "Name"]
     assert texts(engine, "$nothing.") == []
 
 
@@ -202,7 +207,7 @@ def test_candidate_count_is_capped(test_cmdlets):
         name = "Get-BigVM"
         Name = Parameter(str, position=0, complete="vm")
 
-    big = FakeInterp(FakeLab({"HV01": [f"vm{i:05d}" for i in range(MAX_CANDIDATES * 3)]}))
+    big = FakeInterp(make_lab({"HV01": [f"vm{i:05d}" for i in range(MAX_CANDIDATES * 3)]}))
     found = CompletionEngine(big).complete("Get-BigVM ").candidates
     assert len(found) == MAX_CANDIDATES and found[0].text == "vm00000"
 
