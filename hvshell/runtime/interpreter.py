@@ -230,9 +230,7 @@ class Interpreter:
         self.assign(stmt)
 
     def _exec_function(self, stmt: ast.FunctionDef, sink: Sink) -> None:
-        is_filter = stmt.body.process is not None and stmt.body.end is None and \
-            stmt.body.begin is None and getattr(stmt, "is_filter", False)
-        self.functions[stmt.name.lower()] = FunctionInfo(stmt.name, stmt.body, self.source, is_filter)
+        self.functions[stmt.name.lower()] = FunctionInfo(stmt.name, stmt.body, self.source)
 
     def _exec_if(self, stmt: ast.If, sink: Sink) -> None:
         for clause in stmt.clauses:
@@ -539,7 +537,7 @@ class Interpreter:
         function = self.functions.get(key)
         if function is not None:
             return ScriptProcessor(self, function.name, function.body, function.source, args,
-                                   element.extent, expects_input, dot_source, function.is_filter)
+                                   element.extent, expects_input, dot_source)
         cls = REGISTRY.get(key)
         if cls is None:
             from hvshell.cmdlets import load_all

@@ -176,12 +176,10 @@ class FunctionInfo:
 
     PS_TYPE = "System.Management.Automation.FunctionInfo"
 
-    def __init__(self, name: str, body: ast.ScriptBody, source: ast.Source, is_filter: bool = False):
+    def __init__(self, name: str, body: ast.ScriptBody, source: ast.Source):
         self.name = name
         self.body = body
         self.source = source
-        self.is_filter = is_filter
-        self._spec: CommandSpec | None = None
 
     @property
     def Name(self) -> str:
@@ -189,7 +187,7 @@ class FunctionInfo:
 
     @property
     def CommandType(self) -> str:
-        return "Filter" if self.is_filter else "Function"
+        return "Function"
 
     def ToString(self) -> str:
         return self.name
@@ -290,8 +288,7 @@ class ScriptProcessor(Processor):
     param() block, then begin, process (per object, with $_), end."""
 
     def __init__(self, interp: "Interpreter", name: str, body: ast.ScriptBody, source: ast.Source,
-                 args: list[Arg], extent: ast.Extent, expects_input: bool, dot_source: bool = False,
-                 is_filter: bool = False):
+                 args: list[Arg], extent: ast.Extent, expects_input: bool, dot_source: bool = False):
         self.interp = interp
         self.name = name
         self.body = body
@@ -300,7 +297,6 @@ class ScriptProcessor(Processor):
         self.extent = extent
         self.expects_input = expects_input
         self.dot_source = dot_source
-        self.is_filter = is_filter
         self.scope: Scope | None = None
         self.inputs: list[Any] = []
         self.binding: Binding | None = None
@@ -382,7 +378,7 @@ class ScriptProcessor(Processor):
             interp.call_depth -= 1
 
     def receive(self, obj: Any) -> None:
-        if self.body.process is not None or self.is_filter:
+        if self.body.process is not None:
             if self.binder is not None and self.binding is not None and \
                     self.binder.pipeline_parameters(self.binding):
                 try:
@@ -392,8 +388,7 @@ class ScriptProcessor(Processor):
                     return
                 for name, value in values.items():
                     self.scope.set_local(name, value)
-            block = self.body.process if self.body.process is not None else self.body.end
-            self._run(block, obj, True)
+            self._run(self.body.process, obj, True)
         else:
             self.inputs.append(obj)
 
@@ -402,7 +397,7 @@ class ScriptProcessor(Processor):
             self._run(self.body.process, None, False)
 
     def end(self) -> None:
-        if self.body.end is not None and not (self.is_filter and self.body.process is None):
+        if self.body.end is not None:
             with self.interp.entered(self.scope, self.source):
                 self.scope.set_local("input", list(self.inputs))
             self._run(self.body.end, None, False)
