@@ -1,0 +1,276 @@
+"""The lab: hosts, clusters, storage, files, jobs, the event log, the
+clock and the random generator, and the look-ups every layer uses.
+
+The lab is the root of everything saved (`hvshell.model.persist`).  Back
+references (a VM's `lab`, a drive's `vm`) are not saved; `relink()` sets
+them after a load or any structural change made outside these methods.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Iterator
+
+import attrs
+import numpy as np
+
+from hvshell.model.cluster import Cluster, ClusterGroup
+from hvshell.model.errors import LabError
+from hvshell.model.events import EVENT_HOOKS, LabEvent
+from hvshell.model.host import Host
+from hvshell.model.ids import Guid, derive_guid, mac_range
+from hvshell.model.job import Job
+from hvshell.model.network import HostNic, parse_subnet
+from hvshell.model.schedule import ScheduledAction
+from hvshell.model.storage import StorageLocation, StorageType, VirtualHardDisk, norm_path
+from hvshell.model.vm import VM
+from hvshell.sim.clock import EPOCH, Clock
+
+# The seed a lab gets when none is given (SPEC.md: "default fixed").
+DEFAULT_SEED = 20140325
+
+
+@attrs.define(eq=False)
+class Lab:
+    seed: int = DEFAULT_SEED
+    hosts: list[Host] = attrs.Factory(list)
+    clusters: list[Cluster] = attrs.Factory(list)
+    storage: list[StorageLocation] = attrs.Factory(list)
+    vhds: dict[str, VirtualHardDisk] = attrs.Factory(dict)
+    jobs: list[Job] = attrs.Factory(list)
+    events: list[LabEvent] = attrs.Factory(list)
+    scheduled: list[ScheduledAction] = attrs.Factory(list)
+    guid_counter: int = 0
+    next_job_id: int = 1
+    clock: Clock = attrs.field(init=False, factory=Clock, repr=False)
+    rng: np.random.Generator = attrs.field(init=False, default=None, repr=False)
+    _host_index: dict[str, Host] = attrs.field(init=False, factory=dict, repr=False)
+    _vm_index: dict[Guid, VM] = attrs.field(init=False, factory=dict, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        self.rng = np.random.default_rng(self.seed)
+        self.relink()
+
+    # ---- structure -----------------------------------------------------------
+
+    def relink(self) -> None:
+        """Rebuild indexes and back references."""
+        self._host_index = {h.name.lower(): h for h in self.hosts}
+        self._vm_index = {}
+        for host in self.hosts:
+            host.lab = self
+            for nic in host.nics:
+                nic.host_name = host.name
+            for vm in host.vms:
+                vm.relink(self)
+                self._vm_index[vm.id] = vm
+        for cluster in self.clusters:
+            cluster.lab = self
+            for group in cluster.groups:
+                group.lab = self
+        for location in self.storage:
+            location.lab = self
+        for vhd in self.vhds.values():
+            vhd.lab = self
+        for job in self.jobs:
+            job.lab = self
+        for event in self.events:
+            event.lab = self
+
+    @property
+    def local_host_name(self) -> str | None:
+        """The host the shell stands on at start: the first one created."""
+        return self.hosts[0].name if self.hosts else None
+
+    def new_guid(self) -> Guid:
+        self.guid_counter += 1
+        return derive_guid(self.seed, self.guid_counter)
+
+    def time_at(self, seconds: float) -> dt.datetime:
+        return EPOCH + dt.timedelta(seconds=seconds)
+
+    @property
+    def now(self) -> dt.datetime:
+        return self.clock.datetime
+
+    # ---- hosts ---------------------------------------------------------------
+
+    def find_host(self, name: str) -> Host | None:
+        """The host called `name` (or its FQDN), or None."""
+        key = str(name).strip().lower()
+        host = self._host_index.get(key)
+        if host is None and "." in key:
+            short, _, domain = key.partition(".")
+            candidate = self._host_index.get(short)
+            if candidate is not None and candidate.domain.lower() == domain:
+                host = candidate
+        return host
+
+    def host(self, name: str) -> Host:
+        host = self.find_host(name)
+        if host is None:
+            raise LabError(f"There is no host named '{name}' in the lab. Hosts: "
+                           f"{', '.join(h.name for h in self.hosts) or '(none)'}; "
+                           "create one with New-LabHost.", "HostNotFound", "ObjectNotFound",
+                           name, "System.ArgumentException")
+        return host
+
+    def add_host(self, host: Host) -> Host:
+        if self.find_host(host.name) is not None:
+            raise LabError(f"The lab already has a host named '{host.name}'. Choose another "
+                           "name.", "HostExists", "ResourceExists", host.name,
+                           "System.ArgumentException")
+        host.index = len(self.hosts)
+        host.mac_address_minimum, host.mac_address_maximum = mac_range(host.index)
+        self.hosts.append(host)
+        self._host_index[host.name.lower()] = host
+        host.lab = self
+        return host
+
+    def allocate_address(self, subnet: str) -> str:
+        """The next free host address on `subnet` (from .11 up, leaving the
+        low addresses to gateways and cluster names)."""
+        network = parse_subnet(subnet)
+        taken = {iface.ip_address for h in self.hosts for iface in h.interfaces()}
+        taken |= {nic.ip_address for h in self.hosts for nic in h.nics}
+        for cluster in self.clusters:
+            taken |= set(cluster.static_addresses)
+        for offset, address in enumerate(network.hosts()):
+            if offset >= 10 and str(address) not in taken:
+                return str(address)
+        raise LabError(f"Subnet {subnet} has no free address left for another interface. "
+                       "Use a larger subnet.", "SubnetFull", "LimitsExceeded", subnet,
+                       "System.InvalidOperationException")
+
+    def add_nic(self, host: Host, nic: HostNic) -> HostNic:
+        nic.host_name = host.name
+        host.nics.append(nic)
+        return nic
+
+    # ---- VMs -----------------------------------------------------------------
+
+    def all_vms(self) -> Iterator[VM]:
+        for host in self.hosts:
+            yield from host.vms
+
+    def vm_by_id(self, vm_id: Any) -> VM | None:
+        return self._vm_index.get(vm_id if isinstance(vm_id, Guid) else Guid.parse(vm_id))
+
+    def place_vm(self, vm: VM, host: Host) -> None:
+        """Put `vm` on `host` (creating it there, or moving it from its
+        current host)."""
+        current = self.find_host(vm.host_name)
+        if current is not None and vm in current.vms:
+            current.vms.remove(vm)
+        vm.host_name = host.name
+        host.vms.append(vm)
+        vm.relink(self)
+        self._vm_index[vm.id] = vm
+
+    def remove_vm(self, vm: VM) -> None:
+        host = self.find_host(vm.host_name)
+        if host is not None and vm in host.vms:
+            host.vms.remove(vm)
+        self._vm_index.pop(vm.id, None)
+
+    # ---- clusters --------------------------------------------------------------
+
+    def find_cluster(self, name: str) -> Cluster | None:
+        key = str(name).strip().lower()
+        for cluster in self.clusters:
+            if cluster.name.lower() == key or f"{cluster.name}.{cluster.domain}".lower() == key:
+                return cluster
+        return None
+
+    def cluster_of(self, host_name: str) -> Cluster | None:
+        for cluster in self.clusters:
+            if cluster.has_node(host_name):
+                return cluster
+        return None
+
+    def cluster_group_of(self, vm: VM) -> ClusterGroup | None:
+        cluster = self.cluster_of(vm.host_name)
+        if cluster is None:
+            return None
+        for group in cluster.groups:
+            if group.vm_id == vm.id:
+                return group
+        return None
+
+    # ---- storage and files -----------------------------------------------------
+
+    def storage_visible_from(self, host_name: str) -> list[StorageLocation]:
+        cluster = self.cluster_of(host_name)
+        nodes = cluster.node_names() if cluster else None
+        return [s for s in self.storage if s.visible_from(host_name, nodes)]
+
+    def storage_for_path(self, host_name: str, path: str) -> StorageLocation | None:
+        """The storage location (seen from `host_name`) that holds `path`:
+        the one with the longest matching root."""
+        best: StorageLocation | None = None
+        for location in self.storage_visible_from(host_name):
+            if location.contains(path) and (best is None or len(location.path) > len(best.path)):
+                best = location
+        return best
+
+    def find_storage(self, name: str) -> StorageLocation | None:
+        key = str(name).strip().lower()
+        return next((s for s in self.storage if s.name.lower() == key), None)
+
+    def file_key(self, host_name: str, path: str) -> str:
+        """Where a file lives: shared paths are one file for every host;
+        local paths are per host."""
+        location = self.storage_for_path(host_name, path)
+        if location is not None and location.storage_type is not StorageType.Local:
+            return norm_path(path)
+        return f"{host_name.lower()}|{norm_path(path)}"
+
+    def find_vhd(self, host_name: str, path: str) -> VirtualHardDisk | None:
+        return self.vhds.get(self.file_key(host_name, path))
+
+    def add_vhd(self, vhd: VirtualHardDisk) -> VirtualHardDisk:
+        self.vhds[self.file_key(vhd.computer_name, vhd.path)] = vhd
+        vhd.lab = self
+        return vhd
+
+    def vhd_location(self, vhd: VirtualHardDisk) -> StorageLocation | None:
+        return self.storage_for_path(vhd.computer_name, vhd.path)
+
+    def drives_using(self, vhd: VirtualHardDisk) -> list[Any]:
+        """The hard drives (of any VM) that have this file attached."""
+        key = self.file_key(vhd.computer_name, vhd.path)
+        found = []
+        for vm in self.all_vms():
+            for drive in vm.hard_drives:
+                if drive.path and self.file_key(vm.host_name, drive.path) == key:
+                    found.append(drive)
+        return found
+
+    def bytes_used_on(self, location: StorageLocation) -> int:
+        """VHD files and saved memory stored on `location`."""
+        used = 0
+        for vhd in self.vhds.values():
+            if self.vhd_location(vhd) is location:
+                used += vhd.FileSize
+        for vm in self.all_vms():
+            if vm.saved_memory and self.storage_for_path(vm.host_name, vm.path) is location:
+                used += vm.saved_memory
+        return used
+
+    # ---- jobs and events -------------------------------------------------------
+
+    def new_job(self, command: str, location: str) -> Job:
+        # PowerShell numbers jobs from 1 and gives each job's child job the
+        # next id, so the jobs a user sees are 1, 3, 5 ...
+        job = Job(self.next_job_id, f"Job{self.next_job_id}", command, location)
+        self.next_job_id += 2
+        job.lab = self
+        self.jobs.append(job)
+        return job
+
+    def record(self, kind: str, source: str, message: str) -> LabEvent:
+        event = LabEvent(self.clock.now, kind, source, message)
+        event.lab = self
+        self.events.append(event)
+        for hook in list(EVENT_HOOKS):
+            hook(self, event)
+        return event
