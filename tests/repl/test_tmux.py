@@ -1,0 +1,107 @@
+"""End to end: the installed `hvshell` in a real terminal (tmux), typed into
+with send-keys and read back with capture-pane."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+
+def hvshell_command() -> str:
+    installed = Path(sys.executable).with_name("hvshell")
+    return str(installed) if installed.exists() else str(ROOT / "scripts" / "hvshell")
+
+
+class Terminal:
+    def __init__(self, data_home: Path):
+        self.name = "hvshell-test-" + uuid.uuid4().hex[:8]
+        env = {"XDG_DATA_HOME": str(data_home), "TERM": "xterm-256color"}
+        exports = " ".join(f"{key}={value}" for key, value in env.items())
+        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", "132", "-y", "40",
+                        f"cd {ROOT} && env {exports} {hvshell_command()}"], check=True)
+
+    def screen(self) -> str:
+        return subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name],
+                              capture_output=True, text=True, check=True).stdout
+
+    def keys(self, *keys: str) -> None:
+        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+
+    def literal(self, text: str) -> None:
+        subprocess.run(["tmux", "send-keys", "-t", self.name, "-l", text], check=True)
+
+    def wait_for(self, pattern: str, timeout: float = 30.0) -> re.Match:
+        deadline = time.monotonic() + timeout
+        while True:
+            match = re.search(pattern, self.screen(), re.M)
+            if match:
+                return match
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{pattern!r} not on screen:\n{self.screen()}")
+            time.sleep(0.1)
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+
+
+@pytest.fixture
+def terminal(tmp_path):
+    term = Terminal(tmp_path)
+    yield term
+    term.close()
+
+
+def prompt_line(term: Terminal, rest: str) -> re.Match:
+    return term.wait_for(r"^PS (\S+)> " + rest + r"\s*$")
+
+
+def test_typing_and_tab_completion_in_a_terminal(terminal, tmp_path):
+    host = prompt_line(terminal, "").group(1)
+
+    terminal.literal("Get-V")
+    terminal.keys("Tab")
+    first = prompt_line(terminal, r"(Get-V\w+)").group(1)
+    terminal.keys("Tab")
+    second = prompt_line(terminal, r"(Get-V\w+)").group(1)
+    assert first != second and first.lower() < second.lower()    # cycles in sorted order
+
+    terminal.keys("C-c")
+    terminal.literal(f"Move-VM -ComputerName {host} -Dest")
+    terminal.keys("Tab")
+    prompt_line(terminal, re.escape(f"Move-VM -ComputerName {host} ") + "-DestinationHost")
+
+    terminal.keys("C-c")
+    terminal.literal("Set-VMHost -VirtualMachineMigrationPerformanceOption ")
+    terminal.keys("Tab")
+    prompt_line(terminal, "Set-VMHost -VirtualMachineMigrationPerformanceOption TCPIP")
+    terminal.keys("Tab")
+    prompt_line(terminal, "Set-VMHost -VirtualMachineMigrationPerformanceOption Compression")
+
+    terminal.keys("C-c")
+    terminal.literal("'multi-line' + {")
+    terminal.keys("Enter")
+    terminal.wait_for(r"^>> \s*$")
+    terminal.keys("C-c")
+
+    terminal.literal("Get-VM")
+    terminal.keys("Enter")
+    terminal.wait_for(r"^Name\s+State\s+CPUUsage\(%\)")
+    terminal.literal("exit")
+    terminal.keys("Enter")
+    deadline = time.monotonic() + 10
+    while subprocess.run(["tmux", "has-session", "-t", terminal.name],
+                         capture_output=True).returncode == 0:
+        assert time.monotonic() < deadline, "hvshell did not exit"
+        time.sleep(0.1)
+    assert "Get-VM" in (tmp_path / "hvshell" / "history").read_text()
