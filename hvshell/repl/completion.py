@@ -20,8 +20,10 @@ import attrs
 
 from hvshell.repl import names
 from hvshell.repl.context import Arg, Context, completion_context
+from hvshell.runtime.binder import CommandSpec
 from hvshell.runtime.cmdlet import ALIASES, CommonParameter, Parameter, Switch, all_cmdlets, \
     find_cmdlet
+from hvshell.runtime.conversions import canonical_type_name
 
 # The most candidates ever returned; a menu of thousands helps nobody and
 # costs time on every keystroke.
@@ -123,15 +125,29 @@ class CompletionEngine:
 
     # ---- parameters ----------------------------------------------------------
 
+    def _spec(self, name: str) -> CommandSpec | None:
+        """The binder's view of the command `name`: a function (which
+        shadows a cmdlet, as in PowerShell), else a cmdlet or alias."""
+        from hvshell.runtime.pipeline import cmdlet_spec, script_spec
+
+        function = self._functions().get(name.lower())
+        if function is not None:
+            try:
+                return script_spec(function.name, function.body, self.interp)[0]
+            except Exception:       # a param() block that does not evaluate offers nothing
+                return None
+        cls = find_cmdlet(name)
+        return cmdlet_spec(cls) if cls is not None else None
+
     def _complete_parameter(self, ctx: Context) -> list[Candidate]:
-        cls = find_cmdlet(ctx.command or "")
-        if cls is None:
+        spec = self._spec(ctx.command or "")
+        if spec is None:
             return []
-        bound = _bind(cls, ctx.args)
+        bound = _bind(spec, ctx.args)
         match = _matcher(ctx.word)
         found: list[Candidate] = []
         aliases: list[Candidate] = []
-        for p in cls.parameters().values():
+        for p in spec.parameters.values():
             if p in bound.named or not _in_any(p, bound.sets):
                 continue
             meta = "[" + p.type_label() + "]"
@@ -140,7 +156,7 @@ class CompletionEngine:
             else:
                 aliases.extend(Candidate("-" + a, "-" + a, f"Alias of -{p.name}")
                                for a in p.aliases if match(a))
-        for c in cls.common_parameters():
+        for c in spec.common:
             if c.name not in bound.common and match(c.name):
                 found.append(Candidate("-" + c.name, "-" + c.name, "Common parameter"))
         return found or aliases
@@ -148,15 +164,15 @@ class CompletionEngine:
     # ---- parameter values ----------------------------------------------------
 
     def _complete_value(self, ctx: Context) -> list[Candidate]:
-        cls = find_cmdlet(ctx.command or "")
-        if cls is None:
+        spec = self._spec(ctx.command or "")
+        if spec is None:
             return []
-        bound = _bind(cls, ctx.args)
+        bound = _bind(spec, ctx.args)
         if bound.pending_unknown:
             return []
         target = bound.pending
         if target is None:
-            target = _next_positional(cls, bound.named, want_values=True)
+            target = _next_positional(spec, bound.named, want_values=True)
         if target is None:
             return []
         match = _matcher(ctx.word)
@@ -175,7 +191,7 @@ class CompletionEngine:
             return (_BOOLEANS, "Boolean") if target.type is Switch else ([], "")
         if target.validate_set:
             return list(target.validate_set), target.type_label()
-        if target.type in (Switch, bool):
+        if is_switch(target) or _is_bool(target):
             return _BOOLEANS, "Boolean"
         if target.complete:
             session = getattr(self.interp, "session", None)
@@ -274,12 +290,23 @@ _SCOPE_PARAMETERS = {"computername": "computer_name", "cluster": "cluster",
                      "inputobject": "cluster", "vmname": "vm_name"}
 
 
-def resolve_parameter(cls: Any, typed: str) -> Parameter | CommonParameter | None:
+def is_switch(p: Parameter | CommonParameter) -> bool:
+    """A switch: declared with Switch, or `[switch]` in a param() block."""
+    return p.type is Switch or (isinstance(p.type, str)
+                                and canonical_type_name(p.type).endswith("SwitchParameter"))
+
+
+def _is_bool(p: Parameter) -> bool:
+    return p.type is bool or (isinstance(p.type, str)
+                              and canonical_type_name(p.type) == "System.Boolean")
+
+
+def resolve_parameter(spec: CommandSpec, typed: str) -> Parameter | CommonParameter | None:
     """The parameter `-typed` names: exact name or alias, else the only one
     it is a prefix of (PowerShell accepts unambiguous prefixes)."""
     key = typed.lower()
-    declared = list(cls.parameters().values())
-    common = list(cls.common_parameters())
+    declared = list(spec.parameters.values())
+    common = list(spec.common)
     for p in declared + common:
         if p.name.lower() == key or key in (a.lower() for a in p.aliases):
             return p
@@ -287,8 +314,8 @@ def resolve_parameter(cls: Any, typed: str) -> Parameter | CommonParameter | Non
     return matches[0] if len(matches) == 1 and key else None
 
 
-def _sets_with(cls: Any, params: list[Parameter]) -> list[str]:
-    every = cls.parameter_sets()
+def _sets_with(spec: CommandSpec, params: list[Parameter]) -> list[str]:
+    every = spec.sets
     possible = [s for s in every if all(p.in_set(s) is not None for p in params)]
     return possible or every
 
@@ -297,24 +324,25 @@ def _in_any(p: Parameter, sets: list[str]) -> bool:
     return any(p.in_set(s) is not None for s in sets)
 
 
-def _positional_params(cls: Any, set_name: str, exclude: list[Parameter]) -> list[Parameter]:
+def _positional_params(spec: CommandSpec, set_name: str, exclude: list[Parameter]
+                       ) -> list[Parameter]:
     found = []
-    for p in cls.parameters().values():
+    for p in spec.parameters.values():
         membership = p.in_set(set_name)
         if membership is not None and membership.position is not None and p not in exclude:
             found.append((membership.position, p))
     return [p for _, p in sorted(found, key=lambda item: item[0])]
 
 
-def _next_positional(cls: Any, named: list[Parameter], want_values: bool = False
+def _next_positional(spec: CommandSpec, named: list[Parameter], want_values: bool = False
                      ) -> Parameter | None:
     """The parameter the next positional value binds to: the lowest
     position left unbound in the first possible set that has one (with
     want_values, preferring a set where that parameter has values to offer,
     e.g. Get-VM's -Name over -Id)."""
     first = None
-    for set_name in _sets_with(cls, named):
-        params = _positional_params(cls, set_name, named)
+    for set_name in _sets_with(spec, named):
+        params = _positional_params(spec, set_name, named)
         if not params:
             continue
         if not want_values or params[0].validate_set or params[0].complete:
@@ -323,7 +351,7 @@ def _next_positional(cls: Any, named: list[Parameter], want_values: bool = False
     return first
 
 
-def _bind(cls: Any, args: tuple[Arg, ...]) -> _Bound:
+def _bind(spec: CommandSpec, args: tuple[Arg, ...]) -> _Bound:
     named: list[Parameter] = []
     common: set[str] = set()
     scope: dict[str, str] = {}
@@ -332,13 +360,13 @@ def _bind(cls: Any, args: tuple[Arg, ...]) -> _Bound:
     positional: list[str | None] = []
     for arg in args:
         if arg.kind == "param":
-            p = resolve_parameter(cls, arg.text or "")
+            p = resolve_parameter(spec, arg.text or "")
             if isinstance(p, Parameter):
                 if p not in named:
                     named.append(p)
             elif isinstance(p, CommonParameter):
                 common.add(p.name)
-            takes_value = p is None or arg.colon or p.type is not Switch
+            takes_value = p is None or arg.colon or not is_switch(p)
             pending, pending_any = (p, p is None) if takes_value else (None, False)
             continue
         if pending is not None or pending_any:
@@ -350,12 +378,12 @@ def _bind(cls: Any, args: tuple[Arg, ...]) -> _Bound:
         positional.append(arg.text)
     # Positional values bind in order to the positional parameters left.
     for text in positional:
-        p = _next_positional(cls, named)
+        p = _next_positional(spec, named)
         if p is None:
             break
         named.append(p)
         key = p.name.lower()
         if key in _SCOPE_PARAMETERS and text:
             scope[_SCOPE_PARAMETERS[key]] = text
-    return _Bound(named, common, _sets_with(cls, named), pending, pending_any, scope)
+    return _Bound(named, common, _sets_with(spec, named), pending, pending_any, scope)
 
