@@ -287,7 +287,7 @@ class _Bound:
 
 # Parameters whose typed value narrows what other parameters complete.
 _SCOPE_PARAMETERS = {"computername": "computer_name", "cluster": "cluster",
-                     "inputobject": "cluster", "vmname": "vm_name"}
+                     "vmname": "vm_name"}
 
 
 def is_switch(p: Parameter | CommonParameter) -> bool:
