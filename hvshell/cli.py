@@ -117,7 +117,7 @@ def _run(options: argparse.Namespace) -> int:
     except ExitSignal as signal:
         return signal.code
     finally:
-        interp.flush()
+        interp.end_output()
     return 0
 
 

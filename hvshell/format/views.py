@@ -12,6 +12,14 @@ full name (PS_TYPE), e.g. in hvshell/format/hyperv_views.py:
 
 A column's value is a property name or a function of the object; `align`
 None means PowerShell's rule (numbers right-aligned, the rest left).
+
+A table view may ask for its columns to be fitted to the data (`autosize`)
+and for a group header whenever a property changes (`group_by`, shown as
+`   <group_label>: <value>`, as Get-Member shows `TypeName`).  A
+`CustomView` prints each object as text (DateTime's long form, help
+topics).  A type may have one view per kind; the first registered is its
+default, and Format-Table/Format-List ask for their kind with
+`view_for(names, kind=TableView)`.
 """
 from __future__ import annotations
 
@@ -41,6 +49,9 @@ class Column:
 @attrs.frozen
 class TableView:
     columns: tuple[Column, ...]
+    autosize: bool = False
+    group_by: str | Callable[[Any], Any] | None = None
+    group_label: str | None = None
 
 
 @attrs.frozen
@@ -48,20 +59,33 @@ class ListView:
     items: tuple[Column, ...]
 
 
-View = TableView | ListView
+@attrs.frozen
+class CustomView:
+    render: Callable[[Any], str]
+
+
+View = TableView | ListView | CustomView
 
 _VIEWS: dict[str, View] = {}
+_VIEWS_BY_KIND: dict[tuple[str, type], View] = {}
 
 
-def register_view(type_name: str, view: View) -> None:
-    _VIEWS[type_name.lower()] = view
+def register_view(type_name: str, view: View, default: bool = True) -> None:
+    """Register `view` for `type_name`; default=False adds it only as the
+    view of its kind (a list view Format-List uses, say)."""
+    key = type_name.lower()
+    if default:
+        _VIEWS[key] = view
+    _VIEWS_BY_KIND[(key, type(view))] = view
 
 
-def view_for(type_names: list[str]) -> View | None:
-    """The registered view for the most specific of `type_names`."""
+def view_for(type_names: list[str], kind: type | None = None) -> View | None:
+    """The registered view for the most specific of `type_names` (of the
+    given kind, when asked)."""
     _load_view_modules()
     for name in type_names:
-        view = _VIEWS.get(name.lower())
+        key = name.lower()
+        view = _VIEWS.get(key) if kind is None else _VIEWS_BY_KIND.get((key, kind))
         if view is not None:
             return view
     return None

@@ -124,7 +124,7 @@ class Interpreter:
         except ScriptTerminated:
             return False
         finally:
-            self.flush()
+            self.end_output()
         return True
 
     def run_script(self, script: ast.Script, args: list[Any] | None = None) -> None:
@@ -174,6 +174,13 @@ class Interpreter:
         if self._out_default is not None:
             self._out_default.flush()
         self.stdout.flush()
+
+    def end_output(self) -> None:
+        """The end of one top-level input (a script, a command line, a REPL
+        entry): Out-Default closes its open table or list block."""
+        if self._out_default is not None:
+            self._out_default.close()
+        self.flush()
 
     def write_host_text(self, text: str, stream: str = "host", newline: bool = True) -> None:
         """Text that bypasses the pipeline (Write-Host, warnings, verbose)."""
@@ -500,8 +507,8 @@ class Interpreter:
             processors[0].run_once()
             for processor in processors:
                 processor.end()
-        except StopPipeline:
-            pass
+        except StopPipeline as stop:
+            self._end_after_stop(processors, stop)
         finally:
             self._error_target = saved_target
         if file_target is not None:
@@ -510,6 +517,19 @@ class Interpreter:
             real = self.session.resolve_path(path)
             with open(real, "a" if append else "w", encoding="utf-8") as handle:
                 handle.write(render(captured, self.width))
+
+    def _end_after_stop(self, processors: list[Processor], stop: StopPipeline) -> None:
+        """Select-Object -First stopped the commands before it; it and the
+        commands after it still run their end blocks."""
+        while True:
+            source = getattr(stop, "processor", None)
+            start = processors.index(source) if source in processors else len(processors)
+            try:
+                for processor in processors[start:]:
+                    processor.end()
+                return
+            except StopPipeline as again:
+                stop = again
 
     def make_processor(self, element: Any, downstream_of_input: bool, count: int) -> Processor:
         if isinstance(element, ast.CommandExpression):
@@ -600,6 +620,10 @@ class Interpreter:
             block()
         except PSError as error:
             self._locate(error.record, processor)
+            raise
+        except StopPipeline as stop:
+            if getattr(stop, "processor", None) is None:
+                stop.processor = processor    # where the pipeline resumes its end blocks
             raise
         except (FlowSignal, KeyboardInterrupt):
             raise

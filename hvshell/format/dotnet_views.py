@@ -1,0 +1,19 @@
+"""Default views of the .NET types the shell itself produces (after
+Windows PowerShell 5.1's DotNetTypes.format.ps1xml): a DateTime prints in
+the long form, a TimeSpan as a list of its parts, a hashtable entry as a
+Name/Value row."""
+from __future__ import annotations
+
+from hvshell.format.views import Column, CustomView, ListView, TableView, register_view
+from hvshell.runtime.psobject import format_datetime
+
+register_view("System.DateTime", CustomView(lambda value: format_datetime(value, long=True)))
+
+register_view("System.TimeSpan", ListView(tuple(Column(name) for name in (
+    "Days", "Hours", "Minutes", "Seconds", "Milliseconds", "Ticks", "TotalDays", "TotalHours",
+    "TotalMinutes", "TotalSeconds", "TotalMilliseconds"))))
+
+register_view("System.Collections.DictionaryEntry", TableView((
+    Column("Name", width=30, align="left"),
+    Column("Value", align="left"),
+)))
