@@ -75,19 +75,29 @@ def members_in_order(spec: CommandSpec, set_name: str) -> list[tuple[Parameter, 
         [pm for pm in named if not pm[1].mandatory]
 
 
-def syntax_line(spec: CommandSpec, set_name: str) -> str:
+def syntax_parts(spec: CommandSpec, set_name: str) -> list[str]:
+    """The command name and each parameter's text, for one parameter set."""
     parts = [spec.name]
     parts.extend(parameter_text(p, m) for p, m in members_in_order(spec, set_name))
     common = {c.name for c in spec.common}
     parts.extend(f"[-{name}]" for name in RISK_NAMES if name in common)
     if common - set(RISK_NAMES):
         parts.append(COMMON_PLACEHOLDER)
-    return " ".join(parts)
+    return parts
+
+
+def syntax_line(spec: CommandSpec, set_name: str) -> str:
+    return " ".join(syntax_parts(spec, set_name))
+
+
+def syntax_sets(command: type[Cmdlet] | CommandSpec) -> list[list[str]]:
+    """`syntax_parts` of every parameter set, the default set first."""
+    spec = command_spec(command)
+    return [syntax_parts(spec, set_name) for set_name in spec.sets or [ALL_SETS]]
 
 
 def syntax_lines(command: type[Cmdlet] | CommandSpec) -> list[str]:
-    spec = command_spec(command)
-    return [syntax_line(spec, set_name) for set_name in spec.sets or [ALL_SETS]]
+    return [" ".join(parts) for parts in syntax_sets(command)]
 
 
 def set_names_of(spec: CommandSpec, param: Parameter) -> list[str]:
