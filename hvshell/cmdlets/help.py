@@ -407,10 +407,10 @@ class GetHelp(Cmdlet):
             self.write(HelpInfo("default", "HelpFile", "Displays help about hvshell cmdlets.", "",
                                 _overview(width)))
             return
-        if has_wildcards(self.Name):
+        command = self._find(self.Name)
+        if command is None and has_wildcards(self.Name):
             self._search(width)
             return
-        command = self._find(self.Name)
         if command is None:
             raise CmdletError(
                 f"Get-Help could not find {self.Name}: no cmdlet, function or alias has that "
