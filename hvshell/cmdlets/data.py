@@ -21,8 +21,7 @@ from hvshell.runtime.conversions import AutomationNullType
 from hvshell.runtime.errors import CmdletError
 from hvshell.runtime.operators import has_wildcards, wildcard_regex
 from hvshell.runtime.psobject import (MISSING, Hashtable, PSObject, get_property,
-                                      is_model_object, property_names, to_display_string,
-                                      type_name)
+                                      property_names, to_display_string, type_name)
 
 UTILITY = "Microsoft.PowerShell.Utility"
 MANAGEMENT = "Microsoft.PowerShell.Management"
@@ -198,8 +197,9 @@ class _Json:
             return _Map((n, self.value(get_property(obj, n), level + 1))
                         for n in _TIMESPAN_MEMBERS)
         names = property_names(obj)
-        if isinstance(obj, PSObject) or is_model_object(obj) or names:
+        if isinstance(obj, PSObject) or names:
             return _Map((n, self.value(_property(obj, n), level + 1)) for n in names)
+        # a value type without properties of its own (a Guid, a version) is its text
         return to_display_string(obj)
 
 

@@ -3,7 +3,8 @@
 The rules are PowerShell's (Format-Default, Format-Table, Format-List):
 
 - Strings, numbers, booleans, enums and objects without properties print
-  as their ToString, on their own line ("out of band"), wherever they come.
+  as their ToString, on their own line ("out of band"), wherever they come;
+  so do types whose view is marked out of band (error records).
 - Arrays are unrolled; a hashtable is shown as its Name/Value entries.
 - The first other object opens a block and fixes its view: the type's
   registered view, or, for a type without one, a table of its properties
@@ -172,8 +173,13 @@ class Formatter:
                 self._process(DictionaryEntry(key, value), out)
             return
         names = type_names(obj)
-        if is_scalar(obj) or (not property_names(obj) and view_for(names) is None):
+        view = view_for(names)
+        if is_scalar(obj) or (not property_names(obj) and view is None):
             out.append(rec.FormatEntry(rec.CUSTOM, text=to_display_string(obj), out_of_band=True))
+            return
+        if isinstance(view, CustomView) and view.out_of_band:
+            out.append(rec.FormatEntry(rec.CUSTOM, text=_safe(view.render, obj) or "",
+                                       out_of_band=True))
             return
         if self._block is None:
             self._block = self._open(obj)

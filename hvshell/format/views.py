@@ -62,6 +62,7 @@ class ListView:
 @attrs.frozen
 class CustomView:
     render: Callable[[Any], str]
+    out_of_band: bool = False     # printed on its own, never inside a block (error records)
 
 
 View = TableView | ListView | CustomView

@@ -171,3 +171,13 @@ def test_format_string_and_alignment_of_calculated_columns():
     formatter = Formatter(rec.TABLE, [spec])
     records = formatter.process(obj(N=0.256)) + formatter.end()
     assert render(records).split("\n")[3] == "25.6 %"
+
+
+def test_error_records_print_in_the_error_layout_out_of_band():
+    from hvshell.runtime.errors import ErrorRecord
+    record = ErrorRecord("it broke", "Broken", "InvalidOperation", command="Get-Thing",
+                         command_type="Test.GetThing")
+    assert render([obj(A=1), record]) == (
+        "\nA\n-\n1\nGet-Thing : it broke\n"
+        "    + CategoryInfo          : InvalidOperation: (:) [Get-Thing], RuntimeException\n"
+        "    + FullyQualifiedErrorId : Broken,Test.GetThing\n \n\n\n")
