@@ -10,7 +10,8 @@ import re
 from typing import Any
 
 from hvshell.model.cluster import Cluster, ClusterGroup, ClusterNodeRecord, GroupType
-from hvshell.model.errors import LabError, invalid_argument, lab_argument, operation_failed
+from hvshell.model.errors import (LabError, invalid_argument, invalid_state, lab_argument,
+                                  operation_failed)
 from hvshell.model.host import Host, ProcessorVendor, VMMigrationPerformance
 from hvshell.model.lab import Lab
 from hvshell.model.network import DEFAULT_SUBNET, HostNic, VMNetworkAdapter, parse_subnet
@@ -129,6 +130,7 @@ def add_nic(lab: Lab, host: Host, name: str, speed_gbps: float = 10.0, rdma: boo
 def _add_storage(lab: Lab, location: StorageLocation) -> StorageLocation:
     location.lab = lab
     lab.storage.append(location)
+    lab.reindex_files()
     return location
 
 
@@ -357,19 +359,22 @@ def new_vm(lab: Lab, host: Host, name: str | None = None,
     return vm
 
 
-def remove_vm(lab: Lab, vm: VM) -> None:
-    """Remove-VM: the configuration goes, the VHD files stay."""
+def check_remove(lab: Lab, vm: VM) -> None:
+    """Remove-VM's rules: the VM is off or saved, and not a cluster role."""
     from hvshell.model.vm import VMState
     if vm.state not in (VMState.Off, VMState.Saved):
-        raise LabError(f"'{vm.name}' cannot be removed while it is {vm.state.name}. Stop it "
-                       "first (Stop-VM), then remove it.", "InvalidState", "InvalidOperation",
-                       vm.name, "Microsoft.HyperV.PowerShell.VirtualizationOperationFailedException")
+        raise invalid_state(f"'{vm.name}' cannot be removed while it is {vm.state.name}. Stop it "
+                            "first (Stop-VM), then remove it.", vm.name)
     group = lab.cluster_group_of(vm)
     if group is not None:
-        raise LabError(f"'{vm.name}' is a clustered role (group '{group.name}' of cluster "
-                       f"{group.cluster_name}). Remove the role with Remove-ClusterGroup "
-                       "-RemoveResources first.", "InvalidState", "InvalidOperation", vm.name,
-                       "Microsoft.HyperV.PowerShell.VirtualizationOperationFailedException")
+        raise invalid_state(f"'{vm.name}' is a clustered role (group '{group.name}' of cluster "
+                            f"{group.cluster_name}); remove the role from the cluster before "
+                            "removing the virtual machine.", vm.name)
+
+
+def remove_vm(lab: Lab, vm: VM) -> None:
+    """Remove-VM: the configuration goes, the VHD files stay."""
+    check_remove(lab, vm)
     lab.remove_vm(vm)
     lab.record("VMRemoved", vm.name, f"'{vm.name}' was removed from {vm.host_name}.")
 

@@ -6,7 +6,10 @@ refused change leaves the object exactly as it was.
 """
 from __future__ import annotations
 
-from typing import Any
+import contextlib
+from typing import Any, Iterator
+
+import attrs
 
 from hvshell.model.build import check_memory_value, require_storage
 from hvshell.model.errors import invalid_argument, invalid_state, not_supported
@@ -23,6 +26,20 @@ BUFFER_RANGE = (5, 2000)
 PRIORITY_RANGE = (0, 100)
 PERCENT_RANGE = (0, 100)
 WEIGHT_RANGE = (1, 10000)
+
+
+@contextlib.contextmanager
+def atomic(vm: VM) -> Iterator[None]:
+    """Several changes as one: if any is refused, none stays."""
+    saved = {f.name: getattr(vm, f.name) for f in attrs.fields(VM)
+             if f.init and not isinstance(getattr(vm, f.name), (list, dict))}
+    saved["workload"] = attrs.evolve(vm.workload)
+    try:
+        yield
+    except Exception:
+        for name, value in saved.items():
+            setattr(vm, name, value)
+        raise
 
 
 def _must_be_off(vm: VM, what: str) -> None:
@@ -132,9 +149,10 @@ def configure_processor(vm: VM, *, count: int | None = None,
 def configure_vm(vm: VM, *, new_name: str | None = None, notes: str | None = None,
                  start_action: StartAction | None = None, start_delay: int | None = None,
                  stop_action: StopAction | None = None, snapshot_location: str | None = None,
-                 smart_paging_path: str | None = None) -> None:
+                 smart_paging_path: str | None = None, verify_paths: bool = True) -> None:
     """The rest of Set-VM (memory and processors go through the functions
-    above)."""
+    above).  `verify_paths` False (-AllowUnverifiedPaths) accepts folders
+    on storage the host cannot reach now."""
     lab, host = vm.lab, vm.host
     if new_name is not None and not new_name.strip():
         raise invalid_argument("The new virtual machine name cannot be empty.", vm.name)
@@ -145,10 +163,12 @@ def configure_vm(vm: VM, *, new_name: str | None = None, notes: str | None = Non
             raise invalid_state(f"'{vm.name}' has checkpoints; their files stay where they are, "
                                 "so the checkpoint location cannot change. Remove the "
                                 "checkpoints first (Remove-VMSnapshot).", vm.name)
-        require_storage(lab, host, snapshot_location, "checkpoint file location")
+        if verify_paths:
+            require_storage(lab, host, snapshot_location, "checkpoint file location")
     if smart_paging_path is not None:
         _must_be_off(vm, "the smart paging file location")
-        require_storage(lab, host, smart_paging_path, "smart paging file path")
+        if verify_paths:
+            require_storage(lab, host, smart_paging_path, "smart paging file path")
     if new_name is not None:
         old = vm.name
         vm.name = new_name
@@ -222,7 +242,7 @@ def configure_host(host: Host, *, max_vm_migrations: int | None = None,
                    metering_interval: float | None = None,
                    mac_minimum: str | None = None, mac_maximum: str | None = None) -> None:
     lab = host.lab
-    if performance is not None:
+    if performance is not None and performance is not VMMigrationPerformance.TCPIP:
         require_feature(host.version, "PerformanceOption", host.name,
                         "It always migrates over TCP/IP.")
     if enhanced_session is not None:

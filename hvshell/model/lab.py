@@ -45,6 +45,8 @@ class Lab:
     rng: np.random.Generator = attrs.field(init=False, default=None, repr=False)
     _host_index: dict[str, Host] = attrs.field(init=False, factory=dict, repr=False)
     _vm_index: dict[Guid, VM] = attrs.field(init=False, factory=dict, repr=False)
+    # storage location name (lower case) -> keys of the VHD files on it
+    _files_on: dict[str, set[str]] = attrs.field(init=False, factory=dict, repr=False)
 
     def __attrs_post_init__(self) -> None:
         self.rng = np.random.default_rng(self.seed)
@@ -71,6 +73,7 @@ class Lab:
             location.lab = self
         for vhd in self.vhds.values():
             vhd.lab = self
+        self.reindex_files()
         for job in self.jobs:
             job.lab = self
         for event in self.events:
@@ -227,10 +230,38 @@ class Lab:
     def find_vhd(self, host_name: str, path: str) -> VirtualHardDisk | None:
         return self.vhds.get(self.file_key(host_name, path))
 
+    def reindex_files(self) -> None:
+        """Recompute which storage holds each file (after storage changes)."""
+        self._files_on = {}
+        for key, vhd in self.vhds.items():
+            self._index_file(key, vhd)
+
+    def _index_file(self, key: str, vhd: VirtualHardDisk) -> None:
+        location = self.vhd_location(vhd)
+        if location is not None:
+            self._files_on.setdefault(location.name.lower(), set()).add(key)
+
     def add_vhd(self, vhd: VirtualHardDisk) -> VirtualHardDisk:
-        self.vhds[self.file_key(vhd.computer_name, vhd.path)] = vhd
+        """Register a new file (its path and computer_name say where)."""
+        key = self.file_key(vhd.computer_name, vhd.path)
+        self.vhds[key] = vhd
         vhd.lab = self
+        self._index_file(key, vhd)
         return vhd
+
+    def remove_vhd(self, vhd: VirtualHardDisk) -> None:
+        """Delete a file from the lab."""
+        key = self.file_key(vhd.computer_name, vhd.path)
+        self.vhds.pop(key, None)
+        for keys in self._files_on.values():
+            keys.discard(key)
+
+    def move_vhd(self, vhd: VirtualHardDisk, host_name: str, path: str) -> None:
+        """The file now lives at `path` (as seen from `host_name`)."""
+        self.remove_vhd(vhd)
+        vhd.computer_name = host_name
+        vhd.path = path
+        self.add_vhd(vhd)
 
     def vhd_location(self, vhd: VirtualHardDisk) -> StorageLocation | None:
         return self.storage_for_path(vhd.computer_name, vhd.path)
@@ -248,13 +279,24 @@ class Lab:
     def bytes_used_on(self, location: StorageLocation) -> int:
         """VHD files and saved memory stored on `location`."""
         used = 0
-        for vhd in self.vhds.values():
-            if self.vhd_location(vhd) is location:
+        for key in self._files_on.get(location.name.lower(), ()):
+            vhd = self.vhds.get(key)
+            if vhd is not None:
                 used += vhd.FileSize
-        for vm in self.all_vms():
-            if vm.saved_memory and self.storage_for_path(vm.host_name, vm.path) is location:
-                used += vm.saved_memory
+        for host in self._hosts_seeing(location):
+            for vm in host.vms:
+                if vm.saved_memory and self.storage_for_path(vm.host_name, vm.path) is location:
+                    used += vm.saved_memory
         return used
+
+    def _hosts_seeing(self, location: StorageLocation) -> list[Host]:
+        if location.storage_type is StorageType.Local:
+            host = self.find_host(location.host_name or "")
+            return [host] if host is not None else []
+        if location.storage_type is StorageType.CSV:
+            cluster = self.find_cluster(location.cluster_name or "")
+            return [self.host(n) for n in cluster.node_names()] if cluster else []
+        return list(self.hosts)
 
     # ---- jobs and events -------------------------------------------------------
 

@@ -101,6 +101,16 @@ class ReplicationHealth(PSEnum):
     Critical = 3
 
 
+class BootDevice(PSEnum):
+    """New-VM -BootDevice (section 2)."""
+    Floppy = 0
+    CD = 1
+    IDE = 2
+    LegacyNetworkAdapter = 3
+    NetworkAdapter = 4
+    VHD = 5
+
+
 ReplicationMode = PSEnum("ReplicationMode", [("None", 0), ("Primary", 1), ("Replica", 2),
                                              ("TestReplica", 3), ("ExtendedReplica", 4)],
                          module=__name__, qualname="ReplicationMode")

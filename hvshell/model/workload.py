@@ -9,6 +9,8 @@ what the guest was sized for.
 """
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 
 from hvshell.model.base import PSEnum
@@ -77,3 +79,56 @@ class Workload:
         return cls(profile, guest_os, working_set, figures.dirty_rate_mbps,
                    figures.cpu_percent, figures.iops, figures.disk_write_mbps,
                    figures.zero_page_percent, figures.compression_ratio)
+
+
+class LabWorkload:
+    """A VM's workload as Set-LabWorkload shows it: a live view of the VM."""
+    PS_TYPE = "hvshell.Lab.Workload"
+    __slots__ = ("vm",)
+
+    def __init__(self, vm: Any):
+        self.vm = vm
+
+    @property
+    def VMName(self) -> str:
+        return self.vm.name
+
+    @property
+    def ComputerName(self) -> str:
+        return self.vm.host_name
+
+    @property
+    def Profile(self) -> WorkloadProfile:
+        return self.vm.workload.profile
+
+    @property
+    def GuestOS(self) -> GuestOS:
+        return self.vm.workload.guest_os
+
+    @property
+    def WorkingSet(self) -> int:
+        return self.vm.workload.working_set
+
+    @property
+    def DirtyRateMBps(self) -> float:
+        return self.vm.workload.dirty_rate_mbps
+
+    @property
+    def CpuPercent(self) -> float:
+        return self.vm.workload.cpu_percent
+
+    @property
+    def Iops(self) -> float:
+        return self.vm.workload.iops
+
+    @property
+    def DiskWriteMBps(self) -> float:
+        return self.vm.workload.disk_write_mbps
+
+    @property
+    def ZeroPagePercent(self) -> float:
+        return self.vm.workload.zero_page_percent
+
+    @property
+    def CompressionRatio(self) -> float:
+        return self.vm.workload.compression_ratio

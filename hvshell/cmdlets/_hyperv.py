@@ -1,0 +1,209 @@
+"""What the Hyper-V, cluster and lab cmdlets share: finding hosts and VMs
+from -ComputerName/-Name the way Hyper-V does, reporting the lab's errors
+as PowerShell errors, and running operations now or as a job (-AsJob).
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Generator, Iterable
+
+from hvshell.model.errors import VIRTUALIZATION_EXCEPTION, LabError
+from hvshell.model.host import Host
+from hvshell.model.names import has_wildcard, wildcard_match
+from hvshell.model.power import launch
+from hvshell.model.vm import VM
+from hvshell.runtime.cmdlet import Parameter
+from hvshell.runtime.errors import CmdletError
+
+LOCAL_NAMES = ("", ".", "localhost")
+
+
+def report(cmdlet: Any, error: LabError) -> None:
+    """A refused operation as a non-terminating error (Hyper-V's cmdlets
+    report per object and go on)."""
+    cmdlet.write_error(error.message, error.error_id, error.category, error.target,
+                       error.exception_type)
+
+
+def terminate(error: LabError) -> CmdletError:
+    return CmdletError(error.message, error.error_id, error.category, error.target,
+                       error.exception_type)
+
+
+def lab(cmdlet: Any) -> Any:
+    return cmdlet.ctx.lab
+
+
+def local_name(cmdlet: Any) -> str:
+    return cmdlet.ctx.computer_name
+
+
+def host_named(cmdlet: Any, name: str | None, require_up: bool = True) -> Host | None:
+    """The lab host for a -ComputerName value ('.', 'localhost' or nothing
+    being the host the shell stands on); reports an error and returns None
+    when there is no such host or it does not answer."""
+    text = "" if name is None else str(name).strip()
+    target = local_name(cmdlet) if text.lower() in LOCAL_NAMES else text
+    host = lab(cmdlet).find_host(target)
+    if host is None:
+        known = ", ".join(h.name for h in lab(cmdlet).hosts) or "none"
+        cmdlet.write_error(
+            f"The operation on computer '{target}' failed: there is no host named '{target}' in "
+            f"the lab (hosts: {known}). Check the name, or create the host with New-LabHost.",
+            "Unspecified", "NotSpecified", target, VIRTUALIZATION_EXCEPTION)
+        return None
+    if require_up and not host.is_up:
+        cmdlet.write_error(
+            f"The operation on computer '{host.name}' failed: the host is "
+            f"{host.state.name.lower()} and does not answer. Wait for it, or bring it back with "
+            f"Invoke-LabFault -ComputerName {host.name} -Fault HostRecover.",
+            "Unspecified", "NotSpecified", host.name, VIRTUALIZATION_EXCEPTION)
+        return None
+    return host
+
+
+def hosts_for(cmdlet: Any, names: Iterable[str] | None, require_up: bool = True) -> list[Host]:
+    """The hosts named by a -ComputerName list (default: where the shell
+    stands), each once, in the order given."""
+    found: list[Host] = []
+    for name in (names or [None]):
+        host = host_named(cmdlet, name, require_up)
+        if host is not None and host not in found:
+            found.append(host)
+    return found
+
+
+def sorted_vms(host: Host) -> list[VM]:
+    return sorted(host.vms, key=lambda vm: vm.name.lower())
+
+
+def vms_named(cmdlet: Any, patterns: Iterable[str] | None, computer_names: Iterable[str] | None,
+              ) -> list[VM]:
+    """VMs by name (wildcards allowed) on the given hosts.  A name without
+    wildcards that matches nothing is an error, as on Hyper-V; a wildcard
+    that matches nothing is not."""
+    hosts = hosts_for(cmdlet, computer_names)
+    patterns = list(patterns) if patterns is not None else ["*"]
+    found: list[VM] = []
+    matched: set[int] = set()
+    for host in hosts:
+        for vm in sorted_vms(host):
+            for index, pattern in enumerate(patterns):
+                if wildcard_match(str(pattern), vm.name):
+                    matched.add(index)
+                    if vm not in found:
+                        found.append(vm)
+    if hosts:
+        for index, pattern in enumerate(patterns):
+            if index not in matched and not has_wildcard(str(pattern)):
+                cmdlet.write_error(
+                    f'Hyper-V was unable to find a virtual machine with name "{pattern}". '
+                    f"Check the name with Get-VM"
+                    + (f" -ComputerName {hosts[0].name}" if len(hosts) == 1 else "") + ".",
+                    "InvalidParameter", "InvalidArgument", str(pattern),
+                    "Microsoft.HyperV.PowerShell.VirtualizationInvalidArgumentException")
+    return found
+
+
+def target_vms(cmdlet: Any) -> list[VM]:
+    """The VMs of a cmdlet with the usual name set (-Name/-VMName plus
+    -ComputerName) and object set (-VM)."""
+    given = getattr(cmdlet, "VM", None)
+    if given:
+        return [vm for vm in given if _live(cmdlet, vm)]
+    names = getattr(cmdlet, "Name", None) if "Name" in type(cmdlet).parameters() else \
+        getattr(cmdlet, "VMName", None)
+    return vms_named(cmdlet, names, getattr(cmdlet, "ComputerName", None))
+
+
+def _live(cmdlet: Any, vm: VM) -> bool:
+    """A VM object still in the lab (not removed since it was read)."""
+    if lab(cmdlet).vm_by_id(vm.id) is vm:
+        return True
+    cmdlet.write_error(f"The virtual machine '{vm.name}' no longer exists (it was removed).",
+                       "ObjectNotFound", "ObjectNotFound", vm.name,
+                       "Microsoft.HyperV.PowerShell.VirtualizationInvalidArgumentException")
+    return False
+
+
+def command_text(cmdlet: Any) -> str:
+    """The command as the user typed it (a job's Command)."""
+    processor = getattr(cmdlet, "_processor", None)
+    if processor is not None and processor.source is not None:
+        extent = processor.extent
+        text = processor.source.text[extent.start:extent.end]
+        if text:
+            return " ".join(text.split())
+    return cmdlet.name
+
+
+class Operations:
+    """Runs a cmdlet's per-object operations: each to completion (the clock
+    advances by its duration, and everything else in the lab with it), or,
+    under -AsJob, all in one job returned at the end."""
+
+    def __init__(self, cmdlet: Any, as_job: bool):
+        self.cmdlet = cmdlet
+        self.as_job = as_job
+        self.job: Any = None
+
+    def run(self, vm: VM, begin: Callable[[], Generator[Any, Any, Any] | None],
+            result: Any = None) -> None:
+        """`begin()` checks and starts the operation (a LabError refuses
+        it); `result` is written when it completes (-Passthru)."""
+        cmdlet = self.cmdlet
+        try:
+            generator = begin()
+        except LabError as error:
+            report(cmdlet, error)
+            return
+        the_lab = lab(cmdlet)
+        if generator is None:
+            if result is not None and not self.as_job:
+                cmdlet.write(result)
+            return
+        if self.as_job:
+            if self.job is None:
+                self.job = the_lab.new_job(command_text(cmdlet), vm.host_name)
+            launch(the_lab, vm, _returning(generator, result), self.job)
+            return
+        process = launch(the_lab, vm, generator)
+        try:
+            the_lab.clock.run_until_done(process)
+        except LabError as error:
+            report(cmdlet, error)
+            return
+        if result is not None:
+            cmdlet.write(result)
+
+    def finish(self) -> None:
+        if self.as_job:
+            if self.job is None:
+                self.job = lab(self.cmdlet).new_job(command_text(self.cmdlet),
+                                                    local_name(self.cmdlet))
+            self.job.seal()
+            self.cmdlet.write(self.job)
+
+
+def _returning(generator: Generator[Any, Any, Any], result: Any) -> Generator[Any, Any, Any]:
+    yield from generator
+    return result
+
+
+# ---- parameter declarations shared by the VM cmdlets -------------------------
+# (fresh Parameter objects per cmdlet: each is bound to its class by name)
+
+def computer_name_param(sets: tuple = ("Name",), position: int | None = None,
+                        by_property: bool = False, pipeline: bool = False) -> Parameter:
+    return Parameter(str, array=True, sets=sets, position=position, by_property=by_property,
+                     pipeline=pipeline, complete="host")
+
+
+def vm_name_param(name_set: str = "Name", mandatory: bool = True, alias: bool = True,
+                  by_property: bool = False) -> Parameter:
+    return Parameter(str, array=True, position=0, mandatory=mandatory, sets=(name_set,),
+                     pipeline=True, by_property=by_property,
+                     aliases=("VMName",) if alias else (), complete="vm")
+
+
+def vm_object_param(set_name: str = "VMObject") -> Parameter:
+    return Parameter(VM, array=True, position=0, mandatory=True, sets=(set_name,), pipeline=True)
