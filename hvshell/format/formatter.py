@@ -172,9 +172,12 @@ class Formatter:
             for key, value in obj.items():
                 self._process(DictionaryEntry(key, value), out)
             return
+        if is_scalar(obj):
+            out.append(rec.FormatEntry(rec.CUSTOM, text=to_display_string(obj), out_of_band=True))
+            return
         names = type_names(obj)
         view = view_for(names)
-        if is_scalar(obj) or (not property_names(obj) and view is None):
+        if not property_names(obj) and view is None:
             out.append(rec.FormatEntry(rec.CUSTOM, text=to_display_string(obj), out_of_band=True))
             return
         if isinstance(view, CustomView) and view.out_of_band:

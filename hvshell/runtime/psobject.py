@@ -187,7 +187,8 @@ def type_names(obj: Any) -> list[str]:
     names = []
     for klass in type(obj).__mro__:
         ps_type = klass.__dict__.get("PS_TYPE")
-        if ps_type and ps_type not in names:
+        # (in an Enum body `PS_TYPE = ...` would be a member, not a name)
+        if isinstance(ps_type, str) and ps_type not in names:
             names.append(ps_type)
     if isinstance(obj, enum.Enum) and not names:
         names.append(type(obj).__name__)
