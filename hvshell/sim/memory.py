@@ -204,16 +204,20 @@ class PassTiming:
                 return t0 + max(offset - o0, 0.0) / rate
         return self.duration
 
-    def times(self, offsets: np.ndarray) -> np.ndarray:
+    def time_left(self, offsets: np.ndarray) -> np.ndarray:
+        """T − t for each offset: how long each page stays clean until the
+        end of the pass (a new float64 array)."""
         if len(self.pieces) == 1:
             o0, _, t0, rate = self.pieces[0]
-            return t0 + (offsets - o0) / rate
+            left = offsets * (-1.0 / rate)
+            left += self.duration - t0 + o0 / rate
+            return left
         upper = np.array([p[1] for p in self.pieces])
         k = np.minimum(np.searchsorted(upper, offsets, side="left"), len(self.pieces) - 1)
         o0 = np.array([p[0] for p in self.pieces])[k]
         t0 = np.array([p[2] for p in self.pieces])[k]
         rate = np.array([p[3] for p in self.pieces])[k]
-        return t0 + np.maximum(offsets - o0, 0.0) / rate
+        return self.duration - (t0 + np.maximum(offsets - o0, 0.0) / rate)
 
 
 # A segment: `count` pages of class `cls` whose clean time τ = T − t is
@@ -408,7 +412,8 @@ class ExactEngine(MemoryEngine):
         written = [i for i, c in enumerate(classes) if c.written]
         self._n_written = sum(classes[i].pages for i in written)
         self._weight = np.array([c.weight for c in classes], dtype=np.float32)
-        self._single_weight = classes[written[0]].weight if len(written) == 1 else None
+        self._single_weight = (classes[written[0]].weight
+                               if len(written) == 1 and self._n_written > 0 else None)
         # The written pages in address order, each class spread evenly among
         # them (merge of evenly spaced keys).
         if len(written) <= 1:
@@ -429,6 +434,8 @@ class ExactEngine(MemoryEngine):
         classes = self.layout.classes
         if self.pass_index > 0:
             sent = np.flatnonzero(self._bits)
+            if self._single_weight is not None:
+                return sent, np.arange(1, len(sent) + 1, dtype=np.float64) * cost[self._cls[0]]
             return sent, np.cumsum(cost[self._cls[sent]])
         unwritten = sum(c.pages * cost[i] for i, c in enumerate(classes) if not c.written)
         if self.lru:
@@ -459,17 +466,26 @@ class ExactEngine(MemoryEngine):
         elif kappa <= 0 or n == 0:
             bits = np.zeros(n, dtype=bool)
         else:
+            # hazard = λ·τ: write rate times the time each page stays clean
+            # (τ = T for pages clean since the start, T − t for pages sent).
             T = timing.duration
-            tau = np.full(n, T, dtype=np.float32)
-            tau[sent] = np.maximum(T - timing.times(ends), 0.0)
             if self._single_weight is not None:
-                hazard = tau * np.float32(kappa * self._single_weight)
+                rate = kappa * self._single_weight
+                hazard = np.full(n, T * rate, dtype=np.float32)
+                hazard[sent] = timing.time_left(ends) * rate
             else:
-                hazard = tau * (np.float32(kappa) * self._weight[self._cls])
+                hazard = np.full(n, T, dtype=np.float32)
+                hazard[sent] = timing.time_left(ends)
+                hazard *= np.float32(kappa) * self._weight[self._cls]
             # Dirty iff the first write after the page became clean comes
             # before the end: an Exp(1) draw below λ·τ.
             bits = self.rng.standard_exponential(n, dtype=np.float32) < hazard
         self._bits = bits
-        counts = np.bincount(self._cls[bits], minlength=len(self.layout.classes))
-        self._dirty = [float(k) for k in counts.tolist()]
+        if self._single_weight is not None:
+            counts = [0.0] * len(self.layout.classes)
+            counts[int(self._cls[0])] = float(np.count_nonzero(bits))
+            self._dirty = counts
+        else:
+            tally = np.bincount(self._cls[bits], minlength=len(self.layout.classes))
+            self._dirty = [float(k) for k in tally.tolist()]
         self.pass_index += 1

@@ -31,7 +31,8 @@ from __future__ import annotations
 
 import enum
 import math
-from typing import Callable, Iterable
+from collections import deque
+from typing import Callable
 
 import numpy as np
 
@@ -194,11 +195,10 @@ class MigrationScheduler:
         self.on_finish = on_finish
         self.network = FlowNetwork(clock)
         self.handles: list[MigrationHandle] = []
-        self._queue: list[MigrationHandle] = []
+        self._queues: dict[tuple[str, str], deque[MigrationHandle]] = {}
         self._running: list[MigrationHandle] = []
         self._hosts: dict[str, HostSpec] = {}
-        self._live_slots: dict[str, int] = {}
-        self._storage_slots: dict[str, int] = {}
+        self._slots: dict[tuple[str, str], int] = {}
         self._down_hosts: set[str] = set()
         self._down_networks: set[str] = set()
         self._down_storage: set[str] = set()
@@ -246,7 +246,7 @@ class MigrationScheduler:
             rng = np.random.default_rng([self.seed, number])
         handle = MigrationHandle(self, spec, number, rng, on_progress)
         self.handles.append(handle)
-        self._queue.append(handle)
+        self._enqueue(handle)
         self._dispatch()
         return handle
 
@@ -260,35 +260,44 @@ class MigrationScheduler:
         return list(self._running)
 
     def queued(self) -> list[MigrationHandle]:
-        return list(self._queue)
+        return [h for h in self.handles if h.state is MigrationState.Queued]
 
     # --- queue ------------------------------------------------------------------------------
 
-    def _slots(self, handle: MigrationHandle) -> tuple[dict[str, int], Iterable[str]]:
-        if handle.spec.kind is MigrationKind.Storage:
-            return self._storage_slots, handle.spec.hosts
-        return self._live_slots, handle.spec.hosts
+    def _slot_keys(self, handle: MigrationHandle) -> list[tuple[str, str]]:
+        """The (slot type, host) pairs a migration holds while it runs."""
+        kind = "storage" if handle.spec.kind is MigrationKind.Storage else "live"
+        return [(kind, host) for host in handle.spec.hosts]
 
-    def _limit(self, handle: MigrationHandle, host: str) -> int:
+    def _limit(self, key: tuple[str, str]) -> int:
+        kind, host = key
         spec = self._hosts[host]
-        return spec.storage_limit if handle.spec.kind is MigrationKind.Storage else spec.live_limit
+        return spec.storage_limit if kind == "storage" else spec.live_limit
+
+    def _enqueue(self, handle: MigrationHandle) -> None:
+        for key in self._slot_keys(handle):
+            self._queues.setdefault(key, deque()).append(handle)
 
     def _dispatch(self) -> None:
-        if not self._queue:
-            return
-        blocked: set[str] = set()
-        waiting, starting = [], []
-        for handle in self._queue:
-            slots, hosts = self._slots(handle)
-            free = all(slots.get(h, 0) < self._limit(handle, h) for h in hosts)
-            if not free or blocked.intersection(hosts):
-                blocked.update(hosts)
-                waiting.append(handle)
-                continue
-            for h in hosts:
-                slots[h] = slots.get(h, 0) + 1
-            starting.append(handle)
-        self._queue = waiting
+        """Start every queued migration that heads the queue of each of its
+        hosts and finds a free slot on each."""
+        starting = []
+        progress = True
+        while progress:
+            progress = False
+            for queue in list(self._queues.values()):
+                if not queue:
+                    continue
+                handle = queue[0]
+                keys = self._slot_keys(handle)
+                if not all(self._queues[k][0] is handle and self._slots.get(k, 0) < self._limit(k)
+                           for k in keys):
+                    continue
+                for k in keys:
+                    self._queues[k].popleft()
+                    self._slots[k] = self._slots.get(k, 0) + 1
+                starting.append(handle)
+                progress = True
         for handle in starting:
             self._start(handle)
 
@@ -307,13 +316,15 @@ class MigrationScheduler:
             self._arm_network_timer(handle)
 
     def _release(self, handle: MigrationHandle) -> None:
+        keys = self._slot_keys(handle)
         if handle in self._running:
             self._running.remove(handle)
-            slots, hosts = self._slots(handle)
-            for h in hosts:
-                slots[h] -= 1
-        if handle in self._queue:
-            self._queue.remove(handle)
+            for k in keys:
+                self._slots[k] -= 1
+        else:
+            for k in keys:
+                if handle in self._queues.get(k, ()):
+                    self._queues[k].remove(handle)
 
     # --- running -----------------------------------------------------------------------------
 
