@@ -160,8 +160,10 @@ class Formatter:
         if obj is None or isinstance(obj, AutomationNullType):
             return
         if rec.is_record(obj):
-            # already formatted (Format-Table output): close our own block first
-            out.extend(self.end())
+            # already formatted (Format-Table output): a block of its own closes
+            # ours first; its lone out-of-band lines fit anywhere
+            if not (isinstance(obj, rec.FormatEntry) and obj.out_of_band):
+                out.extend(self.end())
             out.append(obj)
             return
         if isinstance(obj, (list, tuple)):

@@ -181,3 +181,10 @@ def test_error_records_print_in_the_error_layout_out_of_band():
         "\nA\n-\n1\nGet-Thing : it broke\n"
         "    + CategoryInfo          : InvalidOperation: (:) [Get-Thing], RuntimeException\n"
         "    + FullyQualifiedErrorId : Broken,Test.GetThing\n \n\n\n")
+
+
+def test_formatted_lone_lines_do_not_close_the_open_block():
+    formatter = Formatter(rec.TABLE)
+    records = formatter.process(["x", "y"]) + formatter.end()
+    assert records and all(r.out_of_band for r in records)
+    assert render([obj(A=1)] + records + [obj(A=2)]) == "\nA\n-\n1\nx\ny\n2\n\n\n"
