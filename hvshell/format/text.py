@@ -6,8 +6,8 @@ import enum
 import unicodedata
 from typing import Any
 
-from hvshell.runtime.psobject import (MISSING, Hashtable, PSObject, get_property,
-                                      is_model_object, property_names, to_display_string)
+from hvshell.runtime.psobject import (MISSING, Hashtable, get_property, is_model_object,
+                                      to_display_string)
 
 # $FormatEnumerationLimit: how many items of a collection a cell shows.
 ENUMERATION_LIMIT = 4
@@ -29,11 +29,6 @@ def is_right_aligned(value: Any) -> bool:
     right-aligned: numbers, booleans and enums are; strings and the rest
     are not."""
     return is_scalar(value) and not isinstance(value, str)
-
-
-def is_collection(value: Any) -> bool:
-    """What a cell shows as `{a, b, c}`: arrays and dictionaries."""
-    return isinstance(value, (list, tuple, Hashtable))
 
 
 # Properties that name an element inside `{...}` when it has no ToString
@@ -71,10 +66,6 @@ def cell_text(value: Any, limit: int = ENUMERATION_LIMIT) -> str:
     return "{" + ", ".join(shown) + more + "}"
 
 
-def has_properties(value: Any) -> bool:
-    return bool(property_names(value))
-
-
 def display_width(text: str) -> int:
     """Screen cells: East Asian wide characters take two."""
     if text.isascii():
@@ -104,7 +95,3 @@ def tail(text: str, cells: int) -> str:
         if used > cells:
             return text[index + 1:]
     return text
-
-
-def is_custom_object(value: Any) -> bool:
-    return isinstance(value, PSObject)
