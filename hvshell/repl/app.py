@@ -27,7 +27,6 @@ from hvshell.repl.highlight import STYLE, ShellLexer
 from hvshell.repl.history import open_history
 from hvshell.repl.keys import MenuState, repl_key_bindings
 from hvshell.repl.progress import ProgressDisplay
-from hvshell.runtime.cmdlet import find_cmdlet
 from hvshell.runtime.signals import ExitSignal
 
 CONTINUATION_PROMPT = ">> "
@@ -134,10 +133,7 @@ class Repl:
 
     def _leave_remote_session(self) -> None:
         """`exit` inside Enter-PSSession ends that session, as in PowerShell."""
-        if find_cmdlet("Exit-PSSession") is not None:
-            self.interp.execute("Exit-PSSession")
-        else:
-            self.session.computer_name = None
+        self.interp.execute("Exit-PSSession")
 
 
 def run_repl(interp: Any, **options: Any) -> int:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import enum
 import re
-from typing import Any
+from typing import Any, Callable
 
 import attrs
 
@@ -176,14 +176,15 @@ class CompletionEngine:
         if target is None:
             return []
         match = _matcher(ctx.word)
-        values, meta = self._values_for(target, bound)
+        values, meta = self._values_for(target, bound, match)
         if values is _BOOLEANS:
             # expressions, not names: never quoted
             return [Candidate("$" + v, "$" + v, meta) for v in values if match(v)]
-        return [Candidate(quote_value(v, ctx.quote), v, meta) for v in values if match(v)]
+        return [Candidate(quote_value(v, ctx.quote), v, meta)
+                for v in values[:MAX_CANDIDATES] if match(v)]
 
-    def _values_for(self, target: Parameter | CommonParameter, bound: "_Bound"
-                    ) -> tuple[list[str], str]:
+    def _values_for(self, target: Parameter | CommonParameter, bound: "_Bound",
+                    match: Callable[[str], bool]) -> tuple[list[str], str]:
         if isinstance(target, CommonParameter):
             values = enum_names(target.type)
             if values:
@@ -198,7 +199,7 @@ class CompletionEngine:
             lab = getattr(session, "lab", None)
             scope = dict(bound.scope)
             scope.setdefault("computer_name", getattr(session, "computer_name", "") or "")
-            return names.names_for(target.complete, lab, scope), target.complete
+            return names.names_for(target.complete, lab, scope, match), target.complete
         return [], ""
 
     # ---- variables and members -----------------------------------------------

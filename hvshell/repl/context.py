@@ -8,7 +8,6 @@ knows only what that takes: quotes, brackets, statement separators, the
 pipe, `-name` and `$name` words, and which word starts a command.
 
     completion_context(text, cursor) -> Context     (pure; never raises)
-    command_spans(text) -> [(start, end)]           the command-name words
 """
 from __future__ import annotations
 
@@ -223,12 +222,11 @@ class Arg:
 
 
 class _Statement:
-    __slots__ = ("state", "command", "command_piece", "args", "joined", "after_redirect")
+    __slots__ = ("state", "command", "args", "joined", "after_redirect")
 
     def __init__(self, state: str):
         self.state = state            # start command expr keyword funcname hashkey callop
         self.command: str | None = None
-        self.command_piece: Piece | None = None
         self.args: list[Arg] = []
         self.joined = False           # the last value ended with ',': the next continues it
         self.after_redirect = False
@@ -247,11 +245,10 @@ class _Statement:
 
 
 class _Frame:
-    __slots__ = ("opener", "stmt", "owner")
+    __slots__ = ("opener", "stmt")
 
-    def __init__(self, opener: str, owner: "_Statement | None"):
+    def __init__(self, opener: str):
         self.opener = opener
-        self.owner = owner
         self.stmt = _Statement(_first_state(opener))
 
 
@@ -270,8 +267,7 @@ class _Walker:
     """Feeds pieces through the statement state machine."""
 
     def __init__(self) -> None:
-        self.frames = [_Frame("", None)]
-        self.commands: list[Piece] = []
+        self.frames = [_Frame("")]
         self.prev_end = -1
 
     @property
@@ -292,7 +288,7 @@ class _Walker:
                                     else "start" if frame.opener != "[" else "expr")
             return
         if kind == "open":
-            self.frames.append(_Frame(p.text, stmt))
+            self.frames.append(_Frame(p.text))
             return
         if kind == "close":
             for depth in range(len(self.frames) - 1, 0, -1):
@@ -324,8 +320,6 @@ class _Walker:
                 else:
                     stmt.state = "command"
                     stmt.command = unquote(p)[0]
-                    stmt.command_piece = p
-                    self.commands.append(p)
             else:
                 stmt.state = "expr"
         elif state == "command":
@@ -366,14 +360,6 @@ def _looks_like_value(word: str) -> bool:
     `.5`, `1GB`, `0x10`) or a range (`1..10`)."""
     first = word[0]
     return first.isdigit() or (first == "." and word[1:2].isdigit())
-
-
-def command_spans(text: str) -> list[tuple[int, int]]:
-    """Offsets of every word that stands in command position."""
-    walker = _Walker()
-    for piece in scan(text):
-        walker.feed(piece)
-    return [(p.start, p.end) for p in walker.commands]
 
 
 # ---------------------------------------------------------------------------

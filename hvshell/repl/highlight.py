@@ -1,9 +1,8 @@
-"""Colouring of the input line, from the project's own tokenizer.
+"""Colouring of the input line, from the parser's own tokenizer
+(`hvshell.lang.tokens`), so text is coloured as the parser reads it.
 
-Token kinds map to style classes; words in command position (found by the
-completion scanner, which knows statement starts) are coloured as commands,
-or red when no cmdlet, alias or function has that name, as PSReadLine marks
-what would fail.
+Token kinds map to style classes; a command name no cmdlet, alias or
+function answers to is red, as PSReadLine marks what would fail.
 """
 from __future__ import annotations
 
@@ -14,8 +13,8 @@ from prompt_toolkit.formatted_text import StyleAndTextTuples
 from prompt_toolkit.lexers import Lexer
 from prompt_toolkit.styles import Style
 
+from hvshell.lang.tokens import Token, tokenize
 from hvshell.repl.completion import CompletionEngine
-from hvshell.repl.context import command_spans
 
 STYLE = Style.from_dict({
     "hv.command": "#f0e68c",            # PSReadLine's yellow commands
@@ -28,17 +27,24 @@ STYLE = Style.from_dict({
     "hv.keyword": "#80a0ff",
     "hv.type": "#a0a0a0",
     "hv.comment": "#508050",
+    "hv.error": "#ff5555 underline",
     "auto-suggestion": "#707070",
     "completion-menu.completion.current": "bg:#0060a0 #ffffff",
 })
 
-# Token kind (as the tokenizer names it) -> style class.
+# Token kind (as hvshell.lang.tokens names it) -> style class; arguments,
+# members and punctuation keep the default colour.
 TOKEN_STYLES = {
+    "parameter": "class:hv.parameter",
+    "string": "class:hv.string",
+    "variable": "class:hv.variable",
+    "number": "class:hv.number",
+    "operator": "class:hv.operator",
+    "keyword": "class:hv.keyword",
+    "type": "class:hv.type",
+    "comment": "class:hv.comment",
+    "error": "class:hv.error",
 }
-
-
-def _token_style(kind: str) -> str:
-    return TOKEN_STYLES.get(kind, "")
 
 
 class ShellLexer(Lexer):
@@ -49,21 +55,10 @@ class ShellLexer(Lexer):
         """(style, text) pieces covering `text`; never raises."""
         styles = [""] * len(text)
         try:
-            from hvshell.lang.tokens import tokenize
             for token in tokenize(text):
-                style = _token_style(token.kind)
-                if style:
-                    styles[token.start:token.end] = [style] * (token.end - token.start)
+                styles[token.start:token.end] = [self._style(token)] * (token.end - token.start)
         except Exception:
-            pass
-        try:
-            spans = command_spans(text)
-        except Exception:
-            spans = []
-        for start, end in spans:
-            name = text[start:end]
-            style = "class:hv.command" if self._known(name) else "class:hv.command.unknown"
-            styles[start:end] = [style] * (end - start)
+            pass          # uncoloured text is better than a broken prompt
         out: StyleAndTextTuples = []
         run_start = 0
         for i in range(1, len(text) + 1):
@@ -72,10 +67,15 @@ class ShellLexer(Lexer):
                 run_start = i
         return out
 
-    def _known(self, name: str) -> bool:
-        bare = name.strip("'\"")
-        # a path (`.\setup.hvps`) is not judged: files are not commands here
-        return "\\" in bare or "/" in bare or self.engine.knows_command(bare)
+    def _style(self, token: Token) -> str:
+        if token.kind == "command":
+            # a path (`.\setup.hvps`) is a script file, not judged here
+            path = "\\" in token.text or "/" in token.text
+            known = path or self.engine.knows_command(token.text)
+            return "class:hv.command" if known else "class:hv.command.unknown"
+        if token.kind == "error" and token.text[:1] in ("'", '"', "@"):
+            return "class:hv.string"      # a string still being typed
+        return TOKEN_STYLES.get(token.kind, "")
 
     def lex_document(self, document: Document) -> Callable[[int], StyleAndTextTuples]:
         lines: list[StyleAndTextTuples] = [[]]

@@ -59,6 +59,13 @@ def interp(lab) -> FakeInterp:
 
 
 @pytest.fixture
+def real_interp(lab):
+    """The real interpreter on the small lab, output kept in memory."""
+    from hvshell.runtime.interpreter import Interpreter
+    return Interpreter(Session(lab), stdout=io.StringIO(), stderr=io.StringIO())
+
+
+@pytest.fixture
 def test_cmdlets(monkeypatch):
     """Cmdlets declared only for a test: a private copy of the registry, so
     they never leak into other tests."""
@@ -105,10 +112,11 @@ class Driver:
 
 
 def run_repl_with(repl: Any, pipe: Any, script: Callable[[Driver], None]) -> int:
-    """Run `repl` with `script` typing into it from another thread; Ctrl+D
-    ends the session when the script is done."""
+    """Run `repl` with `script` typing into it from another thread; then
+    Ctrl+C and Ctrl+D end the session (unless the script already did)."""
     driver = Driver(repl, pipe)
     failures: list[BaseException] = []
+    finished = threading.Event()
 
     def target() -> None:
         try:
@@ -117,15 +125,18 @@ def run_repl_with(repl: Any, pipe: Any, script: Callable[[Driver], None]) -> int
         except BaseException as error:      # reported in the main thread
             failures.append(error)
         finally:
-            driver.wait(lambda: repl.prompt_session.app.is_running, timeout=20)
-            pipe.send_text("\x03")
-            time.sleep(0.05)
-            driver.wait(lambda: repl.prompt_session.app.is_running, timeout=20)
-            pipe.send_text("\x04")
+            while not finished.wait(0.1):
+                if repl.prompt_session.app.is_running:
+                    pipe.send_text("\x03")
+                    time.sleep(0.05)
+                    pipe.send_text("\x04")
 
     thread = threading.Thread(target=target, daemon=True)
     thread.start()
-    status = repl.run()
+    try:
+        status = repl.run()
+    finally:
+        finished.set()
     thread.join(5)
     if failures:
         raise failures[0]

@@ -11,7 +11,6 @@ import pytest
 from hvshell.repl import app as app_module
 from hvshell.repl.app import CANCELLED_NOTICE, prompt_text
 from hvshell.runtime.cmdlet import Cmdlet, Parameter, Switch
-from hvshell.runtime.signals import ExitSignal
 from tests.repl.conftest import FakeInterp, run_repl_with
 
 TAB, SHIFT_TAB, CTRL_SPACE, CTRL_C, ENTER = "\t", "\x1b[Z", "\x00", "\x03", "\r"
@@ -179,46 +178,32 @@ def test_an_internal_failure_never_leaves_the_repl(make_repl, lab):
         "hvshell: internal error: RuntimeError: something broke"] * 2
 
 
-def test_exit_leaves_with_its_status(make_repl, lab):
-    def execute(interp, text):
-        raise ExitSignal(3)
-
-    exiting = FakeInterp(lab, execute=execute)
-    repl, pipe = make_repl(exiting)
-    done = threading.Event()
+def test_exit_leaves_with_its_status(make_repl, real_interp):
+    repl, pipe = make_repl(real_interp)
 
     def script(d):
         d.type("exit 3", expect="exit 3")
         d.type(ENTER)
-        d.wait(lambda: not repl.prompt_session.app.is_running or done.is_set())
 
-    thread = threading.Thread(target=lambda: (script_runner(repl, pipe, script), done.set()),
-                              daemon=True)
-    thread.start()
-    assert repl.run() == 3
+    assert run_repl_with(repl, pipe, script) == 3
 
 
-def script_runner(repl, pipe, script):
-    from tests.repl.conftest import Driver
-    driver = Driver(repl, pipe)
-    driver.ready()
-    script(driver)
-
-
-def test_exit_inside_a_remote_session_returns_to_the_local_host(make_repl, lab):
-    def execute(interp, text):
-        raise ExitSignal(0)
-
-    remote = FakeInterp(lab, execute=execute)
-    remote.session.computer_name = "HV02"
-    repl, pipe = make_repl(remote)
+def test_exit_inside_a_remote_session_returns_to_the_local_host(make_repl, real_interp):
+    repl, pipe = make_repl(real_interp)
+    session = real_interp.session
 
     def script(d):
+        d.type("Enter-PSSession HV02", expect="Enter-PSSession HV02")
+        d.type(ENTER)
+        d.wait(lambda: prompt_text(session) == "[HV02]: PS HV02> " and not d.buffer.text)
         d.type("exit", expect="exit")
-        d.submit(0, remote.ran)
-        d.wait(lambda: remote.session.computer_name == "HV01")
+        d.type(ENTER)
+        d.wait(lambda: prompt_text(session) == "PS HV01> " and not d.buffer.text)
+        d.type("exit", expect="exit")
+        d.type(ENTER)
 
     assert run_repl_with(repl, pipe, script) == 0
+    assert not repl.prompt_session.app.is_running
 
 
 def test_ctrl_c_cancels_the_running_command(make_repl, lab):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from hvshell.repl.context import Arg, command_spans, completion_context
+from hvshell.repl.context import Arg, completion_context
 
 
 def ctx(text: str, cursor: int | None = None):
@@ -106,10 +106,3 @@ def test_cursor_inside_text_uses_only_what_is_before_it():
     c = ctx(text, text.index("-Name") + 3)
     assert (c.kind, c.word) == ("parameter", "Na")
     assert ctx(text, 3).kind == "command"
-
-
-def test_command_spans():
-    text = "Get-VM | Select Name; $x = Get-Host; foreach ($a in $b) { Stop-VM $a }"
-    assert [text[s:e] for s, e in command_spans(text)] == \
-        ["Get-VM", "Select", "Get-Host", "Stop-VM"]
-    assert command_spans("'Get-VM'; 3 + 4; -not $x") == []

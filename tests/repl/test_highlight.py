@@ -21,7 +21,7 @@ def lexer(interp, test_cmdlets):
 
 def styles_of(lexer, text):
     """style of each word-like run, by its text"""
-    return {piece: style for style, piece in lexer.fragments(text) if piece.strip()}
+    return {piece.strip(): style for style, piece in lexer.fragments(text) if piece.strip()}
 
 
 def test_known_and_unknown_commands(lexer, interp):
@@ -46,3 +46,23 @@ def test_lines_split_for_the_document(lexer):
         assert "".join(piece for _, piece in get_line(number)) == line
     assert get_line(2) == [("class:hv.command.unknown", "Get-Nothing")]
     assert get_line(7) == []
+
+
+def test_token_classes(lexer):
+    text = "$vms = Get-TestVM -Name 'web01',\"db $x\" 2GB -ErrorAction Stop # note"
+    spans = styles_of(lexer, text)
+    assert spans["$vms"] == "class:hv.variable"
+    assert spans["Get-TestVM"] == "class:hv.command"
+    assert spans["-Name"] == spans["-ErrorAction"] == "class:hv.parameter"
+    assert spans["'web01'"] == spans['"db $x"'] == "class:hv.string"
+    assert spans["2GB"] == "class:hv.number"
+    assert spans["# note"] == "class:hv.comment"
+    assert "Stop" in spans and spans["Stop"] == ""                  # a plain argument
+    spans = styles_of(lexer, "if ($a -eq 1) { [int]$b }")
+    assert spans["if"] == "class:hv.keyword"
+    assert spans["-eq"] == "class:hv.operator"
+    assert spans["[int]"] == "class:hv.type"
+
+
+def test_a_string_being_typed_stays_a_string(lexer):
+    assert styles_of(lexer, "Get-TestVM 'web")["'web"] == "class:hv.string"

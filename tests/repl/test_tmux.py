@@ -29,7 +29,7 @@ class Terminal:
         env = {"XDG_DATA_HOME": str(data_home), "TERM": "xterm-256color"}
         exports = " ".join(f"{key}={value}" for key, value in env.items())
         subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", "132", "-y", "40",
-                        f"cd {ROOT} && env {exports} {hvshell_command()}"], check=True)
+                        f"cd {ROOT} && env {exports} {hvshell_command()} --empty"], check=True)
 
     def screen(self) -> str:
         return subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name],
@@ -63,23 +63,31 @@ def terminal(tmp_path):
 
 
 def prompt_line(term: Terminal, rest: str) -> re.Match:
-    return term.wait_for(r"^PS (\S+)> " + rest + r"\s*$")
+    """The prompt line reading `rest` after `PS HOST> ` (capture-pane drops
+    trailing blanks, so an empty line ends at `>`)."""
+    return term.wait_for(r"^PS (\S+)>" + (" " + rest if rest else "") + r"\s*$")
 
 
 def test_typing_and_tab_completion_in_a_terminal(terminal, tmp_path):
-    host = prompt_line(terminal, "").group(1)
+    prompt_line(terminal, "")
+    terminal.literal("New-LabHost HV01; New-LabHost HV02; New-VM web01 -MemoryStartupBytes 1GB")
+    terminal.keys("Enter")
+    terminal.wait_for(r"^PS HV01>\s*$")              # the first host is the session host
 
     terminal.literal("Get-V")
     terminal.keys("Tab")
-    first = prompt_line(terminal, r"(Get-V\w+)").group(1)
+    first = prompt_line(terminal, r"(Get-V\w+)").group(2)
     terminal.keys("Tab")
-    second = prompt_line(terminal, r"(Get-V\w+)").group(1)
-    assert first != second and first.lower() < second.lower()    # cycles in sorted order
+    second = prompt_line(terminal, rf"(?!{first}\b)(Get-V\w+)").group(2)
+    assert first.lower() < second.lower()                        # cycles in sorted order
 
     terminal.keys("C-c")
-    terminal.literal(f"Move-VM -ComputerName {host} -Dest")
+    terminal.literal("Move-VM web01 -Dest")
     terminal.keys("Tab")
-    prompt_line(terminal, re.escape(f"Move-VM -ComputerName {host} ") + "-DestinationHost")
+    prompt_line(terminal, "Move-VM web01 -DestinationHost")
+    terminal.literal(" ")
+    terminal.keys("Tab")
+    prompt_line(terminal, "Move-VM web01 -DestinationHost HV01")
 
     terminal.keys("C-c")
     terminal.literal("Set-VMHost -VirtualMachineMigrationPerformanceOption ")
@@ -91,7 +99,7 @@ def test_typing_and_tab_completion_in_a_terminal(terminal, tmp_path):
     terminal.keys("C-c")
     terminal.literal("'multi-line' + {")
     terminal.keys("Enter")
-    terminal.wait_for(r"^>> \s*$")
+    terminal.wait_for(r"^>>\s*$")
     terminal.keys("C-c")
 
     terminal.literal("Get-VM")
