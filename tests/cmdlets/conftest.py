@@ -9,21 +9,14 @@ from typing import Any, Callable
 
 import pytest
 
-import hvshell.format.views as views
+from hvshell.cmdlets import load_all
 from hvshell.lang.ast import Source
 from hvshell.runtime.cmdlet import ALL_SETS, REGISTRY
 from hvshell.runtime.scriptblock import ScriptBlock
 from hvshell.runtime.session import Session
 from hvshell.runtime.signals import StopPipeline
 
-# The cmdlets under test register their views on import; other modules of
-# the package are not needed here.
-views._loaded = True
-import hvshell.cmdlets.core  # noqa: E402,F401
-import hvshell.cmdlets.data  # noqa: E402,F401
-import hvshell.cmdlets.format  # noqa: E402,F401
-import hvshell.cmdlets.help  # noqa: E402,F401
-import hvshell.cmdlets.objects  # noqa: E402,F401
+load_all()     # every cmdlet registered, with the views of its types
 
 
 class FakeInterpreter:
