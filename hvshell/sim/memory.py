@@ -220,14 +220,17 @@ class PassTiming:
         return self.duration - (t0 + np.maximum(offsets - o0, 0.0) / rate)
 
 
-# A segment: `count` pages of class `cls` whose clean time τ = T − t is
-# uniform in [tau_lo, tau_hi].
-Segment = tuple[int, float, float, float]
+# A stretch of a pass's send order: (address bin, pages per class).  Within
+# it each class's pages are spread evenly.  Bin −1: never-written pages.
+Run = tuple[int, Sequence[float]]
+
+# A segment: `count` pages of class `cls` in address bin `bin` whose clean
+# time τ = T − t is uniform in [tau_lo, tau_hi].
+Segment = tuple[int, float, float, float, int]
 
 
-def pass_segments(layout: MemoryLayout, runs: Sequence[Sequence[float]],
-                  costs: Sequence[float], timing: PassTiming,
-                  clean: Sequence[float]) -> list[Segment]:
+def pass_segments(layout: MemoryLayout, runs: Sequence[Run], costs: Sequence[float],
+                  timing: PassTiming, clean: Sequence[Run]) -> list[Segment]:
     """The written pages of a pass as segments: those sent (each run's
     classes spread evenly over its stretch of the send order, cut where the
     rate changed) and those clean since the start (τ = T)."""
@@ -235,25 +238,27 @@ def pass_segments(layout: MemoryLayout, runs: Sequence[Sequence[float]],
     segments: list[Segment] = []
     written = [i for i, c in enumerate(layout.classes) if c.written]
     start = 0.0
-    for counts in runs:
+    for b, counts in runs:
         span = sum(counts[i] * costs[i] for i in range(len(costs)))
         if span <= 0:
             continue
         end = start + span
-        for o0, o1, t0, rate in timing.pieces:
-            lo, hi = max(start, o0), min(end, o1)
-            if hi <= lo:
-                continue
-            share = (hi - lo) / span
-            tau_hi = T - (t0 + (lo - o0) / rate)
-            tau_lo = T - (t0 + (hi - o0) / rate)
-            for i in written:
-                if counts[i] > 0:
-                    segments.append((i, counts[i] * share, max(tau_lo, 0.0), max(tau_hi, 0.0)))
+        if b >= 0:
+            for o0, o1, t0, rate in timing.pieces:
+                lo, hi = max(start, o0), min(end, o1)
+                if hi <= lo:
+                    continue
+                share = (hi - lo) / span
+                tau_hi = T - (t0 + (lo - o0) / rate)
+                tau_lo = T - (t0 + (hi - o0) / rate)
+                for i in written:
+                    if counts[i] > 0:
+                        segments.append((i, counts[i] * share, max(tau_lo, 0.0), max(tau_hi, 0.0), b))
         start = end
-    for i in written:
-        if clean[i] > 0:
-            segments.append((i, clean[i], T, T))
+    for b, counts in clean:
+        for i in written:
+            if counts[i] > 0:
+                segments.append((i, counts[i], T, T, b))
     return segments
 
 
@@ -279,16 +284,16 @@ def solve_write_scale(layout: MemoryLayout, segments: Sequence[Segment], budget:
     """κ such that the expected number of dirtied pages is `budget`; inf when
     the budget reaches every page that was clean during the pass."""
     weights = [c.weight for c in layout.classes]
-    eligible = sum(n for _, n, _, hi in segments if hi > 0)
+    eligible = sum(seg[1] for seg in segments if seg[3] > 0)
     if budget <= 0 or eligible <= 0:
         return 0.0
     if budget >= eligible * (1.0 - 1e-12):
         return math.inf
-    linear = sum(n * weights[i] * 0.5 * (lo + hi) for i, n, lo, hi in segments)
+    linear = sum(n * weights[i] * 0.5 * (lo + hi) for i, n, lo, hi, _ in segments)
     kappa = budget / linear   # 1 − e^{−x} ≤ x: the root is above this
     for _ in range(200):
         value = slope = 0.0
-        for i, n, lo, hi in segments:
+        for i, n, lo, hi, _ in segments:
             a = weights[i] * kappa
             value += n * _dirty_fraction(a, lo, hi)
             slope += n * weights[i] * _dirty_fraction_slope(a, lo, hi)
@@ -302,12 +307,12 @@ def solve_write_scale(layout: MemoryLayout, segments: Sequence[Segment], budget:
 def dirty_budget(layout: MemoryLayout, segments: Sequence[Segment]) -> float:
     """Pages the guest dirties in the pass: D × the time some written page
     was clean."""
-    clean_time = max((hi for _, n, _, hi in segments if n > 0), default=0.0)
+    clean_time = max((seg[3] for seg in segments if seg[1] > 0), default=0.0)
     return layout.dirty_rate / PAGE * clean_time
 
 
 def segment_probability(layout: MemoryLayout, segment: Segment, kappa: float) -> float:
-    i, _, lo, hi = segment
+    i, _, lo, hi, _ = segment
     if math.isinf(kappa):
         return 1.0
     return _dirty_fraction(layout.classes[i].weight * kappa, lo, hi)
@@ -315,10 +320,19 @@ def segment_probability(layout: MemoryLayout, segment: Segment, kappa: float) ->
 
 # --- engines ------------------------------------------------------------------------
 
+# Address bins of the fast engine when several classes are written: in a
+# dirty pass each class's dirty pages are spread evenly within a bin, not over
+# the whole pass (classes of different write rates leave different shapes of
+# dirtiness along the address space).  One class needs no bins.
+FAST_ENGINE_BINS = 16
+
+
 class MemoryEngine:
-    """Pass bookkeeping shared by both engines.  A driver asks for `runs()`
-    (the current pass's send order as per-class counts, stretch by stretch),
-    transfers them, then calls `finish_pass(timing, segments, kappa)`."""
+    """Pass bookkeeping shared by both engines: dirty pages per address bin
+    and class.  A driver asks for `runs()` (the current pass's send order)
+    and `clean_runs()` (written pages clean since the pass started),
+    transfers the runs, then calls `finish_pass(timing, segments, costs,
+    kappa)`."""
 
     def __init__(self, layout: MemoryLayout, *, lru: bool):
         self.layout = layout
@@ -326,36 +340,40 @@ class MemoryEngine:
         self.pass_index = 0
         n = len(layout.classes)
         self._written = [c.written for c in layout.classes]
-        self._dirty: list[float] = [0.0] * n
+        self.bins = FAST_ENGINE_BINS if sum(self._written) > 1 else 1
+        self._dirty: list[list[float]] = [[0.0] * n for _ in range(self.bins)]
+        self._bin_pages = [c.pages / self.bins if c.written else 0.0 for c in layout.classes]
 
     def dirty_counts(self) -> list[float]:
         """Pages to send in the current pass, per class."""
         if self.pass_index == 0:
             return [float(c.pages) for c in self.layout.classes]
-        return list(self._dirty)
+        return [sum(col) for col in zip(*self._dirty)]
 
-    def dirty_pages(self) -> float:
-        return sum(self.dirty_counts())
-
-    def runs(self) -> list[list[float]]:
+    def runs(self) -> list[Run]:
         n = len(self.layout.classes)
         if self.pass_index > 0:
-            return [list(self._dirty)]
+            return [(b, list(self._dirty[b])) for b in range(self.bins)]
         if not self.lru:
-            return [[float(c.pages) for c in self.layout.classes]]
-        runs = []
+            unwritten = [0.0 if w else c.pages / self.bins
+                         for c, w in zip(self.layout.classes, self._written)]
+            return [(b, [x + y for x, y in zip(unwritten, self._bin_pages)]) for b in range(self.bins)]
+        runs: list[Run] = []
         for i in self.layout.lru_order():
             counts = [0.0] * n
-            counts[i] = float(self.layout.classes[i].pages)
-            runs.append(counts)
+            if self._written[i]:
+                counts[i] = self._bin_pages[i]
+                runs.extend((b, list(counts)) for b in range(self.bins))
+            else:
+                counts[i] = float(self.layout.classes[i].pages)
+                runs.append((-1, counts))
         return runs
 
-    def clean_counts(self) -> list[float]:
-        """Written pages clean at the start of the current pass."""
+    def clean_runs(self) -> list[Run]:
         if self.pass_index == 0:
-            return [0.0] * len(self.layout.classes)
-        return [c.pages - d if w else 0.0
-                for c, d, w in zip(self.layout.classes, self._dirty, self._written)]
+            return []
+        return [(b, [p - d if w else 0.0 for p, d, w in zip(self._bin_pages, self._dirty[b], self._written)])
+                for b in range(self.bins)]
 
     def finish_pass(self, timing: PassTiming, segments: Sequence[Segment],
                     costs: Sequence[float], kappa: float) -> None:
@@ -363,36 +381,38 @@ class MemoryEngine:
 
 
 class FastEngine(MemoryEngine):
-    """Dirty counts per class; one binomial draw per segment (expected
-    counts when `rng` is None)."""
+    """Dirty counts per bin and class; one binomial draw per segment
+    (expected counts when `rng` is None)."""
 
     def __init__(self, layout: MemoryLayout, rng: np.random.Generator | None, *, lru: bool):
         super().__init__(layout, lru=lru)
         self.rng = rng
 
     def finish_pass(self, timing, segments, costs, kappa) -> None:
-        dirty = [0.0] * len(self.layout.classes)
+        dirty = [[0.0] * len(self.layout.classes) for _ in range(self.bins)]
         if self.rng is None:
             for seg in segments:
-                dirty[seg[0]] += seg[1] * segment_probability(self.layout, seg, kappa)
+                dirty[seg[4]][seg[0]] += seg[1] * segment_probability(self.layout, seg, kappa)
         elif segments:
             counts = _integer_counts(segments)
             probs = [segment_probability(self.layout, seg, kappa) for seg in segments]
             drawn = self.rng.binomial(counts, probs)
             for seg, k in zip(segments, drawn.tolist()):
-                dirty[seg[0]] += k
+                dirty[seg[4]][seg[0]] += k
         self._dirty = dirty
         self.pass_index += 1
 
 
 def _integer_counts(segments: Sequence[Segment]) -> list[int]:
     """Whole pages per segment: the fractional shares of one class's pages
-    (cut at rate changes) are rounded so that their sum stays exact."""
+    (per bin, cut at rate changes) are rounded so that each class's sum
+    stays exact."""
     out = []
     carried: dict[int, float] = {}
-    for i, n, _, _ in segments:
+    for seg in segments:
+        i = seg[0]
         before = carried.get(i, 0.0)
-        after = before + n
+        after = before + seg[1]
         out.append(int(round(after)) - int(round(before)))
         carried[i] = after
     return out
@@ -401,7 +421,8 @@ def _integer_counts(segments: Sequence[Segment]) -> list[int]:
 class ExactEngine(MemoryEngine):
     """Per-page state for every page that can be written: its class, its
     place in address order, its dirty bit.  Send times come from each page's
-    exact offset in the pass; each page's fate is its own draw."""
+    exact offset in the pass; each page's fate is its own draw.  (The pass's
+    write scale κ comes from the shared per-bin summary.)"""
 
     def __init__(self, layout: MemoryLayout, rng: np.random.Generator, *, lru: bool):
         if rng is None:
@@ -424,8 +445,6 @@ class ExactEngine(MemoryEngine):
             labels = np.concatenate([np.full(classes[i].pages, i, dtype=np.uint8) for i in written])
             self._cls = labels[np.argsort(keys, kind="stable")]
         self._bits = np.zeros(self._n_written, dtype=bool)
-        self._sent: np.ndarray | None = None
-        self._sent_end: np.ndarray | None = None
 
     def _send_offsets(self, costs: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
         """Which written pages this pass sends, and the offset at which each
@@ -481,11 +500,15 @@ class ExactEngine(MemoryEngine):
             # before the end: an Exp(1) draw below λ·τ.
             bits = self.rng.standard_exponential(n, dtype=np.float32) < hazard
         self._bits = bits
-        if self._single_weight is not None:
-            counts = [0.0] * len(self.layout.classes)
-            counts[int(self._cls[0])] = float(np.count_nonzero(bits))
-            self._dirty = counts
+        k = len(self.layout.classes)
+        if self.bins == 1:
+            counts = [0.0] * k
+            if n:
+                counts[int(self._cls[0])] = float(np.count_nonzero(bits))
+            self._dirty = [counts]
         else:
-            tally = np.bincount(self._cls[bits], minlength=len(self.layout.classes))
-            self._dirty = [float(k) for k in tally.tolist()]
+            where = np.flatnonzero(bits)
+            bins = where * self.bins // n
+            tally = np.bincount(bins * k + self._cls[where], minlength=self.bins * k)
+            self._dirty = [[float(x) for x in row] for row in tally.reshape(self.bins, k).tolist()]
         self.pass_index += 1

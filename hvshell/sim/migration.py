@@ -197,7 +197,7 @@ def _live_memory(spec: MigrationSpec, route: Route, env: Environment, stats: Sta
         profile = yield Transfer(wire, _memory_demands(route, layout, counts, wire, compressed),
                                  route.stream_cap, 0.0, activity, _pass_span(span, index), index)
         timing = PassTiming(profile, wire)
-        segments = pass_segments(layout, runs, costs, timing, engine.clean_counts())
+        segments = pass_segments(layout, runs, costs, timing, engine.clean_runs())
         kappa = solve_write_scale(layout, segments, dirty_budget(layout, segments))
         engine.finish_pass(timing, segments, costs, kappa)
         stats.passes.append(PassRecord("Memory", index, sum(counts), sum(counts) * PAGE, wire,
