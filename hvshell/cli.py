@@ -61,6 +61,12 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as error:  # last resort: a defect is reported, never a traceback
+        if os.environ.get("HVSHELL_DEBUG"):
+            raise
+        sys.stderr.write(f"hvshell: internal error: {type(error).__name__}: {error}\n"
+                         f"(set HVSHELL_DEBUG=1 to see where)\n")
+        return 70
 
 
 def _run(options: argparse.Namespace) -> int:

@@ -363,7 +363,9 @@ class Binder:
     def bind_pipeline(self, binding: Binding, obj: Any, extent: Extent | None) -> tuple[str, dict[str, Any]]:
         """Values for pipeline parameters from one input object, and the set
         they settle on."""
-        attempts = (("value", False), ("value", True), ("property", False), ("property", True))
+        # PowerShell's order (about_Pipelines): by value, then by property
+        # name, without type conversion; then both again with conversion.
+        attempts = (("value", False), ("property", False), ("value", True), ("property", True))
         for kind, with_conversion in attempts:
             for set_name in binding.sets:
                 found = self._pipeline_in_set(binding, set_name, obj, kind, with_conversion, extent)

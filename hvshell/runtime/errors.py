@@ -46,6 +46,7 @@ class ErrorRecord:
     is_parse_error: bool = False
     is_throw: bool = False                # raised by `throw`: shown without a command prefix
     thrown_value: Any = None              # the object given to `throw`
+    inner_exception_type: str | None = None   # e.g. System.DivideByZeroException
 
     @property
     def Exception(self) -> ExceptionInfo:

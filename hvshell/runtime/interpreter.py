@@ -231,6 +231,12 @@ class Interpreter:
         handler(self, stmt, sink)
 
     def _exec_pipeline(self, stmt: ast.Pipeline, sink: Sink) -> None:
+        first = stmt.elements[0]
+        if len(stmt.elements) == 1 and isinstance(first, ast.CommandExpression) and \
+                isinstance(first.expression, ast.Unary) and \
+                first.expression.op in ("++", "--", "post++", "post--"):
+            self.evaluate(first.expression)      # `$i++` as a statement outputs nothing
+            return
         self.run_pipeline(stmt, sink)
 
     def _exec_assignment(self, stmt: ast.Assignment, sink: Sink) -> None:
@@ -428,17 +434,19 @@ class Interpreter:
             self.run_block(stmt.finally_body, sink)
 
     def _matching_catch(self, stmt: ast.Try, record: ErrorRecord) -> ast.CatchClause | None:
-        exception = record.exception_type.lower()
-        short = exception.rsplit(".", 1)[-1]
+        """The first catch whose type is the error's exception, its wrapped
+        inner exception, or a base of them (Exception catches all)."""
+        names = {record.exception_type.lower().rsplit(".", 1)[-1]}
+        if record.inner_exception_type:
+            names.add(record.inner_exception_type.lower().rsplit(".", 1)[-1])
+        if "management.automation" in record.exception_type.lower():
+            names.add("runtimeexception")
         for clause in stmt.catches:
             if not clause.types:
                 return clause
             for name in clause.types:
-                wanted = name.lower()
-                wanted_short = wanted.rsplit(".", 1)[-1]
-                if wanted_short in ("exception", "systemexception") or wanted == exception \
-                        or wanted_short == short \
-                        or (wanted_short == "runtimeexception" and "management.automation" in exception):
+                wanted = name.lower().rsplit(".", 1)[-1]
+                if wanted in ("exception", "systemexception") or wanted in names:
                     return clause
         return None
 
@@ -953,7 +961,7 @@ class Interpreter:
         try:
             return functions[op](current, value)
         except ops.OperatorError as error:
-            raise self.runtime_error(str(error), stmt.extent, error.error_id) from None
+            raise self.operator_error(error, stmt.extent) from None
         except ConversionError as error:
             raise self.runtime_error(str(error), stmt.extent, "InvalidCastFromStringToInteger") from None
 
@@ -1021,9 +1029,16 @@ class Interpreter:
     def runtime_error(self, message: str, extent: ast.Extent | None,
                       error_id: str = "RuntimeException", category: str = "InvalidOperation",
                       exception_type: str = "System.Management.Automation.RuntimeException",
-                      target: Any = None) -> PSError:
+                      target: Any = None, inner: str | None = None) -> PSError:
         return PSError(ErrorRecord(message, error_id, category, target, exception_type,
-                                   extent=extent, source=self.source))
+                                   extent=extent, source=self.source, inner_exception_type=inner))
+
+    def operator_error(self, error: ops.OperatorError, extent: ast.Extent | None,
+                       target: Any = None) -> PSError:
+        # A wrapped .NET failure (divide by zero) shows as NotSpecified, as PowerShell does.
+        category = "NotSpecified" if error.inner else "InvalidOperation"
+        return self.runtime_error(str(error), extent, error.error_id, category,
+                                  target=target, inner=error.inner)
 
     def evaluate(self, node: Any) -> Any:
         handler = self._expression_handlers.get(type(node))
@@ -1173,7 +1188,8 @@ class Interpreter:
                 return ops.as_type(left, right)
             return ops.compare(op[1:], left, right, self)
         except ops.OperatorError as error:
-            raise self.runtime_error(str(error), node.extent, error.error_id) from None
+            raise self.operator_error(error, node.extent,
+                                      left if op == "-f" else None) from None
         except ConversionError as error:
             raise self.runtime_error(str(error), node.extent, "InvalidCastFromStringToInteger") from None
 
@@ -1204,7 +1220,9 @@ class Interpreter:
                 return ops.unary_split(value)
             if op == "-join":
                 return ops.join(value, "")
-        except (ops.OperatorError, ConversionError) as error:
+        except ops.OperatorError as error:
+            raise self.operator_error(error, node.extent) from None
+        except ConversionError as error:
             raise self.runtime_error(str(error), node.extent) from None
         raise self.runtime_error(f"Unsupported operator {op}.", node.extent)
 

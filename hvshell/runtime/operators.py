@@ -21,9 +21,13 @@ from hvshell.runtime.psobject import Hashtable, is_numeric, to_display_string, t
 
 
 class OperatorError(Exception):
-    def __init__(self, message: str, error_id: str = "RuntimeException"):
+    """`inner` names the .NET exception PowerShell wraps in its
+    RuntimeException (so `catch [System.DivideByZeroException]` matches)."""
+
+    def __init__(self, message: str, error_id: str = "RuntimeException", inner: str | None = None):
         super().__init__(message)
         self.error_id = error_id
+        self.inner = inner
 
 
 def _null(value: Any) -> Any:
@@ -122,7 +126,8 @@ def divide(left: Any, right: Any) -> Any:
     except ConversionError as error:
         raise OperatorError(str(error), "InvalidCastFromStringToInteger") from None
     if b == 0:
-        raise OperatorError("Attempted to divide by zero.", "RuntimeException")
+        raise OperatorError("Attempted to divide by zero.", "RuntimeException",
+                            "System.DivideByZeroException")
     if isinstance(a, int) and isinstance(b, int) and a % b == 0:
         return a // b
     return a / b
@@ -134,7 +139,8 @@ def modulo(left: Any, right: Any) -> Any:
     except ConversionError as error:
         raise OperatorError(str(error), "InvalidCastFromStringToInteger") from None
     if b == 0:
-        raise OperatorError("Attempted to divide by zero.", "RuntimeException")
+        raise OperatorError("Attempted to divide by zero.", "RuntimeException",
+                            "System.DivideByZeroException")
     if isinstance(a, int) and isinstance(b, int):
         result = abs(a) % abs(b)         # .NET: the remainder takes the dividend's sign
         return -result if a < 0 else result
@@ -300,13 +306,31 @@ def dotnet_regex(pattern: str, case: bool) -> re.Pattern:
             "InvalidRegularExpression") from None
 
 
+def dotnet_group_numbers(regex: re.Pattern) -> dict[int, int | str]:
+    """.NET numbering of a regex's groups: unnamed groups first (1, 2, ...),
+    then named groups by name.  Maps .NET number -> Python group index, and
+    names map to themselves."""
+    named = set(regex.groupindex.values())
+    numbering: dict[int, int | str] = {}
+    number = 0
+    for index in range(1, regex.groups + 1):
+        if index not in named:
+            number += 1
+            numbering[number] = index
+    return numbering
+
+
 def match_groups(m: re.Match) -> Hashtable:
-    """$Matches: key 0 is the whole match, then numbered and named groups."""
+    """$Matches: numbered groups as .NET numbers them, named groups by name,
+    key 0 the whole match (PowerShell lists them last to first)."""
     table = Hashtable()
-    named = {index: name for name, index in m.re.groupindex.items()}
-    for index in range(m.re.groups, 0, -1):
-        if m.group(index) is not None:
-            table[named.get(index, index)] = m.group(index)
+    for name in sorted(m.re.groupindex, key=m.re.groupindex.get, reverse=True):
+        if m.group(name) is not None:
+            table[name] = m.group(name)
+    numbering = dotnet_group_numbers(m.re)
+    for number in sorted(numbering, reverse=True):
+        if m.group(numbering[number]) is not None:
+            table[number] = m.group(numbering[number])
     table[0] = m.group(0)
     return table
 
@@ -314,12 +338,18 @@ def match_groups(m: re.Match) -> Hashtable:
 def _replacement(sub: str) -> Callable[[re.Match], str]:
     """A .NET replacement string ($1, ${name}, $0, $$) as a function."""
     def expand(m: re.Match) -> str:
+        numbering = dotnet_group_numbers(m.re)
+
         def one(token: re.Match) -> str:
             text = token.group(0)
             if text == "$$":
                 return "$"
             name = token.group(1) or token.group(2)
-            key: int | str = int(name) if name.isdigit() else name
+            if name.isdigit():
+                number = int(name)
+                key: int | str = 0 if number == 0 else numbering.get(number, -1)
+            else:
+                key = name
             try:
                 return m.group(key) or ""
             except (IndexError, re.error):
@@ -436,8 +466,8 @@ def format_operator(left: Any, right: Any) -> str:
     try:
         return composite_format(to_string(left), args)
     except FormatError as error:
-        raise OperatorError(
-            f'Error formatting a string: {error}', "FormatError") from None
+        # PowerShell appends its own period to the .NET message.
+        raise OperatorError(f'Error formatting a string: {error}.', "FormatError") from None
 
 
 def bitwise(op: str, left: Any, right: Any) -> int:
