@@ -146,10 +146,12 @@ class Operations:
         self.as_job = as_job
         self.job: Any = None
 
-    def run(self, vm: VM, begin: Callable[[], Generator[Any, Any, Any] | None],
-            result: Any = None) -> None:
+    def run(self, vm: VM | None, begin: Callable[[], Generator[Any, Any, Any] | None],
+            result: Any = None, location: str | None = None) -> None:
         """`begin()` checks and starts the operation (a LabError refuses
-        it); `result` is written when it completes (-Passthru)."""
+        it); `result` is written when it completes (-Passthru), or, given
+        as RETURNED, what the operation returns.  An operation on no VM
+        (a disk file, say) names its host in `location`."""
         cmdlet = self.cmdlet
         try:
             generator = begin()
@@ -158,22 +160,26 @@ class Operations:
             return
         the_lab = lab(cmdlet)
         if generator is None:
-            if result is not None and not self.as_job:
+            if result is not None and result is not RETURNED and not self.as_job:
                 cmdlet.write(result)
             return
         if self.as_job:
             if self.job is None:
-                self.job = the_lab.new_job(command_text(cmdlet), vm.host_name)
-            launch(the_lab, vm, _returning(generator, result), self.job)
+                self.job = the_lab.new_job(command_text(cmdlet),
+                                           vm.host_name if vm is not None
+                                           else location or local_name(cmdlet))
+            body = generator if result is RETURNED else _returning(generator, result)
+            _start(the_lab, vm, body, self.job)
             return
-        process = launch(the_lab, vm, generator)
+        process = _start(the_lab, vm, generator)
         try:
-            the_lab.clock.run_until_done(process)
+            value = the_lab.clock.run_until_done(process)
         except LabError as error:
             report(cmdlet, error)
             return
-        if result is not None:
-            cmdlet.write(result)
+        output = value if result is RETURNED else result
+        if output is not None:
+            cmdlet.write(output)
 
     def finish(self) -> None:
         if self.as_job:
@@ -182,6 +188,17 @@ class Operations:
                                                     local_name(self.cmdlet))
             self.job.seal()
             self.cmdlet.write(self.job)
+
+
+# Operations.run(result=RETURNED): write what the operation returns.
+RETURNED = object()
+
+
+def _start(the_lab: Any, vm: VM | None, generator: Generator[Any, Any, Any],
+           job: Any = None) -> Any:
+    if vm is not None:
+        return launch(the_lab, vm, generator, job)
+    return job.add(generator) if job is not None else the_lab.clock.process(generator)
 
 
 def _returning(generator: Generator[Any, Any, Any], result: Any) -> Generator[Any, Any, Any]:

@@ -97,6 +97,9 @@ class Host:
     mac_address_maximum: str = ""
     next_mac: int = 0
     metering_save_interval: float = DEFAULT_METERING_INTERVAL
+    # Set-SmbBandwidthLimit: category name (Default, VirtualMachine,
+    # LiveMigration) -> bytes per second.
+    smb_bandwidth_limits: dict[str, int] = attrs.Factory(dict)
     # When a booting host will be up (kept so a reloaded lab resumes the boot).
     boot_done_at: float | None = None
     lab: Any = attrs.field(init=False, default=None, repr=False)

@@ -16,6 +16,7 @@ import numpy as np
 from hvshell.model.cluster import Cluster, ClusterGroup
 from hvshell.model.errors import LabError
 from hvshell.model.events import EVENT_HOOKS, LabEvent
+from hvshell.model.exported import ExportedVM
 from hvshell.model.host import Host
 from hvshell.model.ids import Guid, derive_guid, mac_range
 from hvshell.model.job import Job
@@ -36,6 +37,8 @@ class Lab:
     clusters: list[Cluster] = attrs.Factory(list)
     storage: list[StorageLocation] = attrs.Factory(list)
     vhds: dict[str, VirtualHardDisk] = attrs.Factory(dict)
+    # Exported VM configurations by file key (hvshell.model.exports).
+    exports: dict[str, ExportedVM] = attrs.Factory(dict)
     jobs: list[Job] = attrs.Factory(list)
     events: list[LabEvent] = attrs.Factory(list)
     scheduled: list[ScheduledAction] = attrs.Factory(list)

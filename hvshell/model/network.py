@@ -57,6 +57,16 @@ class HostNic:
     team_name: str | None = None
     up: bool = True
     host_name: str = ""
+    # The external virtual switch bound to this NIC (New-VMSwitch -NetAdapterName).
+    bound_switch: str | None = None
+
+    @property
+    def rdma_active(self) -> bool:
+        """Whether SMB Direct can use this NIC: RDMA enabled, and the NIC
+        neither in a team nor bound to a virtual switch (on 2012 R2 RDMA
+        works through neither)."""
+        return (self.rdma_capable and self.rdma_enabled and self.team_name is None
+                and self.bound_switch is None)
 
     @property
     def Name(self) -> str:
@@ -125,6 +135,16 @@ class NicTeam:
     teaming_mode: TeamingMode = TeamingMode.SwitchIndependent
     load_balancing_algorithm: LoadBalancingAlgorithm = LoadBalancingAlgorithm.Dynamic
     host_name: str = ""
+    # The team interface's name (New-NetLbfoTeam -TeamNicName; "" = the team's name).
+    team_nic_name: str = ""
+    # The external virtual switch bound to the team interface.
+    bound_switch: str | None = None
+    # RDMA does not work through a team (SPEC.md section 5).
+    rdma_active = False
+
+    @property
+    def interface_name(self) -> str:
+        return self.team_nic_name or self.name
 
     @property
     def Name(self) -> str:
@@ -136,7 +156,7 @@ class NicTeam:
 
     @property
     def TeamNics(self) -> str:
-        return self.name
+        return self.interface_name
 
     @property
     def TeamingMode(self) -> TeamingMode:

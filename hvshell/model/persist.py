@@ -63,6 +63,12 @@ def _make_converter() -> cattrs.Converter:
 _CONVERTER = _make_converter()
 
 
+def detached_copy(obj: Any) -> Any:
+    """A copy of a model object with nothing shared, made as saving and
+    loading it would (no back references: relink it where it goes)."""
+    return _CONVERTER.structure(_CONVERTER.unstructure(obj), type(obj))
+
+
 def lab_to_document(lab: Lab) -> dict[str, Any]:
     return {
         "format": FORMAT_NAME,

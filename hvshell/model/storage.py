@@ -152,6 +152,9 @@ VHDX_BLOCK_BYTES = 32 * MB
 # Largest virtual disks (section D): VHD 2040 GB, VHDX 64 TB.
 VHD_MAX_BYTES = 2040 * GB
 VHDX_MAX_BYTES = 64 * TB
+# The smallest VHDX Hyper-V creates or shrinks to (recalled from Hyper-V
+# Manager's New Virtual Hard Disk wizard, which refuses less than 3 MB).
+VHDX_MIN_BYTES = 3 * MB
 
 
 def format_for_path(path: str) -> VhdFormat | None:
@@ -234,7 +237,8 @@ class VirtualHardDisk:
         partitions.  VHD files cannot shrink (no value)."""
         if self.vhd_format is not VhdFormat.VHDX:
             return None
-        return self.partition_size
+        floor = max(self.partition_size, VHDX_MIN_BYTES)
+        return -(-floor // self.logical_sector_size) * self.logical_sector_size
 
     @property
     def LogicalSectorSize(self) -> int:

@@ -78,6 +78,8 @@ FEATURES = {
     "StorageQoS": (V2012R2, "Storage QoS (minimum and maximum IOPS)"),
     "SmbBandwidthLimit": (V2012R2, "SMB bandwidth limits"),
     "ResourceMetering": (V2012, "resource metering"),
+    "NicTeaming": (V2012, "in-box NIC teaming (LBFO)"),
+    "DynamicTeamLoadBalancing": (V2012R2, "the Dynamic load-balancing algorithm of NIC teams"),
 }
 
 

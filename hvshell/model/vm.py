@@ -20,6 +20,7 @@ from hvshell.model.checkpoint import VMSnapshot
 from hvshell.model.ids import Guid
 from hvshell.model.network import VMNetworkAdapter
 from hvshell.model.storage import ControllerType, DvdDrive, HardDiskDrive
+from hvshell.model.usage import VMUsage
 from hvshell.model.workload import GuestOS, Workload
 
 MB = 2**20
@@ -187,6 +188,8 @@ class VM:
     replication_health: ReplicationHealth = ReplicationHealth.NotApplicable
     replication_mode: ReplicationMode = ReplicationMode["None"]
     resource_metering_enabled: bool = False
+    # Resource use over time: metering totals, guest writes (hvshell.model.usage).
+    usage: VMUsage = attrs.Factory(VMUsage)
     # Runtime state that is still plain data (saved with the lab):
     started_at: float | None = None        # when it last started (Uptime)
     guest_ready_at: float | None = None    # when the guest OS answers (heartbeat)
