@@ -3,8 +3,8 @@
 Each method is named after a rule (or rule alias) of `grammar/powershell.lark`
 and receives that rule's children: AST nodes, or `Tok` objects for the
 tokens that are not leaves.  Leaf tokens (numbers, strings, variables,
-words, types) already carry their node, which the parser puts on its stack
-in their place.  Extents run from the first child to the last.
+words, types: `LEAVES`) already carry their node, which the parser puts on
+its stack in their place.  Extents run from the first child to the last.
 
 A construct that parses but is not valid (an assignment to a constant, a
 `try` without `catch`) raises `BuildError`, which the parser reports like
@@ -29,13 +29,13 @@ class BuildError(Exception):
 
 
 def _ext(x) -> ast.Extent | Tok:
-    """The extent of a node, or the token itself (it has the same fields)."""
-    return x if isinstance(x, Tok) else x.extent
+    """The extent of a node; a token or an extent is itself (same fields)."""
+    return x if isinstance(x, (Tok, ast.Extent)) else x.extent
 
 
 def _span(first, last) -> ast.Extent:
-    a = first if type(first) is Tok else first.extent
-    b = last if type(last) is Tok else last.extent
+    a = first.extent if isinstance(first, ast.Node) else first
+    b = last.extent if isinstance(last, ast.Node) else last
     return ast.Extent(a.start, b.end, a.line, a.column)
 
 
@@ -47,14 +47,9 @@ _PRECEDENCE = {
 }
 _COMPARISON = 3
 
-_LEAVES = ("NUMBER", "STRING", "EXPSTRING", "VARIABLE", "GENERIC", "SPLAT", "TYPE", "HASHKEY")
-
-
-def leaf_callbacks() -> dict:
-    """Shift-time callbacks that put a leaf token's node on the parser's stack."""
-    def node_of(tok: Tok):
-        return tok.node
-    return {name: node_of for name in _LEAVES}
+# Tokens whose AST node (built by the lexer) stands for them on the parser's stack.
+LEAVES = frozenset({"NUMBER", "STRING", "EXPSTRING", "VARIABLE", "GENERIC", "SPLAT", "TYPE",
+                    "HASHKEY"})
 
 
 def _no_seps(children) -> list:
@@ -113,7 +108,7 @@ class AstBuilder:
 
     def param_decl(self, c):
         default = None
-        if type(c[-2]) is Tok:                      # `= default`
+        if len(c) > 2 and type(c[-2]) is Tok:       # `= default`
             default = c[-1]
             c = c[:-2]
         variable = c[-1]
@@ -273,7 +268,7 @@ class AstBuilder:
 
     def assignment(self, c):
         target, op, value = c
-        _check_assignable(target, op.value)
+        target = _assignable(target, op.value)
         return ast.Assignment(target, op.value, value, extent=_span(target, value))
 
     # --------------------------------------------------------- pipelines
@@ -451,17 +446,24 @@ def _ext_of(x) -> ast.Extent:
 
 
 _ASSIGNABLE = (ast.Variable, ast.MemberAccess, ast.Index)
+_CONSTANT_NAMES = {None: "null", True: "true", False: "false"}
 
 
-def _check_assignable(target, op: str) -> None:
+def _assignable(target, op: str):
+    """The target of an assignment, checked; `$null = ...` (the usual way to
+    discard output) targets the variable `null`, not the constant."""
     if isinstance(target, _ASSIGNABLE):
-        return
-    if isinstance(target, ast.Cast) and isinstance(target.operand, ast.Variable):
-        return
-    if isinstance(target, ast.ArrayLiteral) and op == "=" and all(
-            isinstance(e, _ASSIGNABLE) or (isinstance(e, ast.Cast) and isinstance(e.operand, ast.Variable))
-            for e in target.elements):
-        return
+        return target
+    if isinstance(target, ast.Constant) and not target.bare and (
+            target.value is None or target.value is True or target.value is False):
+        return ast.Variable(_CONSTANT_NAMES[target.value], extent=target.extent)
+    if isinstance(target, ast.Cast):
+        operand = _assignable(target.operand, op)
+        if isinstance(operand, ast.Variable):
+            return ast.Cast(target.type_name, operand, extent=target.extent)
+    if isinstance(target, ast.ArrayLiteral) and op == "=":
+        elements = tuple(_assignable(e, op) for e in target.elements)
+        return ast.ArrayLiteral(elements, extent=target.extent)
     raise BuildError("The assignment expression is not valid. The input to an assignment operator "
                      "must be an object that is able to accept assignments, such as a variable or "
                      "a property.", "InvalidLeftHandSide", target)

@@ -59,6 +59,8 @@ def describe(tok: Tok, expected: set[str], prev: Tok | None, frames: list[Frame]
     where = (prev.end, prev.end) if at_end and prev is not None else (tok.start, tok.end)
     # Brackets opened before the failing token (it may have opened one itself).
     open_frames = [f for f in frames[1:] if f.opener is not None and f.opener.start < tok.start]
+    if isinstance(tok.node, Frame):
+        open_frames.append(tok.node)    # the bracket this closer just closed
 
     def fail(message: str, error_id: str, span=where) -> SyntaxFailure:
         return SyntaxFailure(message, error_id, span[0], span[1], at_end)
@@ -130,6 +132,10 @@ def _after_token(tok: Tok, expected: set[str], prev: Tok | None, open_frames: li
     if kind == "PARAM_COLON":
         return fail(f"Missing an argument for parameter '{value}' after the colon.",
                     "MissingArgument")
+    if kind == "LPAREN" and value is None and tok.type == "RPAREN":
+        return fail("An expression was expected after '('.", "ExpectedExpression")
+    if kind == "RBRACKET" and value is not None:
+        return fail(f"Unexpected attribute '{value}'.", "UnexpectedAttribute")
     if kind == "INDEX_OPEN" and tok.type == "RBRACKET":
         return fail("Array index expression is missing or not valid.", "MissingArrayIndexExpression")
     if kind == "HASHKEY" or (kind != "ASSIGN" and open_frames and open_frames[-1].kind == "hash"

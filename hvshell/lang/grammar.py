@@ -1,45 +1,105 @@
-"""Loading the LALR parser compiled from `grammar/powershell.lark`.
+"""The LALR(1) table compiled by lark from `grammar/powershell.lark`.
 
-Compiling the grammar takes far longer than a small script takes to run, so
-the compiled parser is cached on disk, in a file named after a hash of the
-grammar, lark's version and Python's version: a changed grammar never loads
-a stale table.  The cache lives in the user's cache directory, or failing
-that in a private directory under the system temp directory; when neither
-can be written the parser is simply compiled on every start.
+lark compiles the grammar; what hvshell keeps of the result is the table
+itself, as plain data (`ParseTable`): for every state, the action on every
+symbol, and for every rule, how to build its value (which callback of
+`hvshell.lang.builder.AstBuilder`, which children to splice or drop, where
+`[optional]` items were left out).  `hvshell.lang.parser` runs it.
+
+Compiling takes longer than a short script takes to run, so the table is
+cached on disk with `marshal` (plain data only: loading it runs no code),
+in a file named after a hash of the grammar, lark's version and Python's
+version, in the user's cache directory or else a private directory under
+the temp directory.  With a warm cache lark is not even imported.  If
+neither directory can be written the table is compiled on each start.
 """
 from __future__ import annotations
 
 import hashlib
+import importlib.util
+import marshal
 import os
-import pickle
 import sys
 import tempfile
 from pathlib import Path
-
-import lark
-from lark import Lark
-from lark.lexer import Lexer as _LarkLexer
-
-from hvshell.lang.builder import AstBuilder, leaf_callbacks
+from typing import NamedTuple
 
 GRAMMAR_FILE = Path(__file__).resolve().parent.parent / "grammar" / "powershell.lark"
-START_RULES = ["start_script", "start_block"]
+START_RULES = ("start_script", "start_block")
+# Bump when the layout of ParseTable changes.
+TABLE_FORMAT = 1
 
 
-class ExternalLexer(_LarkLexer):
-    """Stands in for lark's lexer: `hvshell.lang.lexer.Lexer` produces the
-    tokens and `hvshell.lang.parser` feeds them to the parser."""
+class ParseTable(NamedTuple):
+    """`actions[state][symbol]`: a state number to shift to (or go to, for a
+    rule name), or `~rule` (negative) to reduce by `rules[rule]`.
+    `rules[i]`: (size, rule name, callback name or None for a rule whose
+    children are spliced into its parent, expand1, plan, trailing Nones);
+    `plan` is None when the children pass unchanged, else a tuple of
+    (index, splice?, Nones to insert before).  Terminal names are upper
+    case (`$END` included), rule names lower case."""
+    actions: tuple
+    rules: tuple
+    start_states: dict
+    end_states: dict
 
-    def __init__(self, lexer_conf) -> None:
-        pass
 
-    def lex(self, lexer_state, parser_state):
-        raise NotImplementedError("tokens are fed by hvshell.lang.parser")
+def _compile(grammar: str) -> ParseTable:
+    from lark import Lark
+    from lark.lexer import Lexer
+    from lark.parsers.lalr_analysis import Shift
+
+    class ExternalLexer(Lexer):
+        """Tokens come from hvshell.lang.lexer; lark only builds the table."""
+
+        def __init__(self, lexer_conf) -> None:
+            pass
+
+        def lex(self, lexer_state, parser_state):
+            raise NotImplementedError
+
+    compiled = Lark(grammar, parser="lalr", lexer=ExternalLexer, start=list(START_RULES),
+                    maybe_placeholders=True, strict=True)
+    table = compiled.parser.parser.parser.parse_table
+    index = {}
+    rules = []
+    for rule in compiled.rules:
+        index[rule] = len(rules)
+        rules.append(_rule_info(rule))
+    actions = []
+    for state in range(len(table.states)):
+        row = {}
+        for symbol, (action, arg) in table.states[state].items():
+            row[str(symbol)] = arg if action is Shift else ~index[arg]
+        actions.append(row)
+    return ParseTable(tuple(actions), tuple(rules), dict(table.start_states), dict(table.end_states))
 
 
-def _compile(grammar: str) -> Lark:
-    return Lark(grammar, parser="lalr", lexer=ExternalLexer, start=START_RULES,
-                transformer=AstBuilder(), maybe_placeholders=True, strict=True)
+def _rule_info(rule) -> tuple:
+    """How to build a rule's value, following lark's tree-building rules:
+    `_name` rules (lark's helpers for `x*`) splice their children into the
+    parent, `?rule` passes a single child through, `[x]` leaves a None."""
+    expansion = rule.expansion
+    empty = rule.options.empty_indices
+    if empty:
+        ones = "".join(str(int(b)) for b in empty).split("0")
+        nones = [len(run) for run in ones]
+    else:
+        nones = [0] * (len(expansion) + 1)
+    plan = []
+    pending = 0
+    for i, symbol in enumerate(expansion):
+        pending += nones[i]
+        if not (symbol.is_term and symbol.filter_out):
+            plan.append((i, not symbol.is_term and symbol.name.startswith("_"), pending))
+            pending = 0
+    trailing = pending + nones[len(expansion)]
+    trivial = trailing == 0 and len(plan) == len(expansion) and not any(
+        splice or before for _, splice, before in plan)
+    origin = str(rule.origin.name)      # lark's names are str subclasses; keep plain data
+    callback = None if origin.startswith("_") else str(rule.alias or origin)
+    expand1 = bool(rule.options.expand1) and not rule.alias
+    return (len(expansion), origin, callback, expand1, None if trivial else tuple(plan), trailing)
 
 
 def _cache_dirs() -> list[Path]:
@@ -53,8 +113,8 @@ def _cache_dirs() -> list[Path]:
 
 
 def _private_dir(path: Path) -> bool:
-    """Create `path` if needed; True if only this user can write to it (a
-    pickle from a directory others can write to must never be loaded)."""
+    """Create `path` if needed; True if only this user can write to it: a
+    table in a directory that others can write to is never trusted."""
     try:
         path.mkdir(mode=0o700, parents=True, exist_ok=True)
         st = path.stat()
@@ -65,43 +125,53 @@ def _private_dir(path: Path) -> bool:
     return True
 
 
-def cache_key(grammar: str) -> str:
-    text = "\0".join([grammar, lark.__version__, "%d.%d" % sys.version_info[:2]])
-    return hashlib.sha256(text.encode()).hexdigest()[:20]
+def cache_name(grammar: str) -> str:
+    """The cache file's name: it changes whenever anything that shapes the
+    table changes (the grammar, lark, Python, the table layout)."""
+    key = "\0".join([grammar, _lark_release(), "%d.%d" % sys.version_info[:2], str(TABLE_FORMAT)])
+    return f"grammar-{hashlib.sha256(key.encode()).hexdigest()[:24]}.marshal"
 
 
-def load_parser() -> Lark:
-    """The compiled parser, from the cache when possible."""
+def _lark_release() -> str:
+    """lark's `__init__.py` (it holds the version), read without importing
+    lark, which would cost more than loading the table."""
+    spec = importlib.util.find_spec("lark")
+    try:
+        return Path(spec.origin).read_text(encoding="utf-8") if spec and spec.origin else ""
+    except OSError:
+        return ""
+
+
+def load_table() -> ParseTable:
+    """The parse table, from the cache when possible."""
     grammar = GRAMMAR_FILE.read_text(encoding="utf-8")
-    name = f"grammar-{cache_key(grammar)}.lark.pickle"
+    name = cache_name(grammar)
     usable = [d for d in _cache_dirs() if _private_dir(d)]
     for directory in usable:
         try:
             with open(directory / name, "rb") as f:
-                parser = Lark.load(f)
+                data = marshal.load(f)
+            return ParseTable(*data)
+        except (OSError, EOFError, ValueError, TypeError):
+            continue                    # missing or damaged: try the next, then compile
+    table = _compile(grammar)
+    for directory in usable:
+        if _save(table, directory / name):
             break
-        except Exception:           # missing, unreadable or stale cache: compile instead
-            continue
-    else:
-        parser = _compile(grammar)
-        for directory in usable:
-            if _save(parser, directory / name):
-                break
-    # Leaf tokens carry their AST node; put the node, not the token, on the stack.
-    parser._callbacks.update(leaf_callbacks())
-    return parser
+    return table
 
 
-def _save(parser: Lark, path: Path) -> bool:
+def _save(table: ParseTable, path: Path) -> bool:
+    """Write atomically: a concurrent reader sees the old file or the new one."""
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".grammar-")
         try:
             with os.fdopen(fd, "wb") as f:
-                parser.save(f)
+                marshal.dump(tuple(table), f)
             os.replace(tmp, path)
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
         return True
-    except (OSError, pickle.PicklingError):
+    except (OSError, ValueError):
         return False

@@ -113,7 +113,10 @@ class Frame:
 _DASHES = "-\u2013\u2014\u2015"
 _SQUOTES = "'\u2018\u2019\u201a\u201b"
 _DQUOTES = '"\u201c\u201d\u201e'
-_BLANK_RE = re.compile(r"(?:[^\S\r\n]+|`(?:\r\n|\n|\r))+")
+_BLANK_RE = re.compile(r"(?:[^\S\r\n]+|\ufeff|`(?:\r\n|\n|\r))+")
+# Characters that may start blank text or a comment (a fast test before the regex).
+_BLANK_STARTS = frozenset([c for c in map(chr, range(0x3001)) if c.isspace() and c not in "\r\n"]
+                          + ["`", "#", "<", "\ufeff"])
 _LINE_END_RE = re.compile(r"[^\r\n]*")
 _NEWLINES_RE = re.compile(r"\r\n|\n|\r")
 _WORD_RUN_RE = re.compile(r"[^\s;,|&(){}`'\"\u2018-\u201e$]+")
@@ -137,6 +140,10 @@ _FUNCNAME_RE = re.compile(r"[^\s(){};,|&'\"\u2018-\u201e]+")
 _HERE_HEADER_RE = re.compile(r"[^\S\r\n]*(\r\n|\n|\r)")
 _HERE_END = {"'": re.compile(r"^'@", re.M), '"': re.compile(r'^"@', re.M)}
 _NUMBER_WORD_RE = re.compile(r"[\w.]+")
+_LETTERS_RE = re.compile(r"[A-Za-z]*")
+# Letters after digits that try to be a type suffix and a multiplier (`1usgb`,
+# `100gbL`) make a bad number, not a command name.
+_BAD_SUFFIX_RE = re.compile(r"(?i)[ludsyn]{0,2}(?:[kmgtp]b)?[ludsyn]{0,2}")
 
 # Argument-mode metacharacters that end a word (about_Parsing).
 _ARG_END = frozenset(" \t\f\v\u00a0\r\n;,|&(){}")
@@ -210,15 +217,16 @@ class Lexer:
         if self.sep is not None:
             sep, self.sep = self.sep, None
             if type_ not in _CLOSERS and type_ not in _JOINERS:
-                self._append(self.tok("SEP", ";", sep, sep + 1))
-        tok = self.tok(type_, value, start, end, node)
-        self._append(tok)
-        return tok
-
-    def _append(self, tok: Tok) -> None:
+                # The separator's value is the bracket depth it was found at.
+                self.out.append(self.tok("SEP", len(self.frames), sep, sep + 1))
+        lines = self.lines
+        line = bisect_right(lines, start)
+        tok = Tok(type_, value, start, end, line, start - lines[line - 1] + 1, node)
         self.frames[-1].started = True
         self.out.append(tok)
-        self.prev, self.last = self.last, tok
+        self.prev = self.last
+        self.last = tok
+        return tok
 
     def error(self, message: str, error_id: str, start: int, end: int,
               incomplete: bool = False) -> Tok:
@@ -262,11 +270,19 @@ class Lexer:
             self.close(pos, c)
             return
         self.pos = pos
-        _DISPATCH[self.state](self, pos, c)
+        state = self.state
+        _DISPATCH[state](self, pos, c)
+        if self.pos == pos and not self.out and self.state == state:
+            # No handler took the character: report it rather than loop.
+            self.pos = pos + 1
+            self.error(f"Unexpected token '{c}' in expression or statement.", "UnexpectedToken",
+                       pos, pos + 1)
 
     def skip_blank(self, pos: int) -> int:
         """Skip spaces, line continuations and comments."""
         text, n = self.text, self.n
+        if pos < n and text[pos] not in _BLANK_STARTS:
+            return pos
         while pos < n:
             m = _BLANK_RE.match(text, pos)
             if m:
@@ -305,10 +321,8 @@ class Lexer:
         self.sep = None
         self.done = True
         if self.frames[0].kind == "strsub":
-            opener = self.frames[0]
             self.error("Missing closing ')' in subexpression.",
                        "MissingEndParenthesisInSubexpression", self.n, self.n, incomplete=True)
-            del opener
 
     def newline(self, pos: int) -> None:
         state = self.state
@@ -361,16 +375,16 @@ class Lexer:
                 self.end = pos + 1
                 self.done = True
                 return
-            if top.kind == "attr" or len(frames) > 1:
+            if len(frames) > 1:
                 frames.pop()
-                self.emit(_CLOSER_TYPE[c], top.owner, pos, pos + 1)
-                self.postfix = top.resume in (S_OPERATOR, S_ARG, S_SWITCH_BODY, S_AFTER_TYPE)
+                if top.kind == "attr":
+                    self.attribute = top.opener.value
+                self.emit(_CLOSER_TYPE[c], top.owner, pos, pos + 1, top)
+                self.postfix = top.resume in (S_OPERATOR, S_ARG, S_SWITCH_BODY)
                 self.state = S_ATTR_RBRACKET if top.kind == "attr" else top.resume
-                if self.state == S_AFTER_TYPE:
-                    self.state = S_OPERATOR
                 return
         if c == "]" and self.state == S_ATTR_RBRACKET:
-            self.emit("RBRACKET", None, pos, pos + 1)
+            self.emit("RBRACKET", self.attribute, pos, pos + 1)
             self.state = S_STMT_CONT
             return
         # A closer that does not match the innermost bracket: the parser
@@ -451,8 +465,11 @@ class Lexer:
             m = NUMBER_RE.match(text, pos)
             end = m.end() if m else pos
             if end < self.n and (text[end].isalnum() or text[end] == "_"):
-                self.command_word(pos)      # `7z`: a command whose name starts with a digit
-                return
+                glued = _LETTERS_RE.match(text, m.start("mult") if m.group("mult") else
+                                          m.start("suffix") if m.group("suffix") else end)
+                if not _BAD_SUFFIX_RE.fullmatch(glued.group()):
+                    self.command_word(pos)  # `7z`: a command whose name starts with a digit
+                    return
         self.s_operand(pos, c)
 
     def statement_word(self, pos: int) -> None:
@@ -543,7 +560,9 @@ class Lexer:
             self.emit("DOTSOURCE", ".", pos, pos + 1)
             self.pos = pos + 1
             self.start_command()
-        elif c.isalnum() or c in "_\\/~%?.":
+        elif c.isdigit():
+            self.s_stmt(pos, c)
+        elif c.isalpha() or c in "_\\/~%?.":
             self.command_word(pos)
         else:
             self.s_operand(pos, c)
@@ -771,6 +790,11 @@ class Lexer:
                 self.pos = pos + 1
                 self.state = S_MEMBER
                 return True
+            if self.operand_state == S_OPERATOR:
+                self.pos = pos + 1
+                self.error("Missing property name after reference operator.", "MissingPropertyName",
+                           pos + 1, pos + 1)
+                return True
             return False
         if c == ":" and text.startswith("::", pos) and self.operand_state == S_OPERATOR:
             self.emit("STATIC", "::", pos, pos + 2)
@@ -919,8 +943,9 @@ class Lexer:
             self.push("cond", S_EXPECT_BLOCK, kw, opener, S_STMT_CONT)
         self.last_do = False
 
-    last_do = False
-    kw: str | None = None
+    last_do = False                 # the `while`/`until` just lexed ends a do loop
+    kw: str | None = None           # the keyword whose `(` or `{` comes next
+    attribute: str | None = None    # the attribute whose `]` comes next
 
     def s_expect_block(self, pos: int, c: str) -> None:
         if c != "{":
@@ -1071,6 +1096,11 @@ class Lexer:
         self.s_operand(pos, c)
 
     def s_foreach_var(self, pos: int, c: str) -> None:
+        if c != "$":
+            self.state = S_OPERATOR
+            self.error("Missing variable name after 'foreach ('.", "MissingVariableNameAfterForeach",
+                       pos, pos)
+            return
         self.s_operand(pos, c)
         if self.last is not None and self.last.type == "VARIABLE":
             self.state = S_FOREACH_IN
@@ -1092,7 +1122,9 @@ class Lexer:
         if self.postfix and pos == self.last.end and self.state == S_ARG and self.postfix_op(pos, c):
             return
         self.postfix = False
-        if c in _DASHES and not self.no_params:
+        # A dash glued to the previous argument (`$HOME.Length-more`) starts a
+        # word, not a parameter.
+        if c in _DASHES and not self.no_params and (self.last is None or pos > self.last.end):
             m = _PARAM_RE.match(text, pos)
             if m:
                 colon = bool(m.group(2))
@@ -1338,6 +1370,11 @@ class Lexer:
         m = _HERE_HEADER_RE.match(text, pos + 2)
         if not m:
             end = _LINE_END_RE.match(text, pos + 2).end()
+            if not text[pos + 2:end].strip() and end == self.n:
+                self.pos = end
+                self.error(f"The string is missing the terminator: {quote}@.",
+                           "TerminatorExpectedAtEndOfString", pos, end, incomplete=True)
+                return
             self.pos = end
             self.error("No characters are allowed after a here-string header but before the end "
                        "of the line.", "UnexpectedCharactersAfterHereStringHeader", pos, end)

@@ -1,20 +1,25 @@
 """Parse PowerShell-subset text into `hvshell.lang.ast`.
 
     parse(text, path=None) -> ast.Script        raises ParseError
+    is_incomplete(text) -> bool                 for the REPL's `>> ` prompt
 
-`hvshell.lang.lexer.Lexer` classifies the tokens; the LALR parser compiled
-from `grammar/powershell.lark` (see `hvshell.lang.grammar`) consumes them and
-builds the tree through `hvshell.lang.builder.AstBuilder` as it reduces.
+`hvshell.lang.lexer.Lexer` classifies the tokens; the LALR(1) table that
+lark compiled from `grammar/powershell.lark` (`hvshell.lang.grammar`)
+consumes them, and `hvshell.lang.builder.AstBuilder` builds the tree as
+rules are reduced.
 
 Like PowerShell, the parser reports every error it can find, not just the
 first: after an error it resumes at the next top-level statement.
 """
 from __future__ import annotations
 
-from lark.exceptions import UnexpectedToken
+import contextlib
+import gc
+from bisect import bisect_right
+from collections.abc import Iterator
 
 from hvshell.lang import ast
-from hvshell.lang.builder import BuildError
+from hvshell.lang.builder import LEAVES, AstBuilder, BuildError
 from hvshell.lang.errors import SyntaxFailure, describe
 from hvshell.lang.lexer import Lexer, Tok, line_starts
 from hvshell.runtime.errors import ParseError, parse_error
@@ -22,15 +27,59 @@ from hvshell.runtime.errors import ParseError, parse_error
 # Errors reported for one text at most; beyond that they are mostly echoes.
 MAX_ERRORS = 10
 
-_parser = None
+
+class _Machine:
+    """The parse table with a ready reducer for every rule."""
+
+    def __init__(self) -> None:
+        from hvshell.lang.grammar import load_table
+        table = load_table()
+        builder = AstBuilder()
+        self.actions = table.actions
+        self.start_states = table.start_states
+        self.end_states = table.end_states
+        self.reducers = tuple((info[0], info[1], _reducer(builder, *info)) for info in table.rules)
 
 
-def _lark():
-    global _parser
-    if _parser is None:
-        from hvshell.lang.grammar import load_parser
-        _parser = load_parser()
-    return _parser
+def _reducer(builder: AstBuilder, size: int, origin: str, callback: str | None, expand1: bool,
+             plan: tuple | None, trailing: int):
+    """The function that turns a rule's children into its value; None for a
+    rule that passes its only child through unchanged."""
+    if callback is None:                    # lark's `x*` helper: a list for the parent to splice
+        return list if plan is None else (lambda c: _filter(c, plan, trailing))
+    if expand1 and size == 1 and plan is None:
+        return None
+    method = getattr(builder, callback)
+    if plan is None:
+        if expand1:
+            return lambda c: c[0] if len(c) == 1 else method(c)
+        return method
+    if expand1:
+        def build(c):
+            f = _filter(c, plan, trailing)
+            return f[0] if len(f) == 1 else method(f)
+        return build
+    return lambda c: method(_filter(c, plan, trailing))
+
+
+def _filter(children: list, plan: tuple, trailing: int) -> list:
+    out: list = []
+    for i, splice, nones in plan:
+        if nones:
+            out += [None] * nones
+        if splice:
+            if out:
+                out += children[i]
+            else:                           # left recursion: extend the list in place
+                out = children[i]
+        else:
+            out.append(children[i])
+    if trailing:
+        out += [None] * trailing
+    return out
+
+
+_machine: _Machine | None = None
 
 
 class _Failed(Exception):
@@ -40,30 +89,64 @@ class _Failed(Exception):
 
 
 def _run(text: str, lines: list[int], pos: int, start: str, root: str):
-    """Parse from `pos`; returns (node, lexer) or raises _Failed."""
-    state = _lark().parse_interactive(start=start).parser_state
-    feed = state.feed_token
+    """Parse from `pos` with the start rule `start`; returns (node, lexer)
+    or raises _Failed."""
+    global _machine
+    if _machine is None:
+        _machine = _Machine()
+    actions = _machine.actions
+    reducers = _machine.reducers
+    end_state = _machine.end_states[start]
+    states = [_machine.start_states[start]]
+    values: list = []
 
     def subparse(at: int):
         node, sub = _run(text, lines, at, "start_block", "strsub")
         return node, sub.end
 
     lexer = Lexer(text, pos, root, lines, subparse)
+    n = len(text)
+    end = Tok("$END", "", n, n, len(lines), n - lines[-1] + 1)
     prev = None
-    tok = None
     try:
-        for tok in lexer:
-            feed(tok)
+        for tok in _with_end(lexer, end):
+            kind = tok.type
+            while True:
+                action = actions[states[-1]].get(kind)
+                if action is None:
+                    expected = {s for s in actions[states[-1]] if s.isupper()}
+                    raise _Failed(describe(tok, expected, prev, lexer.frames, text))
+                if action >= 0:             # shift
+                    states.append(action)
+                    values.append(tok.node if kind in LEAVES else tok)
+                    break
+                size, origin, build = reducers[~action]
+                if build is None:
+                    value = values.pop()
+                    del states[-1]
+                elif size:
+                    children = values[-size:]
+                    del states[-size:]
+                    del values[-size:]
+                    value = build(children)
+                else:
+                    value = build([])
+                goto = actions[states[-1]][origin]
+                if goto == end_state and kind == "$END":
+                    return value, lexer
+                states.append(goto)
+                values.append(value)
             prev = tok
-        n = len(text)
-        tok = Tok("$END", "", n, n, len(lines), n - lines[-1] + 1)
-        return feed(tok, True), lexer
-    except UnexpectedToken as e:
-        raise _Failed(describe(e.token, e.expected, prev, lexer.frames, text)) from None
     except BuildError as e:
         x = e.extent
-        incomplete = not text[x.end:].strip() and e.error_id == "MissingCatchOrFinally"
+        incomplete = e.error_id == "MissingCatchOrFinally" and not text[x.end:].strip()
         raise _Failed(SyntaxFailure(e.message, e.error_id, x.start, x.end, incomplete)) from None
+    raise AssertionError("the parse table accepts only at $END")
+
+
+def _with_end(lexer: Lexer, end: Tok) -> Iterator[Tok]:
+    yield from lexer
+    yield end
 
 
 def _resume_point(text: str, lines: list[int], pos: int, failure: SyntaxFailure) -> int | None:
@@ -89,12 +172,26 @@ def _failures(text: str, lines: list[int], first: SyntaxFailure) -> list[SyntaxF
     return failures
 
 
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """Parsing allocates many small objects and no reference cycles; the
+    cycle collector would only add pauses (about a fifth of the time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def parse(text: str, path: str | None = None) -> ast.Script:
     """Parse a script, a command line or REPL input."""
     source = ast.Source(text, path)
     lines = line_starts(text)
     try:
-        body, _ = _run(text, lines, 0, "start_script", "script")
+        with _no_gc():
+            body, _ = _run(text, lines, 0, "start_script", "script")
     except _Failed as e:
         records = [parse_error(f.message, f.error_id, source, _extent(lines, f.start, f.end))
                    for f in _failures(text, lines, e.failure)]
@@ -108,7 +205,8 @@ def parse(text: str, path: str | None = None) -> ast.Script:
 def first_failure(text: str) -> SyntaxFailure | None:
     """The first parse error of `text`, or None if it parses."""
     try:
-        _run(text, line_starts(text), 0, "start_script", "script")
+        with _no_gc():
+            _run(text, line_starts(text), 0, "start_script", "script")
     except _Failed as e:
         return e.failure
     except RecursionError:
@@ -117,6 +215,13 @@ def first_failure(text: str) -> SyntaxFailure | None:
 
 
 def _extent(lines: list[int], start: int, end: int) -> ast.Extent:
-    from bisect import bisect_right
     line = bisect_right(lines, start)
     return ast.Extent(start, end, line, start - lines[line - 1] + 1)
+
+
+def is_incomplete(text: str) -> bool:
+    """True when `text` stops in the middle of a statement (an open bracket
+    or string, a trailing `|`, operator or backtick): more lines could
+    complete it, so the REPL shows a `>> ` continuation prompt."""
+    failure = first_failure(text)
+    return failure is not None and failure.incomplete
