@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import threading
 
-_loaded = False
+_started = False
+_done = False
+# The REPL loads the cmdlets in the background while the user types; a
+# command run meanwhile waits here for the whole registry.  Re-entrant: a
+# module being imported may call back in.
+_lock = threading.RLock()
 
 
 def load_all() -> None:
-    global _loaded
-    if _loaded:
+    global _started, _done
+    if _done:
         return
-    _loaded = True
-    for info in pkgutil.iter_modules(__path__):
-        if not info.name.startswith("_"):
-            importlib.import_module(f"{__name__}.{info.name}")
+    with _lock:
+        if _started:
+            return
+        _started = True
+        for info in pkgutil.iter_modules(__path__):
+            if not info.name.startswith("_"):
+                importlib.import_module(f"{__name__}.{info.name}")
+        _done = True

@@ -11,6 +11,7 @@ failure is reported on one line.  `exit` and Ctrl+D leave.
 from __future__ import annotations
 
 import sys
+import threading
 from typing import Any, TextIO
 
 from prompt_toolkit import PromptSession
@@ -30,6 +31,9 @@ from hvshell.repl.progress import ProgressDisplay
 from hvshell.runtime.signals import ExitSignal
 
 CONTINUATION_PROMPT = ">> "
+# Start loading the parser and cmdlets this long after the first prompt, so
+# that drawing the prompt comes first.
+PREWARM_DELAY = 0.05
 CANCELLED_NOTICE = "^C Operation cancelled."
 
 
@@ -90,6 +94,9 @@ class Repl:
         saved_hook = self.session.progress_hook
         self.session.progress_hook = self.progress
         self.session.interactive = True
+        warm = threading.Timer(PREWARM_DELAY, self._prewarm)
+        warm.daemon = True
+        warm.start()
         try:
             while True:
                 self.menu.open = False
@@ -106,6 +113,16 @@ class Repl:
                     return status
         finally:
             self.session.progress_hook = saved_hook
+
+    def _prewarm(self) -> None:
+        """Load the parser and every cmdlet module while the user reads the
+        prompt, so the first keystroke and Tab do not pay for them."""
+        try:
+            from hvshell.lang.tokens import tokenize
+            tokenize("Get-VM -Name x")
+            self.engine.complete("Get-")
+        except Exception:
+            pass          # the same loading happens again, and reports, on first use
 
     def execute(self, text: str) -> int | None:
         """Run one input; None to go on, or the status `exit` asked for."""

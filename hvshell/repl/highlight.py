@@ -6,14 +6,13 @@ function answers to is red, as PSReadLine marks what would fail.
 """
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable
 
 from prompt_toolkit.document import Document
 from prompt_toolkit.formatted_text import StyleAndTextTuples
 from prompt_toolkit.lexers import Lexer
 from prompt_toolkit.styles import Style
 
-from hvshell.lang.tokens import Token, tokenize
 from hvshell.repl.completion import CompletionEngine
 
 STYLE = Style.from_dict({
@@ -53,8 +52,11 @@ class ShellLexer(Lexer):
 
     def fragments(self, text: str) -> StyleAndTextTuples:
         """(style, text) pieces covering `text`; never raises."""
+        if not text:
+            return []     # the first prompt draws before the parser is loaded
         styles = [""] * len(text)
         try:
+            from hvshell.lang.tokens import tokenize
             for token in tokenize(text):
                 styles[token.start:token.end] = [self._style(token)] * (token.end - token.start)
         except Exception:
@@ -67,7 +69,8 @@ class ShellLexer(Lexer):
                 run_start = i
         return out
 
-    def _style(self, token: Token) -> str:
+    def _style(self, token: Any) -> str:
+        """The style class of a `hvshell.lang.tokens.Token`."""
         if token.kind == "command":
             # a path (`.\setup.hvps`) is a script file, not judged here
             path = "\\" in token.text or "/" in token.text

@@ -24,7 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 GOAL_RATIO = 1.5
-PROMPT = re.compile(rb"PS [^\r\n>]+> ")
+PROMPT = re.compile(rb"PS [^\r\n>]+>")
 CURSOR_QUERY = b"\x1b[6n"
 
 
