@@ -50,9 +50,12 @@ class Flow:
     def net_rate(self) -> float:
         return self.rate - self.growth
 
-    def seconds_left(self) -> float:
+    def remaining_at(self, now: float) -> float:
+        return self.remaining - self.net_rate * (now - self.updated)
+
+    def seconds_left(self, now: float) -> float:
         net = self.net_rate
-        return self.remaining / net if net > 0 else math.inf
+        return self.remaining_at(now) / net if net > 0 else math.inf
 
 
 class FlowNetwork:

@@ -8,8 +8,9 @@ about) and the queue of migrations:
   slot on both hosts, a Storage migration a storage slot on its host; a
   host's slots are its `live_limit` / `storage_limit`, so two hosts run at
   most min(source, destination) migrations between them (SPEC §5).
-- Queue: first in, first out per host: a queued migration never overtakes
-  an earlier one that shares a host with it.
+- Queue: first in, first out: whenever slots free up, the earliest queued
+  migration that finds a free slot on each of its hosts starts (a later one
+  between other hosts does not wait for it).
 - Sharing: running transfers share resources max-min fairly; when one starts
   or ends the others' rates change at once, mid-pass (hvshell.sim.flows).
 - Cancel and failures: `MigrationHandle.cancel` and `inject_fault`
@@ -131,7 +132,7 @@ class MigrationHandle:
         flow = self.flow
         if flow is None or step.amount <= 0:
             return 1.0
-        remaining = flow.remaining - flow.net_rate * (now - flow.updated)
+        remaining = flow.remaining_at(now)
         return min(max(1.0 - remaining / (step.amount + step.growth * (now - flow.started)), 0.0), 1.0)
 
     def _percent(self, now: float) -> float:
@@ -152,7 +153,7 @@ class MigrationHandle:
         elif self.flow is None:
             left = 0.0
         else:
-            left = self.flow.seconds_left()
+            left = self.flow.seconds_left(now)
             if math.isinf(left):
                 return None
         if self.spec.kind in (MigrationKind.Live, MigrationKind.SharedNothing) and not self.committed:
@@ -195,7 +196,7 @@ class MigrationScheduler:
         self.on_finish = on_finish
         self.network = FlowNetwork(clock)
         self.handles: list[MigrationHandle] = []
-        self._queues: dict[tuple[str, str], deque[MigrationHandle]] = {}
+        self._queues: dict[tuple, deque[MigrationHandle]] = {}
         self._running: list[MigrationHandle] = []
         self._hosts: dict[str, HostSpec] = {}
         self._slots: dict[tuple[str, str], int] = {}
@@ -275,29 +276,27 @@ class MigrationScheduler:
         return spec.storage_limit if kind == "storage" else spec.live_limit
 
     def _enqueue(self, handle: MigrationHandle) -> None:
-        for key in self._slot_keys(handle):
-            self._queues.setdefault(key, deque()).append(handle)
+        key = tuple(self._slot_keys(handle))
+        self._queues.setdefault(key, deque()).append(handle)
 
     def _dispatch(self) -> None:
-        """Start every queued migration that heads the queue of each of its
-        hosts and finds a free slot on each."""
+        """Start queued migrations, earliest first, while some has a free
+        slot on each of its hosts.  Queued migrations are grouped by the
+        slots they need, so each step looks at groups, not at the queue."""
         starting = []
-        progress = True
-        while progress:
-            progress = False
-            for queue in list(self._queues.values()):
-                if not queue:
-                    continue
-                handle = queue[0]
-                keys = self._slot_keys(handle)
-                if not all(self._queues[k][0] is handle and self._slots.get(k, 0) < self._limit(k)
-                           for k in keys):
-                    continue
-                for k in keys:
-                    self._queues[k].popleft()
-                    self._slots[k] = self._slots.get(k, 0) + 1
-                starting.append(handle)
-                progress = True
+        while True:
+            best = None
+            for keys, queue in self._queues.items():
+                if queue and all(self._slots.get(k, 0) < self._limit(k) for k in keys):
+                    if best is None or queue[0].number < best[1][0].number:
+                        best = (keys, queue)
+            if best is None:
+                break
+            keys, queue = best
+            handle = queue.popleft()
+            for k in keys:
+                self._slots[k] = self._slots.get(k, 0) + 1
+            starting.append(handle)
         for handle in starting:
             self._start(handle)
 
@@ -321,10 +320,8 @@ class MigrationScheduler:
             self._running.remove(handle)
             for k in keys:
                 self._slots[k] -= 1
-        else:
-            for k in keys:
-                if handle in self._queues.get(k, ()):
-                    self._queues[k].remove(handle)
+        elif handle in self._queues.get(tuple(keys), ()):
+            self._queues[tuple(keys)].remove(handle)
 
     # --- running -----------------------------------------------------------------------------
 
