@@ -176,7 +176,7 @@ class CompletionEngine:
         if target is None:
             return []
         match = _matcher(ctx.word)
-        values, meta = self._values_for(target, bound, match)
+        values, meta = self._values_for(target, bound, match, ctx)
         if values is _BOOLEANS:
             # expressions, not names: never quoted
             return [Candidate("$" + v, "$" + v, meta) for v in values if match(v)]
@@ -184,7 +184,7 @@ class CompletionEngine:
                 for v in values[:MAX_CANDIDATES] if match(v)]
 
     def _values_for(self, target: Parameter | CommonParameter, bound: "_Bound",
-                    match: Callable[[str], bool]) -> tuple[list[str], str]:
+                    match: Callable[[str], bool], ctx: Context) -> tuple[list[str], str]:
         if isinstance(target, CommonParameter):
             values = enum_names(target.type)
             if values:
@@ -196,10 +196,16 @@ class CompletionEngine:
             return _BOOLEANS, "Boolean"
         if target.complete:
             session = getattr(self.interp, "session", None)
-            lab = getattr(session, "lab", None)
+            kind = target.complete
+            cls = find_cmdlet(ctx.command or "")
+            if kind == "path" and cls is not None and cls.module.startswith("Microsoft.PowerShell"):
+                # the file cmdlets' -Path names a real file, not lab storage
+                kind = "file"
+            lab = getattr(session, "lab", None) if kind != "file" else None
             scope = dict(bound.scope)
             scope.setdefault("computer_name", getattr(session, "computer_name", "") or "")
-            return names.names_for(target.complete, lab, scope, match), target.complete
+            scope.update(root=str(getattr(session, "root", "") or ""), word=ctx.word)
+            return names.names_for(kind, lab, scope, match), kind
         return [], ""
 
     # ---- variables and members -----------------------------------------------

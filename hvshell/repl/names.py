@@ -7,10 +7,13 @@ scope that names nothing in the lab (a host that does not exist) yields no
 names: completion never fails because of what was typed.
 
 scope keys: computer_name (always set: the typed -ComputerName, else the
-session host), cluster (a typed -Cluster), vm_name (a typed -VMName).
+session host), cluster (a typed -Cluster), vm_name (a typed -VMName); for
+real files, root (the directory files must stay below) and word (the path
+typed so far).
 """
 from __future__ import annotations
 
+import pathlib
 from typing import Any, Callable, Iterable
 
 
@@ -80,6 +83,27 @@ def checkpoint_names(lab: Any, scope: dict[str, str]) -> Iterable[str]:
             for s in vm.snapshots)
 
 
+def file_paths(lab: Any, scope: dict[str, str]) -> Iterable[str]:
+    """Real files and folders in the folder the typed path names, below the
+    root that file cmdlets are confined to; folders end with the separator
+    the user types (`\\` unless they type `/`).  Dot-files show only when
+    the typed name starts with a dot."""
+    root = pathlib.Path(scope.get("root") or ".").resolve()
+    word = scope.get("word") or ""
+    cut = max(word.rfind("\\"), word.rfind("/")) + 1
+    folder_text, name_part = word[:cut], word[cut:]
+    separator = "/" if "/" in word and "\\" not in word else "\\"
+    folder = (root / folder_text.replace("\\", "/")).resolve()
+    if folder != root and root not in folder.parents:
+        return []
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError:
+        return []
+    return (folder_text + entry.name + (separator if entry.is_dir() else "")
+            for entry in entries if name_part.startswith(".") or not entry.name.startswith("."))
+
+
 # Parameter(complete=...) kind -> the names it offers.
 SOURCES: dict[str, Callable[[Any, dict[str, str]], Iterable[str]]] = {
     "vm": vm_names,
@@ -92,6 +116,7 @@ SOURCES: dict[str, Callable[[Any, dict[str, str]], Iterable[str]]] = {
     "vhd": vhd_paths,
     "checkpoint": checkpoint_names,
     "path": storage_paths,
+    "file": file_paths,
 }
 
 
@@ -101,6 +126,6 @@ def names_for(kind: str, lab: Any, scope: dict[str, str],
     that `keep` accepts, sorted case-insensitively, without duplicates.
     Filtering before sorting keeps a Tab on a host of thousands of VMs cheap."""
     source = SOURCES.get(kind)
-    if source is None or lab is None:
+    if source is None or (lab is None and kind != "file"):
         return []
     return sorted({n for n in source(lab, scope) if n and keep(n)}, key=str.lower)

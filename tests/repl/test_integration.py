@@ -111,3 +111,22 @@ def test_ctrl_c_stops_a_running_command_and_the_shell_goes_on(make_repl, real_in
     run_repl_with(repl, pipe, script)
     assert running.is_set()
     assert "finished" not in real_interp.stdout.getvalue()
+
+
+def test_file_cmdlets_complete_real_files_below_the_root(tmp_path, lab):
+    import io
+
+    from hvshell.runtime.interpreter import Interpreter
+    from hvshell.runtime.session import Session
+
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "vms.csv").write_text("")
+    (tmp_path / "my notes.txt").write_text("")
+    (tmp_path / ".hidden").write_text("")
+    engine = CompletionEngine(Interpreter(Session(lab, root=tmp_path), stdout=io.StringIO()))
+    assert texts(engine, "Get-Content ") == ["'my notes.txt'", "reports\\"]
+    assert texts(engine, "Import-Csv reports\\") == ["reports\\vms.csv"]
+    assert texts(engine, "Import-Csv reports/v") == ["reports/vms.csv"]
+    assert texts(engine, "Get-Content .h") == [".hidden"]
+    assert texts(engine, "Get-Content ..\\") == []                  # never above the root
+    assert texts(engine, "Export-Csv -Path 're") == ["'reports\\'"]
