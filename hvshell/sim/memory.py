@@ -478,13 +478,13 @@ class ExactEngine(MemoryEngine):
         return sent, ends
 
     def finish_pass(self, timing, segments, costs, kappa) -> None:
-        sent, ends = self._send_offsets(costs)
         n = self._n_written
         if math.isinf(kappa):
             bits = np.ones(n, dtype=bool)
         elif kappa <= 0 or n == 0:
             bits = np.zeros(n, dtype=bool)
         else:
+            sent, ends = self._send_offsets(costs)
             # hazard = λ·τ: write rate times the time each page stays clean
             # (τ = T for pages clean since the start, T − t for pages sent).
             T = timing.duration

@@ -17,9 +17,10 @@ are sent, the VM resumes on the destination after the switch-over (downtime
 lost: a failure leaves the VM running on the source.
 
 With Compression, each pass decides whether compressing pays: it does when
-the spare cores left to this transfer compress faster than the link alone
-would carry plain pages; otherwise the pass goes as plain TCP/IP (the
-2012 R2 fallback when the VMs need the CPU).
+memory would move faster compressed (bounded by the link and by the spare
+cores of both hosts, shared among compressing transfers) than plain;
+otherwise the pass goes as plain TCP/IP (the 2012 R2 fallback when the VMs
+need the CPU).
 
 Storage migration copies the guest's used disk bytes at the pace of the
 slowest of source storage, destination storage and (across hosts) the
@@ -82,9 +83,9 @@ class Environment(Protocol):
     @property
     def now(self) -> float: ...
 
-    def standalone_rate(self, demands: Mapping, cap: float | None) -> float: ...
-
-    def compression_cores(self, host: str) -> float: ...
+    def standalone_rate(self, demands: Mapping, cap: float | None) -> float:
+        """The rate a transfer would get on its own (host CPU counted as
+        shared with the transfers already using it)."""
 
 
 EngineFactory = Callable[[MemoryLayout, bool], MemoryEngine]
@@ -153,12 +154,24 @@ def _pass_span(span: tuple[float, float], index: int) -> tuple[float, float]:
     return a, b
 
 
-def _compression_pays(route: Route, env: Environment) -> bool:
-    cores = env.compression_cores(route.source)
-    if cores <= 0:
-        return False
-    plain = env.standalone_rate(dict(route.link_demands), route.stream_cap)
-    return cores * C.COMPRESS_BYTES_PER_CORE_S > plain
+def _page_transfer(route: Route, layout: MemoryLayout, counts: list[float], env: Environment,
+                   extra: float = 0.0) -> tuple[bool, list[float], float, dict]:
+    """How to send these pages: (compressed?, wire bytes per page of each
+    class, wire bytes in all, resources per wire byte).  With Compression,
+    compressing is chosen when it moves memory faster than plain TCP/IP on
+    what this transfer would get alone (spare cores shared with the other
+    compressing transfers); `extra` uncompressed bytes ride along."""
+    choices = [False, True] if route.compression else [False]
+    best = None
+    raw = sum(counts) * PAGE
+    for compressed in choices:
+        costs = [c.wire_bytes(compressed) for c in layout.classes]
+        wire = sum(n * c for n, c in zip(counts, costs)) + extra
+        demands = _memory_demands(route, layout, counts, wire, compressed)
+        speed = env.standalone_rate(demands, route.stream_cap) * (raw + extra) / wire if wire > 0 else 0.0
+        if best is None or speed > best[0]:
+            best = (speed, (compressed, costs, wire, demands))
+    return best[1]
 
 
 def _memory_demands(route: Route, layout: MemoryLayout, counts: list[float], wire: float,
@@ -188,14 +201,12 @@ def _live_memory(spec: MigrationSpec, route: Route, env: Environment, stats: Sta
     while True:
         counts = engine.dirty_counts()
         runs = engine.runs()
-        compressed = route.compression and _compression_pays(route, env)
-        costs = [c.wire_bytes(compressed) for c in layout.classes]
-        wire = sum(n * c for n, c in zip(counts, costs))
+        compressed, costs, wire, demands = _page_transfer(route, layout, counts, env)
         activity = "Copying memory" if index == 0 else f"Copying dirty memory (pass {index})"
         start = env.now
         stats.pass_index = index
-        profile = yield Transfer(wire, _memory_demands(route, layout, counts, wire, compressed),
-                                 route.stream_cap, 0.0, activity, _pass_span(span, index), index)
+        profile = yield Transfer(wire, demands, route.stream_cap, 0.0, activity,
+                                 _pass_span(span, index), index)
         timing = PassTiming(profile, wire)
         segments = pass_segments(layout, runs, costs, timing, engine.clean_runs())
         kappa = solve_write_scale(layout, segments, dirty_budget(layout, segments))
@@ -215,15 +226,12 @@ def _live_memory(spec: MigrationSpec, route: Route, env: Environment, stats: Sta
 
     yield Mark("pause")
     counts = engine.dirty_counts()
-    compressed = route.compression and _compression_pays(route, env)
-    costs = [c.wire_bytes(compressed) for c in layout.classes]
-    pages_wire = sum(n * c for n, c in zip(counts, costs))
-    wire = pages_wire + C.DEVICE_STATE_BYTES
+    compressed, costs, wire, demands = _page_transfer(route, layout, counts, env, C.DEVICE_STATE_BYTES)
     lo, hi = span
     start = env.now
     stats.pass_index = None
-    profile = yield Transfer(wire, _memory_demands(route, layout, counts, wire, compressed),
-                             route.stream_cap, 0.0, "Sending the last pages and device state",
+    profile = yield Transfer(wire, demands, route.stream_cap, 0.0,
+                             "Sending the last pages and device state",
                              (lo + 0.95 * (hi - lo), lo + 0.99 * (hi - lo)))
     stats.passes.append(PassRecord("Blackout", index + 1, sum(counts),
                                    sum(counts) * PAGE + C.DEVICE_STATE_BYTES, wire,

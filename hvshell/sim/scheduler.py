@@ -45,7 +45,7 @@ from hvshell.sim.migration import (Delay, MigrationFailure, Mark, Stats, Transfe
                                    performance_option, procedure)
 from hvshell.sim.results import MigrationResult, MigrationState, Progress
 from hvshell.sim.specs import HostSpec, MigrationKind, MigrationSpec, StorageSpec
-from hvshell.sim.transport import (cpu_key, host_capacities, interfaces, resolve_route,
+from hvshell.sim.transport import (host_capacities, interfaces, resolve_route,
                                    rx_key, storage_capacities, tx_key)
 
 
@@ -174,13 +174,15 @@ class _Environment:
         return self.scheduler.clock.now
 
     def standalone_rate(self, demands, cap) -> float:
-        return self.scheduler.network.standalone_rate(demands, cap)
-
-    def compression_cores(self, host: str) -> float:
         network = self.scheduler.network
-        key = cpu_key(host)
-        sharing = sum(1 for f in network.flows if f.demands.get(key, 0.0) > 0)
-        return network.capacity.get(key, 0.0) / (sharing + 1)
+        rate = math.inf if cap is None else cap
+        for key, coef in demands.items():
+            if coef > 0:
+                capacity = network.capacity[key]
+                if key[0] == "cpu":
+                    capacity /= 1 + sum(1 for f in network.flows if f.demands.get(key, 0.0) > 0)
+                rate = min(rate, capacity / coef)
+        return rate
 
 
 class MigrationScheduler:
@@ -372,6 +374,11 @@ class MigrationScheduler:
             return
         except MigrationFailure as failure:
             self._conclude(handle, MigrationState.Failed, str(failure))
+            return
+        except Exception as error:   # a defect, not a migration outcome: let the waiter see it
+            self._release(handle)
+            handle.done.fail(error)
+            self._dispatch()
             return
         self._conclude(handle, MigrationState.Completed, "")
 
