@@ -85,7 +85,8 @@ class ForEachObject(Cmdlet):
                         sets=("ScriptBlockSet",), remaining=True)
     End = Parameter(ScriptBlock, sets=("ScriptBlockSet",))
     MemberName = Parameter(str, position=0, mandatory=True, sets=("PropertyAndMethodSet",))
-    ArgumentList = Parameter(object, array=True, aliases=("Args",), sets=("PropertyAndMethodSet",))
+    ArgumentList = Parameter(object, array=True, aliases=("Args",), sets=("PropertyAndMethodSet",),
+                             remaining=True)
 
     def _blocks(self) -> tuple[ScriptBlock | None, ScriptBlock | None, ScriptBlock | None]:
         blocks = list(self.Process or [])
@@ -280,16 +281,28 @@ class OutNull(Cmdlet):
 
 
 class OutDefaultCmdlet(Cmdlet):
-    """Sends the output to the default formatter and the console."""
+    """Sends the output to the default formatter and the console.
+
+    Like PowerShell's, an explicit Out-Default formats its own input as a
+    block of its own, so `$x | Out-Default` starts a fresh table."""
 
     name = "Out-Default"
     module = CORE
 
     InputObject = Parameter(object, pipeline=True)
 
+    def begin(self) -> None:
+        from hvshell.format.outdefault import OutDefault
+        interp = self.ctx.interpreter
+        interp.flush()
+        self._out = OutDefault(interp.stdout.write, interp.width)
+
     def process(self) -> None:
         if "InputObject" in self.bound:
-            self.ctx.interpreter.out_default_sink()(self.InputObject)
+            self._out.write(self.InputObject)
+
+    def end(self) -> None:
+        self._out.close()
 
 
 class OutHost(OutDefaultCmdlet):

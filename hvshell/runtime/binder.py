@@ -40,7 +40,7 @@ class CommandSpec:
     default_set: str | None
     common: tuple[CommonParameter, ...]
     accepts_extra_args: bool = False      # simple functions put leftovers in $args
-    switch_values: bool = False           # functions get SwitchValue, cmdlets bool
+    is_script: bool = False               # a function: SwitchValue switches, typed-parameter wording
 
 
 @attrs.define
@@ -129,7 +129,7 @@ class Binder:
         if _is_switch(param):
             if isinstance(value, (bool, int, float, SwitchValue)) or value is None:
                 flag = to_bool(value)
-                return SwitchValue(flag) if self.spec.switch_values else flag
+                return SwitchValue(flag) if self.spec.is_script else flag
             raise self._cannot_convert(param, value, extent,
                                        "Cannot convert value to type System.Boolean.")
         if value is None:
@@ -190,6 +190,11 @@ class Binder:
         return BindingError(text, "CannotConvertArgumentNoMessage", extent, target=value)
 
     def _wrap(self, param: Parameter, error: ConversionError, extent: Extent | None) -> BindingError:
+        if self.spec.is_script:
+            # A typed script parameter converts through an argument transformation.
+            return BindingError(f"Cannot process argument transformation on parameter "
+                                f"'{param.name}'. {error}",
+                                "ParameterArgumentTransformationError", extent)
         return BindingError(f"Cannot bind parameter '{param.name}'. {error}",
                             "CannotConvertArgumentNoMessage", extent)
 
@@ -242,12 +247,14 @@ class Binder:
                     f"multiple values, use the array syntax. For example, "
                     f"\"-parameter value1,value2,value3\".", "ParameterAlreadyBound", arg.extent)
             is_switch = param.type is Switch if isinstance(param, CommonParameter) else _is_switch(param)
+            value_extent = arg.extent
             if arg.has_value:
                 value = arg.value
             elif is_switch:
                 value = True
             elif i < len(args) and args[i].name is None:
                 value = args[i].value
+                value_extent = args[i].extent or arg.extent
                 i += 1
             else:
                 raise BindingError(
@@ -255,9 +262,9 @@ class Binder:
                     f"type '{_common_type(param) if isinstance(param, CommonParameter) else _type_text(param)}' and try again.",
                     "MissingArgument", arg.extent)
             if isinstance(param, CommonParameter):
-                common[param.name] = self._convert_common(param, value, arg.extent)
+                common[param.name] = self._convert_common(param, value, value_extent)
             else:
-                values[param.name] = self.convert_value(param, value, arg.extent)
+                values[param.name] = self.convert_value(param, value, value_extent)
         sets = self._sets_with(values.keys())
         if not sets:
             raise BindingError("Parameter set cannot be resolved using the specified named "

@@ -47,6 +47,7 @@ class ErrorRecord:
     is_throw: bool = False                # raised by `throw`: shown without a command prefix
     thrown_value: Any = None              # the object given to `throw`
     inner_exception_type: str | None = None   # e.g. System.DivideByZeroException
+    activity: str | None = None           # CategoryInfo's [activity]; default: the command
 
     @property
     def Exception(self) -> ExceptionInfo:
@@ -78,13 +79,11 @@ class ErrorRecord:
         from hvshell.runtime.psobject import type_name_short, to_display_string
         return to_display_string(self.target), type_name_short(self.target)
 
-    def activity(self) -> str:
-        return self.command or ""
-
     def category_info(self) -> str:
         name, kind = self.target_text()
         exc = self.exception_type.rsplit(".", 1)[-1]
-        return f"{self.category}: ({name}:{kind}) [{self.activity()}], {exc}"
+        activity = self.activity if self.activity is not None else (self.command or "")
+        return f"{self.category}: ({name}:{kind}) [{activity}], {exc}"
 
     def ToString(self) -> str:
         return self.message

@@ -23,7 +23,7 @@ from hvshell.lang import ast
 from hvshell.runtime import operators as ops
 from hvshell.runtime.binder import Arg
 from hvshell.runtime.cmdlet import ALIASES, REGISTRY, Cmdlet
-from hvshell.runtime.conversions import (AutomationNullType, ConversionError, convert,
+from hvshell.runtime.conversions import (AutomationNullType, ConversionError, Version, convert,
                                          canonical_type_name, is_known_type, to_bool, to_number,
                                          to_string)
 from hvshell.runtime.errors import CmdletError, ErrorRecord, ParseError, PSError
@@ -58,6 +58,10 @@ def _null(value: Any) -> Any:
     return None if isinstance(value, AutomationNullType) else value
 
 
+def _discard(obj: Any) -> None:
+    """Where `> $null` and `2>$null` send things."""
+
+
 class ScriptTerminated(Exception):
     """Raised out of `execute` when a script-terminating error was not caught."""
 
@@ -85,7 +89,7 @@ class Interpreter:
         for name, value in DEFAULT_PREFERENCES.items():
             self.global_scope.set_local(name, value)
         self.global_scope.set_local("PSVersionTable", Hashtable(
-            [("PSVersion", "4.0"), ("PSEdition", "Desktop"), ("BuildVersion", "6.3.9600.16406"),
+            [("PSVersion", Version("4.0")), ("PSEdition", "Desktop"), ("BuildVersion", "6.3.9600.16406"),
              ("CLRVersion", "4.0.30319.34014"), ("WSManStackVersion", "3.0"),
              ("PSRemotingProtocolVersion", "2.2"), ("SerializationVersion", "1.1.0.1")]))
         self._out_default: Any = None
@@ -487,28 +491,11 @@ class Interpreter:
         count = len(pipeline.elements)
         for index, element in enumerate(pipeline.elements):
             processors.append(self.make_processor(element, index > 0, count))
-        redirections = [r for element in pipeline.elements for r in element.redirections]
-        file_target: tuple[str, bool] | None = None
-        captured: list[Any] = []
-        for redirection in redirections:
-            if redirection.stream in ("1", "*") and redirection.target is not None:
-                target = redirection.target
-                if isinstance(target, ast.Variable) and target.name.lower() == "null":
-                    sink = lambda obj: None          # noqa: E731  (> $null discards)
-                else:
-                    file_target = (to_string(self.evaluate(target)), redirection.append)
-                    sink = captured.append
+        files: list[tuple[str, bool, list[Any]]] = []     # (path, append, what goes there)
         for index, processor in enumerate(processors):
             processor.downstream = processors[index + 1].receive if index + 1 < count else sink
-        merge_errors = any(r.stream in ("2", "*") and r.merge_to == "1" for r in redirections)
-        discard_errors = any(r.stream in ("2", "*") and isinstance(r.target, ast.Variable)
-                             and r.target.name.lower() == "null" for r in redirections)
+            self._redirect(processor, pipeline.elements[index].redirections, files)
         self.last_status = True
-        saved_target = self._error_target
-        if merge_errors:
-            self._error_target = sink
-        elif discard_errors:
-            self._error_target = lambda record: None
         try:
             for processor in processors:
                 processor.begin()
@@ -518,13 +505,8 @@ class Interpreter:
         except StopPipeline as stop:
             self._end_after_stop(processors, stop)
         finally:
-            self._error_target = saved_target
-        if file_target is not None:
-            from hvshell.format.outdefault import render
-            path, append = file_target
-            real = self.session.resolve_path(path)
-            with open(real, "a" if append else "w", encoding="utf-8") as handle:
-                handle.write(render(captured, self.width))
+            for path, append, captured in files:
+                self.write_file(path, append, captured, pipeline.extent)
 
     def _end_after_stop(self, processors: list[Processor], stop: StopPipeline) -> None:
         """Select-Object -First stopped the commands before it; it and the
@@ -538,6 +520,55 @@ class Interpreter:
                 return
             except StopPipeline as again:
                 stop = again
+
+    def _redirect(self, processor: Processor, redirections: tuple[ast.Redirection, ...],
+                  files: list[tuple[str, bool, list[Any]]]) -> None:
+        """Apply one element's redirections: its output and its errors go to
+        the next element (2>&1), to nothing ($null) or to a file."""
+        error_sink: Callable[[Any], None] | None = None
+        for redirection in redirections:
+            stream = redirection.stream
+            if redirection.merge_to == "1" and stream in ("2", "*"):
+                error_sink = processor.downstream
+                continue
+            if redirection.target is None:
+                continue
+            where = _null(self.evaluate(redirection.target))
+            if where is None:
+                target: Callable[[Any], None] = _discard
+            else:
+                captured: list[Any] = []
+                files.append((to_string(where), redirection.append, captured))
+                target = captured.append
+            if stream in ("1", "*"):
+                processor.downstream = target
+            if stream in ("2", "*"):
+                error_sink = target
+        if error_sink is not None:
+            for name in ("begin", "receive", "run_once", "end"):
+                setattr(processor, name, self._with_error_sink(getattr(processor, name), error_sink))
+
+    def _with_error_sink(self, method: Callable[..., None], error_sink: Callable[[Any], None]
+                         ) -> Callable[..., None]:
+        def run(*args: Any) -> None:
+            saved, self._error_target = self._error_target, error_sink
+            try:
+                method(*args)
+            finally:
+                self._error_target = saved
+        return run
+
+    def write_file(self, path: str, append: bool, objects: list[Any], extent: ast.Extent) -> None:
+        """What `> file` writes: the objects as the console would show them."""
+        from hvshell.format.outdefault import render
+        real = self.session.resolve_path(path)
+        try:
+            with open(real, "a" if append else "w", encoding="utf-8") as handle:
+                handle.write(render(objects, self.width))
+        except OSError as error:
+            raise self.runtime_error(f"Could not write to '{path}': {error.strerror}.", extent,
+                                     "FileOpenFailure", "OpenError",
+                                     "System.IO.IOException", target=path) from None
 
     def make_processor(self, element: Any, downstream_of_input: bool, count: int) -> Processor:
         if isinstance(element, ast.CommandExpression):
@@ -581,7 +612,7 @@ class Interpreter:
             f"included, verify that the path is correct and try again.",
             "CommandNotFoundException", "ObjectNotFound", name,
             "System.Management.Automation.CommandNotFoundException",
-            command=name, extent=element.name_extent if element.name_extent.end else element.extent,
+            command=name, activity="", extent=element.name_extent if element.name_extent.end else element.extent,
             source=self.source))
 
     def script_file_processor(self, name: str, args: list[Arg], element: ast.Command,
@@ -1090,8 +1121,9 @@ class Interpreter:
         try:
             return convert(value, node.type_name)
         except ConversionError as error:
-            raise self.runtime_error(str(error), node.extent, "InvalidCastParseTargetInvocation",
-                                     "InvalidArgument") from None
+            error_id = "InvalidCastFromStringToInteger" if isinstance(value, str) \
+                else "ConvertToFinalInvalidCastException"
+            raise self.runtime_error(str(error), node.extent, error_id, "InvalidArgument") from None
 
     def _member_name(self, member: Any) -> str:
         return member if isinstance(member, str) else to_string(self.evaluate(member))
@@ -1107,7 +1139,8 @@ class Interpreter:
                 raise self.runtime_error(str(error), node.extent, error.error_id) from None
         target = _null(self.evaluate(node.target))
         if target is None:
-            return None
+            # $null.Count is 0 since PowerShell 3.0; other members are $null.
+            return 0 if name.lower() in ("count", "length") else None
         value = get_member(target, name)
         return None if value is MISSING else value
 

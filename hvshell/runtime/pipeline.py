@@ -32,8 +32,10 @@ MAX_CALL_DEPTH = 100
 
 def binding_error(error: BindingError, command: str, command_type: str | None,
                   fallback: ast.Extent | None, source: ast.Source | None) -> PSError:
-    record = ErrorRecord(str(error), error.error_id, error.category, error.target,
-                         "System.Management.Automation.ParameterBindingException",
+    exception = "System.Management.Automation.ParameterBindingException"
+    if "Validation" in error.error_id:
+        exception = "System.Management.Automation.ParameterBindingValidationException"
+    record = ErrorRecord(str(error), error.error_id, error.category, error.target, exception,
                          command=command, command_type=command_type,
                          extent=error.extent or fallback, source=source)
     return PSError(record)
@@ -269,7 +271,7 @@ def script_spec(name: str, body: ast.ScriptBody, interp: "Interpreter") -> tuple
                 set_names.append(s)
     common = (COMMON_PARAMETERS + (RISK_PARAMETERS if supports_should_process else ())) if advanced else ()
     spec = CommandSpec(name, parameters, set_names or ["__AllParameterSets"], default_set, common,
-                       accepts_extra_args=not advanced, switch_values=True)
+                       accepts_extra_args=not advanced, is_script=True)
     return spec, by_name
 
 
@@ -303,7 +305,8 @@ class ScriptProcessor(Processor):
         self.binder: Binder | None = None
 
     def _error(self, error: BindingError) -> PSError:
-        return binding_error(error, self.name, None, self.extent, self.interp.source)
+        # A function's FullyQualifiedErrorId ends with the function's name.
+        return binding_error(error, self.name, self.name, self.extent, self.interp.source)
 
     def begin(self) -> None:
         interp = self.interp
