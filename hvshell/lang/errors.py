@@ -56,7 +56,12 @@ def describe(tok: Tok, expected: set[str], prev: Tok | None, frames: list[Frame]
         message, error_id, incomplete = tok.value
         return SyntaxFailure(message, error_id, tok.start, tok.end, incomplete)
     at_end = tok.type == "$END"
-    where = (prev.end, prev.end) if at_end and prev is not None else (tok.start, tok.end)
+    if at_end and prev is not None:
+        where = (prev.end, prev.end)
+    elif tok.type == "SEP" and text[tok.start:tok.start + 1] != ";":
+        where = (tok.start, tok.start)          # the end of the line, not the line break
+    else:
+        where = (tok.start, tok.end)
     # Brackets opened before the failing token (it may have opened one itself).
     open_frames = [f for f in frames[1:] if f.opener is not None and f.opener.start < tok.start]
     if isinstance(tok.node, Frame):
@@ -71,8 +76,11 @@ def describe(tok: Tok, expected: set[str], prev: Tok | None, frames: list[Frame]
     if open_frames:
         frame = open_frames[-1]
         closer = _CLOSER_TOKEN.get(frame.kind, "RPAREN")
-        if at_end or tok.type in ("SEP", "RPAREN", "RBRACE", "RBRACKET") and tok.type != closer \
-                and closer in expected:
+        # A separator, another bracket's closer, or (forgetting the `)` of a
+        # condition) the `{` of its block, where the closer was expected.
+        stray = tok.type in ("SEP", "RPAREN", "RBRACE", "RBRACKET") or (
+            tok.type == "LBRACE" and frame.kind == "cond")
+        if at_end or stray and tok.type != closer and closer in expected:
             return _missing_closer(frame, fail, where)
     if at_end:
         return fail("The statement is not complete: more input is needed.", "IncompleteStatement")

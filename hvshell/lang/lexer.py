@@ -110,9 +110,10 @@ class Frame:
 # --------------------------------------------------------------------------
 # Character classes and token patterns.
 # --------------------------------------------------------------------------
-_DASHES = "-\u2013\u2014\u2015"
-_SQUOTES = "'\u2018\u2019\u201a\u201b"
-_DQUOTES = '"\u201c\u201d\u201e'
+# Sets, not strings: `"" in "-"` would be true at the end of the text.
+_DASHES = frozenset("-\u2013\u2014\u2015")
+_SQUOTES = frozenset("'\u2018\u2019\u201a\u201b")
+_DQUOTES = frozenset('"\u201c\u201d\u201e')
 _BLANK_RE = re.compile(r"(?:[^\S\r\n]+|\ufeff|`(?:\r\n|\n|\r))+")
 # Characters that may start blank text or a comment (a fast test before the regex).
 _BLANK_STARTS = frozenset([c for c in map(chr, range(0x3001)) if c.isspace() and c not in "\r\n"]

@@ -149,11 +149,27 @@ def _with_end(lexer: Lexer, end: Tok) -> Iterator[Tok]:
     yield end
 
 
+_LINE_LOCAL = frozenset({"paren", "subexpr", "array", "call", "index", "cond"})
+
+
 def _resume_point(text: str, lines: list[int], pos: int, failure: SyntaxFailure) -> int | None:
-    """Where the top-level statement after the failed one starts."""
-    for tok in Lexer(text, pos, "script", lines):
-        if tok.type == "SEP" and tok.start >= failure.start and tok.value == 1:
+    """Where parsing resumes after `failure`: after the next top-level
+    separator; or, when the error left a bracket open that was opened on its
+    own line (`$y = (2`), at the next line, as if the line had closed it."""
+    lexer = Lexer(text, pos, "script", lines)
+    checked = False
+    for tok in lexer:
+        if tok.start < failure.start:
+            continue
+        if tok.type == "SEP" and tok.value == 1:
             return tok.end
+        if not checked:
+            checked = True
+            line = bisect_right(lines, failure.start)
+            inner = lexer.frames[1:]
+            if inner and all(f.kind in _LINE_LOCAL and f.opener.line == line for f in inner) \
+                    and line < len(lines):
+                return lines[line]
     return None
 
 
