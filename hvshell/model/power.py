@@ -7,14 +7,14 @@ after `Start-VM -AsJob` shows Starting) and returns a generator that the
 caller runs as a clock process (`launch`); the generator waits for the
 operation's simulated duration and finishes it.  A refused operation
 raises LabError from `begin_*` and changes nothing.  If the process is
-interrupted (Stop-Job, the host crashing) the VM returns to the state it
-had before.
+interrupted (Stop-Job, the host crashing) or fails, `launch` returns the
+VM to the state it had before.
 """
 from __future__ import annotations
 
 from typing import Any, Generator
 
-from hvshell.model.errors import (LabError, OperationCancelled, invalid_state, operation_failed)
+from hvshell.model.errors import LabError, invalid_state, operation_failed
 from hvshell.model.host import Host, HostState
 from hvshell.model.schedule import cancel_actions, register_action, schedule_action
 from hvshell.model.storage import StorageLocation
@@ -54,9 +54,12 @@ def launch(lab: Any, vm: VM, generator: Generator[Any, Any, Any], job: Any = Non
     process = job.add(generator) if job is not None else lab.clock.process(generator)
     vm.operation = process
 
-    def done(_: Any) -> None:
+    def done(event: Any) -> None:
         if vm.operation is process:
             vm.operation = None
+        if not event.ok:
+            # Cancelled or failed before it finished: back to where it was.
+            _revert(vm)
 
     process.on_done(done)
     return process
@@ -111,15 +114,6 @@ def _require_host_up(vm: VM, action: str) -> Host:
             f"Wait for it, or bring it back with Invoke-LabFault -ComputerName {host.name} "
             "-Fault HostRecover.", vm.name)
     return host
-
-
-def _guarded(vm: VM, body: Generator[Any, Any, Any]) -> Generator[Any, Any, Any]:
-    """Run `body`; if the process is interrupted, put the VM back."""
-    try:
-        return (yield from body)
-    except (OperationCancelled, LabError):
-        _revert(vm)
-        raise
 
 
 # ---------------------------------------------------------------------------
@@ -201,7 +195,7 @@ def begin_start(vm: VM) -> Generator[Any, Any, Any]:
         vm.lab.record("VMStarted", vm.name, f"'{vm.name}' started on {vm.host_name}"
                       + (" from its saved state." if restoring else "."))
 
-    return _guarded(vm, body())
+    return body()
 
 
 # ---------------------------------------------------------------------------
@@ -227,7 +221,7 @@ def begin_stop(vm: VM, turn_off: bool = False, force: bool = False) -> Generator
             yield TURN_OFF_SECONDS
             _power_off(vm, "its saved state was discarded")
 
-        return _guarded(vm, discard())
+        return discard()
     if vm.state not in (VMState.Running, VMState.Paused, VMState.PausedCritical):
         raise _state_error(vm, "stop", "Wait for the operation in progress to finish.")
     _require_host_up(vm, "stop")
@@ -253,7 +247,7 @@ def begin_stop(vm: VM, turn_off: bool = False, force: bool = False) -> Generator
             yield TURN_OFF_SECONDS
             _power_off(vm, "turned off")
 
-    return _guarded(vm, body())
+    return body()
 
 
 def _power_off(vm: VM, how: str) -> None:
@@ -280,7 +274,7 @@ def begin_save(vm: VM) -> Generator[Any, Any, Any]:
         vm.lab.record("VMSaved", vm.name, f"'{vm.name}' on {vm.host_name} saved "
                       f"{memory // MB} MB of memory.")
 
-    return _guarded(vm, body())
+    return body()
 
 
 def begin_pause(vm: VM) -> Generator[Any, Any, Any]:
@@ -294,7 +288,7 @@ def begin_pause(vm: VM) -> Generator[Any, Any, Any]:
         _settle(vm, VMState.Paused)
         vm.lab.record("VMPaused", vm.name, f"'{vm.name}' on {vm.host_name} paused.")
 
-    return _guarded(vm, body())
+    return body()
 
 
 def begin_resume(vm: VM) -> Generator[Any, Any, Any]:
@@ -309,7 +303,7 @@ def begin_resume(vm: VM) -> Generator[Any, Any, Any]:
         _settle(vm, VMState.Running)
         vm.lab.record("VMResumed", vm.name, f"'{vm.name}' on {vm.host_name} resumed.")
 
-    return _guarded(vm, body())
+    return body()
 
 
 # ---------------------------------------------------------------------------
