@@ -17,9 +17,9 @@ A table view may ask for its columns to be fitted to the data (`autosize`)
 and for a group header whenever a property changes (`group_by`, shown as
 `   <group_label>: <value>`, as Get-Member shows `TypeName`).  A
 `CustomView` prints each object as text (DateTime's long form, help
-topics).  A type may have one view per kind; the first registered is its
-default, and Format-Table/Format-List ask for their kind with
-`view_for(names, kind=TableView)`.
+topics).  A type may have one view per kind: `register_view` makes a view
+the type's default unless `default=False`, and Format-Table/Format-List
+ask for their kind with `view_for(names, kind=TableView)`.
 """
 from __future__ import annotations
 
