@@ -205,7 +205,7 @@ class CompletionEngine:
             scope = dict(bound.scope)
             scope.setdefault("computer_name", getattr(session, "computer_name", "") or "")
             scope.update(root=str(getattr(session, "root", "") or ""), word=ctx.word)
-            return names.names_for(kind, lab, scope, match), kind
+            return names.names_for(kind, lab, scope, match), names.LABELS.get(kind, "")
         return [], ""
 
     # ---- variables and members -----------------------------------------------

@@ -120,6 +120,13 @@ SOURCES: dict[str, Callable[[Any, dict[str, str]], Iterable[str]]] = {
 }
 
 
+# What the menu shows beside a name of each kind.
+LABELS = {"vm": "Virtual machine", "host": "Host", "switch": "Virtual switch",
+          "cluster": "Cluster", "clusternode": "Cluster node", "clustergroup": "Cluster group",
+          "storage": "Storage", "vhd": "Virtual hard disk", "checkpoint": "Checkpoint",
+          "path": "Storage path", "file": "File"}
+
+
 def names_for(kind: str, lab: Any, scope: dict[str, str],
               keep: Callable[[str], bool] = bool) -> list[str]:
     """The names of kind `kind` (a `Parameter.complete` value) in `lab`
