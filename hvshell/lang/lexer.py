@@ -114,6 +114,7 @@ class Frame:
 _DASHES = frozenset("-\u2013\u2014\u2015")
 _SQUOTES = frozenset("'\u2018\u2019\u201a\u201b")
 _DQUOTES = frozenset('"\u201c\u201d\u201e')
+_DIGITS = frozenset("0123456789")         # str.isdigit() is also true for '²'
 _BLANK_RE = re.compile(r"(?:[^\S\r\n]+|\ufeff|`(?:\r\n|\n|\r))+")
 # Characters that may start blank text or a comment (a fast test before the regex).
 _BLANK_STARTS = frozenset([c for c in map(chr, range(0x3001)) if c.isspace() and c not in "\r\n"]
@@ -456,13 +457,13 @@ class Lexer:
                 self.pos = pos + 1
                 self.start_command()
                 return
-            if not nxt.isdigit():
+            if nxt not in _DIGITS:
                 self.command_word(pos)
                 return
         if c.isalpha() or c == "_" or c == "\\" or c == "/" or c == "~":
             self.statement_word(pos)
             return
-        if c.isdigit():
+        if c in _DIGITS:
             m = NUMBER_RE.match(text, pos)
             end = m.end() if m else pos
             if end < self.n and (text[end].isalnum() or text[end] == "_"):
@@ -561,7 +562,7 @@ class Lexer:
             self.emit("DOTSOURCE", ".", pos, pos + 1)
             self.pos = pos + 1
             self.start_command()
-        elif c.isdigit():
+        elif c in _DIGITS:
             self.s_stmt(pos, c)
         elif c.isalpha() or c in "_\\/~%?.":
             self.command_word(pos)
@@ -583,12 +584,12 @@ class Lexer:
                 return
             self.variable_token(pos, S_OPERATOR)
             return
-        if c.isdigit() or (c == "." and text[pos + 1:pos + 2].isdigit()):
+        if c in _DIGITS or (c == "." and text[pos + 1:pos + 2] in _DIGITS):
             self.number_token(pos, pos, False)
             return
         if c in _DASHES:
             nxt = text[pos + 1:pos + 2]
-            if nxt.isdigit() or (nxt == "." and text[pos + 2:pos + 3].isdigit()):
+            if nxt in _DIGITS or (nxt == "." and text[pos + 2:pos + 3] in _DIGITS):
                 self.number_token(pos, pos + 1, True)
                 return
             if nxt in _DASHES:
@@ -643,7 +644,7 @@ class Lexer:
         if c == "[":
             self.type_token(pos)
             return
-        if c in "=*/%|>.&<" or c.isdigit():
+        if c in "=*/%|>.&<" or c in _DIGITS:
             self.s_operator(pos, c)
             return
         if c == "]":
@@ -659,7 +660,7 @@ class Lexer:
             end = m.end() if m else pos + 1
         text = self.text[pos:end]
         self.pos = end
-        if text[:1].isdigit():
+        if text[:1] in _DIGITS:
             self.error(f"The numeric constant {text} is not valid.", "BadNumericConstant", pos, end)
         else:
             self.error(f"Unexpected token '{text}' in expression or statement.",
@@ -1084,7 +1085,7 @@ class Lexer:
         self.s_stmt(pos, c)
 
     def s_hash_key(self, pos: int, c: str) -> None:
-        if not c.isdigit():
+        if c not in _DIGITS:
             m = _HASHKEY_RE.match(self.text, pos)
             if m and m.group()[0] not in _DASHES:
                 self.emit("HASHKEY", m.group(), pos, m.end(),
@@ -1147,10 +1148,10 @@ class Lexer:
                     return
         if c in _DASHES:
             nxt = text[pos + 1:pos + 2]
-            if nxt.isdigit() or (nxt == "." and text[pos + 2:pos + 3].isdigit()):
+            if nxt in _DIGITS or (nxt == "." and text[pos + 2:pos + 3] in _DIGITS):
                 if self.arg_number(pos, pos + 1, True):
                     return
-        elif c.isdigit() or (c == "." and text[pos + 1:pos + 2].isdigit()):
+        elif c in _DIGITS or (c == "." and text[pos + 1:pos + 2] in _DIGITS):
             if c in "123456" and self.redirection(pos):
                 return
             if self.arg_number(pos, pos, False):

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 # stay a range, so a dot followed by another dot does not belong to the number.
 NUMBER_RE = re.compile(
     r"(?:0[xX](?P<hex>[0-9a-fA-F]+)"
-    r"|(?P<dec>(?:\d+(?:\.(?!\.)\d*)?|\.\d+)(?:[eE][+-]?\d+)?))"
+    r"|(?P<dec>(?:[0-9]+(?:\.(?!\.)[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?))"
     r"(?P<suffix>[lLdD])?(?P<mult>[kKmMgGtTpP][bB])?")
 
 _MULTIPLIERS = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40, "p": 1 << 50}
