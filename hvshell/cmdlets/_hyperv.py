@@ -179,7 +179,7 @@ class Operations:
             return
         output = value if result is RETURNED else result
         if output is not None:
-            cmdlet.write(output)
+            cmdlet.write(output, enumerate=True)
 
     def finish(self) -> None:
         if self.as_job:

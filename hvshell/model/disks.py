@@ -328,16 +328,20 @@ def _state_rule(vm: VM, controller: ControllerType, what: str) -> None:
             "first.", vm.name)
 
 
+def _no_ide_on_generation2(vm: VM) -> None:
+    if vm.generation == 2:
+        raise invalid_argument(
+            f"'{vm.name}' is a generation 2 virtual machine, which has no IDE controller: "
+            "its disks (the boot disk too) are on SCSI. Use -ControllerType SCSI.", vm.name)
+
+
 def _check_slot(vm: VM, controller: ControllerType, number: int, location: int,
                 moving: HardDiskDrive | None = None) -> None:
     if controller is ControllerType.Floppy:
         raise invalid_argument("A hard disk drive goes on an IDE or SCSI controller, not the "
                                "floppy controller.", vm.name)
     if controller is ControllerType.IDE:
-        if vm.generation == 2:
-            raise invalid_argument(
-                f"'{vm.name}' is a generation 2 virtual machine, which has no IDE controller: "
-                "its disks (the boot disk too) are on SCSI. Use -ControllerType SCSI.", vm.name)
+        _no_ide_on_generation2(vm)
         if not 0 <= number < IDE_CONTROLLERS or not 0 <= location < IDE_LOCATIONS:
             raise invalid_argument(
                 f"IDE controller {number} location {location} does not exist: a virtual machine "
@@ -364,6 +368,8 @@ def _choose_slot(vm: VM, controller: ControllerType | None, number: int | None,
                  location: int | None) -> tuple[ControllerType, int, int]:
     """The slot Add-VMHardDiskDrive uses: what was asked, else the first
     free one (IDE first on a generation 1 VM that is off, then SCSI)."""
+    if controller is ControllerType.IDE:
+        _no_ide_on_generation2(vm)
     if controller is None:
         controller = (ControllerType.IDE if vm.generation == 1 and vm.state is VMState.Off
                       and _first_free(vm, ControllerType.IDE, number) is not None

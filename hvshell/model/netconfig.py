@@ -17,6 +17,7 @@ from hvshell.model.base import PSEnum
 from hvshell.model.errors import LabError, invalid_argument, invalid_state, operation_failed
 from hvshell.model.host import Host
 from hvshell.model.names import has_wildcard, wildcard_match
+from hvshell.model.schedule import register_action, schedule_action
 from hvshell.model.network import (JUMBO_FRAME, STANDARD_FRAME, BandwidthMode, HostNic,
                                    LoadBalancingAlgorithm, NicTeam, TeamingMode,
                                    VMNetworkAdapter, VMSwitch, VMSwitchType)
@@ -37,6 +38,10 @@ MIN_SMB_BANDWIDTH = 1 * MB
 JUMBO_VALUES = (STANDARD_FRAME, 4088, JUMBO_FRAME)
 JUMBO_KEYWORD = "*JumboPacket"
 JUMBO_DISPLAY_NAME = "Jumbo Packet"
+# A NIC whose RDMA or advanced property changes restarts (unless
+# -NoRestart): its driver reloads and the link renegotiates, a few seconds
+# without network (reasoning; typical of 10 GbE adapters of the time).
+ADAPTER_RESTART_SECONDS = 5.0
 
 
 class BandwidthLimitCategory(PSEnum):
@@ -345,6 +350,24 @@ def set_jumbo(lab: Any, nic: HostNic, size: int) -> None:
         nic.jumbo_packet = size
         lab.record("JumboPacketChanged", nic.host_name, f"{nic.host_name} {nic.name} uses "
                    f"{size}-byte frames.")
+
+
+def restart_adapter(lab: Any, nic: HostNic) -> None:
+    """The adapter restarts to apply a setting: down for a few seconds."""
+    nic.up = False
+    schedule_action(lab, ADAPTER_RESTART_SECONDS, "AdapterRestarted",
+                    f"{nic.host_name}|{nic.name}")
+
+
+def _adapter_restarted(lab: Any, target: str) -> None:
+    host_name, _, nic_name = target.partition("|")
+    host = lab.find_host(host_name)
+    nic = host.nic(nic_name) if host is not None else None
+    if nic is not None and host.network_up:
+        nic.up = True
+
+
+register_action("AdapterRestarted", _adapter_restarted)
 
 
 # ---------------------------------------------------------------------------

@@ -114,9 +114,13 @@ def _memory_to_save(vm: VM) -> int:
 
 
 def child_path(lab: Any, parent: VirtualHardDisk) -> str:
-    """'D:\\VMs\\web01.vhdx' -> 'D:\\VMs\\web01_<GUID>.avhdx' (Hyper-V's naming)."""
-    folder, name = ntpath.split(parent.path)
-    stem = ntpath.splitext(name)[0]
+    """A new differencing file beside `parent`, named after the chain's base
+    file as Hyper-V does: 'D:\\VMs\\web01.vhdx' -> 'D:\\VMs\\web01_<GUID>.avhdx'."""
+    base = parent
+    while base.parent_path and lab.find_vhd(base.computer_name, base.parent_path) is not None:
+        base = lab.find_vhd(base.computer_name, base.parent_path)
+    folder = ntpath.dirname(parent.path)
+    stem = ntpath.splitext(ntpath.basename(base.path))[0]
     extension = ".avhdx" if parent.vhd_format is VhdFormat.VHDX else ".avhd"
     return ntpath.join(folder, f"{stem}_{str(lab.new_guid()).upper()}{extension}")
 
@@ -284,11 +288,11 @@ def _delete(lab: Any, vhd: VirtualHardDisk) -> None:
 
 
 def _chain(lab: Any, vm: VM, paths: Iterable[str]) -> list[VirtualHardDisk]:
-    """The differencing files of the given files and their ancestors."""
+    """The given files and all their ancestors."""
     found: list[VirtualHardDisk] = []
     for path in paths:
         vhd = lab.find_vhd(vm.host_name, path)
-        while vhd is not None and vhd.vhd_type is VhdType.Differencing:
+        while vhd is not None:
             if vhd not in found:
                 found.append(vhd)
             vhd = lab.find_vhd(vm.host_name, vhd.parent_path) if vhd.parent_path else None
@@ -297,15 +301,18 @@ def _chain(lab: Any, vm: VM, paths: Iterable[str]) -> list[VirtualHardDisk]:
 
 def _next_merge(lab: Any, vm: VM, released: list[str],
                 ) -> tuple[VirtualHardDisk, VirtualHardDisk | None] | None:
-    """The next file to clean up: (a released file with one child, that
-    child) to merge, or (a released file with no child, None) to delete."""
+    """The next file to clean up: (a file no longer needed with one child,
+    that child) to merge, or (a differencing file no longer needed with no
+    child, None) to delete.  Base files are never deleted."""
     roots = [d.path for d in vm.hard_drives if d.path] + _frozen_paths(vm) + released
     for vhd in _chain(lab, vm, roots):
         if _needed(lab, vm, vhd):
             continue
         children = _children(lab, vm, vhd)
         if not children:
-            return vhd, None
+            if vhd.vhd_type is VhdType.Differencing:
+                return vhd, None
+            continue
         if len(children) == 1:
             return vhd, children[0]
     return None

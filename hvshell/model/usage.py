@@ -10,8 +10,10 @@ every lab event (a VM starting or stopping, a host crashing ...) and before
 anything reads the totals, so each interval is counted with the state that
 held during it.
 
-Disk I/O is counted in normalized operations of 8 KB.  Each running VM
-spreads its workload's IOPS and write rate evenly over its attached disks;
+Disk I/O is counted in normalized operations of 8 KB.  A workload's `iops`
+are its reads (of 8 KB each) and its `disk_write_mbps` its writes, so it
+asks for iops + writes / 8 KB normalized operations per second.  Each
+running VM spreads that evenly over its attached disks;
 a disk's Storage QoS maximum caps it, and a storage location that is asked
 for more than its IOPS gives every disk on it the same share.  Latency
 follows the location's load (a queue: it grows as the location fills) and
@@ -140,12 +142,13 @@ def _accumulate(lab: Any, vm: Any, now: float) -> None:
 
 
 def _demands(lab: Any, vm: Any) -> list[tuple[Any, Any, float, float]]:
-    """(drive, storage location, IOPS wanted after its QoS cap, IOPS wanted
-    before it) for each attached disk of a running VM."""
+    """(drive, storage location, normalized IOPS wanted after its QoS cap,
+    wanted before it) for each attached disk of a running VM."""
     drives = [d for d in vm.hard_drives if d.path]
     if not drives:
         return []
-    share = vm.workload.iops / len(drives)
+    workload = vm.workload
+    share = (workload.iops + workload.disk_write_mbps * MB / NORMALIZED_IO_BYTES) / len(drives)
     found = []
     for drive in drives:
         location = lab.storage_for_path(vm.host_name, drive.path)
@@ -191,6 +194,7 @@ def _take_rates(lab: Any, vms: list[Any], now: float) -> None:
             continue
         by_slot = {d.slot: d for d in disks}
         write_share = vm.workload.disk_write_mbps * MB / max(1, len(disks))
+        read_share = vm.workload.iops * NORMALIZED_IO_BYTES / max(1, len(disks))
         for drive, location, wanted, asked in demands.get(vm.id, []):
             disk = by_slot[slot_name(drive)]
             if location is None or wanted <= 0:
@@ -202,7 +206,7 @@ def _take_rates(lab: Any, vms: list[Any], now: float) -> None:
             disk.latency_ms = BASE_LATENCY_MS / (1.0 - utilization) * (asked / wanted)
             fraction = granted / asked if asked > 0 else 0.0
             disk.write_bps = write_share * fraction
-            disk.read_bps = max(0.0, granted * NORMALIZED_IO_BYTES - disk.write_bps)
+            disk.read_bps = read_share * fraction
 
 
 def _is_active(vm: Any) -> bool:
@@ -339,6 +343,8 @@ def measure(lab: Any, vm: Any) -> VMMeteringReport:
     now = lab.clock.now
     since = usage.metering_since if usage.metering_since is not None else now
     duration = now - since
+    if duration <= 0:
+        return _snapshot_report(lab, vm)
     drives = {slot_name(d): d for d in vm.hard_drives if d.path}
     metrics = []
     for disk in usage.disks:
@@ -346,7 +352,7 @@ def measure(lab: Any, vm: Any) -> VMMeteringReport:
         if drive is None:
             continue
         metrics.append(VHDMetrics(
-            drive, round(disk.io_total / duration) if duration > 0 else 0,
+            drive, round(disk.io_total / duration),
             round(disk.latency_io_ms / disk.io_total) if disk.io_total else 0,
             int(disk.bytes_read // MB), int(disk.bytes_written // MB)))
     io_total = sum(d.io_total for d in usage.disks if d.slot in drives)
@@ -354,14 +360,34 @@ def measure(lab: Any, vm: Any) -> VMMeteringReport:
     return VMMeteringReport(
         ComputerName=vm.host_name, VMId=vm.id, VMName=vm.name, HardDiskMetrics=metrics,
         MeteringDuration=dt.timedelta(seconds=int(duration)),
-        AverageProcessorUsage=round(usage.cpu_mhz_seconds / duration) if duration > 0 else 0,
+        AverageProcessorUsage=round(usage.cpu_mhz_seconds / duration),
         AverageMemoryUsage=(int(usage.memory_byte_seconds / usage.resident_seconds) // MB
                             if usage.resident_seconds > 0 else 0),
         MaximumMemoryUsage=usage.memory_max // MB,
         MinimumMemoryUsage=usage.memory_min // MB,
         TotalDiskAllocation=disk_allocation(lab, vm) // MB,
-        AggregatedAverageNormalizedIOPS=round(io_total / duration) if duration > 0 else 0,
+        AggregatedAverageNormalizedIOPS=round(io_total / duration),
         AggregatedAverageLatency=round(latency_io / io_total) if io_total else 0,
         AggregatedDiskDataRead=int(sum(m.DataRead for m in metrics)),
         AggregatedDiskDataWritten=int(sum(m.DataWritten for m in metrics)),
         NetworkMeteredTrafficReport=[])
+
+
+def _snapshot_report(lab: Any, vm: Any) -> VMMeteringReport:
+    """A report at the moment metering began: the present rates, nothing
+    accumulated yet."""
+    usage = vm.usage
+    drives = {slot_name(d): d for d in vm.hard_drives if d.path}
+    metrics = [VHDMetrics(drives[d.slot], round(d.iops), round(d.latency_ms), 0, 0)
+               for d in usage.disks if d.slot in drives]
+    iops = sum(d.iops for d in usage.disks if d.slot in drives)
+    latency = (sum(d.latency_ms * d.iops for d in usage.disks if d.slot in drives) / iops
+               if iops else 0)
+    memory = usage.memory // MB
+    return VMMeteringReport(
+        ComputerName=vm.host_name, VMId=vm.id, VMName=vm.name, HardDiskMetrics=metrics,
+        MeteringDuration=dt.timedelta(0), AverageProcessorUsage=round(usage.cpu_mhz),
+        AverageMemoryUsage=memory, MaximumMemoryUsage=memory, MinimumMemoryUsage=memory,
+        TotalDiskAllocation=disk_allocation(lab, vm) // MB,
+        AggregatedAverageNormalizedIOPS=round(iops), AggregatedAverageLatency=round(latency),
+        AggregatedDiskDataRead=0, AggregatedDiskDataWritten=0, NetworkMeteredTrafficReport=[])

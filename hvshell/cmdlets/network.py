@@ -1,0 +1,377 @@
+"""Virtual switches and VM network adapters: New-, Get-, Remove-VMSwitch;
+Add-, Get-, Connect-, Disconnect-, Remove-VMNetworkAdapter
+(hyperv-cmdlets.md section 7).  Host network adapters (-ManagementOS) and
+resource pools are not modelled."""
+from __future__ import annotations
+
+from typing import Any
+
+from hvshell.cmdlets._hyperv import hosts_for, lab, report, vms_named
+from hvshell.model import netconfig
+from hvshell.model.errors import LabError, invalid_argument
+from hvshell.model.host import Host
+from hvshell.model.names import has_wildcard, wildcard_match
+from hvshell.model.network import BandwidthMode, VMNetworkAdapter, VMSwitch, VMSwitchType
+from hvshell.model.vm import VM
+from hvshell.runtime.cmdlet import Cmdlet, In, Parameter, Switch
+
+INVALID_ARGUMENT = "Microsoft.HyperV.PowerShell.VirtualizationInvalidArgumentException"
+
+
+def _computer_name(sets: tuple = (), by_property: bool = False) -> Parameter:
+    return Parameter(str, array=True, sets=sets, by_property=by_property,
+                     aliases=("PSComputerName",) if by_property else (), complete="host")
+
+
+def _vms(cmdlet: Any) -> list[VM]:
+    """The VMs of -VM (still in the lab) or of -VMName/-ComputerName."""
+    if getattr(cmdlet, "VM", None):
+        the_lab = lab(cmdlet)
+        return [vm for vm in cmdlet.VM if the_lab.vm_by_id(vm.id) is vm]
+    return vms_named(cmdlet, cmdlet.VMName, getattr(cmdlet, "ComputerName", None))
+
+
+def _adapters(cmdlet: Any, vms: list[VM], names: list[str] | None) -> list[VMNetworkAdapter]:
+    """The adapters of `vms` whose names match; a name without wildcards
+    that matches no adapter of a VM is an error."""
+    found = []
+    for vm in vms:
+        if not names:
+            found.extend(vm.network_adapters)
+            continue
+        for pattern in names:
+            matched = [a for a in vm.network_adapters if wildcard_match(str(pattern), a.name)]
+            if not matched and not has_wildcard(str(pattern)):
+                cmdlet.write_error(
+                    f"'{vm.name}' has no network adapter named '{pattern}'. List them with "
+                    f"Get-VMNetworkAdapter -VMName {vm.name}.", "InvalidParameter",
+                    "InvalidArgument", pattern, INVALID_ARGUMENT)
+            found.extend(a for a in matched if a not in found)
+    return found
+
+
+def _live_adapters(cmdlet: Any, adapters: list[VMNetworkAdapter]) -> list[VMNetworkAdapter]:
+    live = []
+    for adapter in adapters:
+        vm = adapter.vm
+        if vm is not None and adapter in vm.network_adapters and lab(cmdlet).vm_by_id(vm.id) is vm:
+            live.append(adapter)
+        else:
+            cmdlet.write_error("The network adapter is no longer part of a virtual machine (it "
+                               "was removed since it was read). Get it again with "
+                               "Get-VMNetworkAdapter.", "ObjectNotFound", "ObjectNotFound",
+                               adapter.name, INVALID_ARGUMENT)
+    return live
+
+
+# ---------------------------------------------------------------------------
+# Virtual switches
+# ---------------------------------------------------------------------------
+
+class NewVMSwitch(Cmdlet):
+    """Creates a virtual switch.
+
+    -NetAdapterName makes an External switch bound to that NIC or NIC team
+    interface (shared with the host unless -AllowManagementOS $false);
+    -SwitchType Internal or Private makes one that reaches no physical
+    network. Live migration needs a switch of the same name on the
+    destination host."""
+    name = "New-VMSwitch"
+    default_set = "NetAdapterName"
+    supports_should_process = True
+    output_type = VMSwitch.PS_TYPE
+
+    Name = Parameter(str, position=0, mandatory=True, aliases=("SwitchName",))
+    NetAdapterName = Parameter(str, mandatory=True, sets=("NetAdapterName",), by_property=True,
+                               aliases=("InterfaceAlias",))
+    SwitchType = Parameter(VMSwitchType, mandatory=True, sets=("SwitchType",))
+    AllowManagementOS = Parameter(bool, sets=("NetAdapterName",), default=True)
+    Notes = Parameter(str)
+    MinimumBandwidthMode = Parameter(BandwidthMode)
+    ComputerName = _computer_name(by_property=True)
+
+    def process(self) -> None:
+        if self.parameter_set == "SwitchType" and self.SwitchType is VMSwitchType.External:
+            self.write_error("An External switch is made by naming the network adapter it binds: "
+                             "use -NetAdapterName (a NIC or NIC team interface) instead of "
+                             "-SwitchType External.", "InvalidParameter", "InvalidArgument",
+                             self.Name, INVALID_ARGUMENT)
+            return
+        kind = VMSwitchType.External if self.parameter_set == "NetAdapterName" else self.SwitchType
+        for host in hosts_for(self, self.ComputerName):
+            if not self.should_process(self.Name, whatif_text=f'New-VMSwitch will create a new '
+                                                               f'virtual switch "{self.Name}" on '
+                                                               f'{host.name}.'):
+                continue
+            try:
+                switch = netconfig.new_switch(lab(self), host, self.Name, kind,
+                                              self.NetAdapterName, bool(self.AllowManagementOS),
+                                              self.Notes or "", self.MinimumBandwidthMode)
+            except LabError as error:
+                report(self, error)
+                continue
+            self.write(switch)
+
+
+def _switches(cmdlet: Any, host: Host, names: list[str] | None) -> list[VMSwitch]:
+    if not names:
+        return list(host.switches)
+    found: list[VMSwitch] = []
+    for pattern in names:
+        matched = [s for s in host.switches if wildcard_match(str(pattern), s.name)]
+        if not matched and not has_wildcard(str(pattern)):
+            cmdlet.write_error(f'Hyper-V was unable to find a virtual switch with name '
+                               f'"{pattern}" on host \'{host.name}\'. List the switches with '
+                               'Get-VMSwitch.', "InvalidParameter", "InvalidArgument", pattern,
+                               INVALID_ARGUMENT)
+        found.extend(s for s in matched if s not in found)
+    return found
+
+
+class GetVMSwitch(Cmdlet):
+    """Gets the virtual switches of Hyper-V hosts, by name (wildcards), Id
+    or type."""
+    name = "Get-VMSwitch"
+    default_set = "Name"
+    output_type = VMSwitch.PS_TYPE
+
+    Name = Parameter(str, position=0, sets=("Name",), aliases=("SwitchName",), complete="switch")
+    Id = Parameter("guid", array=True, position=0, sets=("Id",), pipeline=True, by_property=True,
+                   aliases=("SwitchId",))
+    SwitchType = Parameter(VMSwitchType, array=True)
+    ComputerName = _computer_name()
+
+    def process(self) -> None:
+        for host in hosts_for(self, self.ComputerName):
+            if self.parameter_set == "Id" and self.Id:
+                switches = [s for s in host.switches if any(s.id == i for i in self.Id)]
+            else:
+                switches = _switches(self, host, [self.Name] if self.Name else None)
+            for switch in switches:
+                if not self.SwitchType or switch.switch_type in self.SwitchType:
+                    self.write(switch)
+
+
+class RemoveVMSwitch(Cmdlet):
+    """Deletes a virtual switch; the VM network adapters connected to it are
+    left unconnected."""
+    name = "Remove-VMSwitch"
+    default_set = "Name"
+    supports_should_process = True
+    confirm_impact = "High"
+
+    Name = Parameter(str, array=True, position=0, mandatory=True, sets=("Name",),
+                     aliases=("SwitchName",), complete="switch")
+    VMSwitch = Parameter(VMSwitch, array=True, position=0, mandatory=True, sets=("SwitchObject",),
+                         pipeline=True)
+    ComputerName = _computer_name(sets=("Name",))
+    Force = Parameter(Switch)
+
+    def process(self) -> None:
+        the_lab = lab(self)
+        if self.parameter_set == "SwitchObject":
+            pairs = []
+            for switch in self.VMSwitch:
+                host = the_lab.find_host(switch.host_name)
+                if host is None or switch not in host.switches:
+                    self.write_error(f"The virtual switch '{switch.name}' no longer exists.",
+                                     "ObjectNotFound", "ObjectNotFound", switch.name,
+                                     INVALID_ARGUMENT)
+                else:
+                    pairs.append((host, switch))
+        else:
+            pairs = [(host, switch) for host in hosts_for(self, self.ComputerName)
+                     for switch in _switches(self, host, self.Name)]
+        for host, switch in pairs:
+            if self.should_process(switch.name, whatif_text=f'Remove-VMSwitch will remove the '
+                                                             f'virtual switch "{switch.name}".'):
+                netconfig.remove_switch(the_lab, host, switch)
+
+
+# ---------------------------------------------------------------------------
+# VM network adapters
+# ---------------------------------------------------------------------------
+
+class AddVMNetworkAdapter(Cmdlet):
+    """Adds a network adapter to a virtual machine (off, on Windows Server
+    2012 R2), optionally connected to a switch.
+
+    -IsLegacy $true adds an emulated adapter (generation 1 only); a
+    -StaticMacAddress replaces the host's dynamic one."""
+    name = "Add-VMNetworkAdapter"
+    default_set = "VMName"
+    supports_should_process = True
+
+    VMName = Parameter(str, array=True, position=0, mandatory=True, sets=("VMName",),
+                       pipeline=True, complete="vm")
+    VM = Parameter(VM, array=True, position=0, mandatory=True, sets=("VMObject",), pipeline=True)
+    SwitchName = Parameter(str, complete="switch")
+    IsLegacy = Parameter(bool, default=False)
+    Name = Parameter(str, aliases=("VMNetworkAdapterName",))
+    DynamicMacAddress = Parameter(Switch)
+    StaticMacAddress = Parameter(str)
+    Passthru = Parameter(Switch)
+    ComputerName = _computer_name(sets=("VMName",))
+
+    def process(self) -> None:
+        if self.DynamicMacAddress and self.StaticMacAddress:
+            self.write_error("-DynamicMacAddress and -StaticMacAddress cannot be used together. "
+                             "Choose one.", "InvalidParameter", "InvalidArgument", None,
+                             INVALID_ARGUMENT)
+            return
+        for vm in _vms(self):
+            if not self.should_process(vm.name, whatif_text=f'Add-VMNetworkAdapter will add a '
+                                                             f'network adapter to the virtual '
+                                                             f'machine "{vm.name}".'):
+                continue
+            try:
+                adapter = netconfig.add_adapter(lab(self), vm, self.Name, self.SwitchName,
+                                                bool(self.IsLegacy), self.StaticMacAddress)
+            except LabError as error:
+                report(self, error)
+                continue
+            if self.Passthru:
+                self.write(adapter)
+
+
+class GetVMNetworkAdapter(Cmdlet):
+    """Gets the network adapters of virtual machines (-All: of every VM on
+    the host)."""
+    name = "Get-VMNetworkAdapter"
+    default_set = "VMName"
+    output_type = VMNetworkAdapter.PS_TYPE
+
+    VMName = Parameter(str, array=True, position=0, mandatory=True, sets=("VMName",),
+                       pipeline=True, complete="vm")
+    VM = Parameter(VM, array=True, position=0, mandatory=True, sets=("VMObject",), pipeline=True)
+    All = Parameter(Switch, mandatory=True, sets=("All",))
+    Name = Parameter(str, position=1, aliases=("VMNetworkAdapterName",))
+    IsLegacy = Parameter(bool, sets=("VMName", "VMObject"))
+    ComputerName = _computer_name(sets=("VMName", "All"))
+
+    def process(self) -> None:
+        if self.parameter_set == "All":
+            vms = [vm for host in hosts_for(self, self.ComputerName)
+                   for vm in sorted(host.vms, key=lambda v: v.name.lower())]
+        else:
+            vms = _vms(self)
+        for adapter in _adapters(self, vms, [self.Name] if self.Name else None):
+            if self.IsLegacy is None or adapter.is_legacy == self.IsLegacy:
+                self.write(adapter)
+
+
+class ConnectVMNetworkAdapter(Cmdlet):
+    """Connects virtual machine network adapters to a virtual switch of
+    their host (by -SwitchName or a -VMSwitch object)."""
+    name = "Connect-VMNetworkAdapter"
+    default_set = "Name_SwitchName"
+    supports_should_process = True
+
+    VMName = Parameter(str, array=True, position=0, mandatory=True,
+                       sets=("Name_SwitchName", "Name_SwitchObject"), complete="vm")
+    VMNetworkAdapter = Parameter(VMNetworkAdapter, array=True, position=0, mandatory=True,
+                                 sets=("Object_SwitchName", "Object_SwitchObject"), pipeline=True)
+    Name = Parameter(str, array=True, position=1, sets=("Name_SwitchName", "Name_SwitchObject"),
+                     aliases=("VMNetworkAdapterName",))
+    SwitchName = Parameter(str, mandatory=True, complete="switch",
+                           sets=(In("Name_SwitchName", position=2),
+                                 In("Object_SwitchName", position=1)))
+    VMSwitch = Parameter(VMSwitch, mandatory=True, pipeline=True,
+                         sets=(In("Name_SwitchObject", position=2),
+                               In("Object_SwitchObject", position=1)))
+    ComputerName = _computer_name(sets=("Name_SwitchName",))
+    Passthru = Parameter(Switch)
+
+    def process(self) -> None:
+        if self.VMNetworkAdapter:
+            adapters = _live_adapters(self, self.VMNetworkAdapter)
+        else:
+            adapters = _adapters(self, vms_named(self, self.VMName, self.ComputerName), self.Name)
+        for adapter in adapters:
+            vm = adapter.vm
+            switch_name = self.SwitchName
+            if self.VMSwitch is not None:
+                if self.VMSwitch.host_name.lower() != vm.host_name.lower():
+                    report(self, invalid_argument(
+                        f"The virtual switch '{self.VMSwitch.name}' is on host "
+                        f"'{self.VMSwitch.host_name}', but '{vm.name}' runs on "
+                        f"'{vm.host_name}'. Connect it to a switch of its own host.", vm.name))
+                    continue
+                switch_name = self.VMSwitch.name
+            if not self.should_process(vm.name, whatif_text=f'Connect-VMNetworkAdapter will '
+                                                             f'connect the network adapter '
+                                                             f'"{adapter.name}" of "{vm.name}" '
+                                                             f'to "{switch_name}".'):
+                continue
+            try:
+                netconfig.connect_adapter(lab(self), adapter, switch_name)
+            except LabError as error:
+                report(self, error)
+                continue
+            if self.Passthru:
+                self.write(adapter)
+
+
+class DisconnectVMNetworkAdapter(Cmdlet):
+    """Disconnects virtual machine network adapters from their switch."""
+    name = "Disconnect-VMNetworkAdapter"
+    default_set = "Name"
+    supports_should_process = True
+
+    VMName = Parameter(str, array=True, position=0, mandatory=True, sets=("Name",), complete="vm")
+    Name = Parameter(str, array=True, position=1, sets=("Name",), aliases=("VMNetworkAdapterName",))
+    VMNetworkAdapter = Parameter(VMNetworkAdapter, array=True, position=0, mandatory=True,
+                                 sets=("Object",), pipeline=True)
+    ComputerName = _computer_name(sets=("Name",))
+    Passthru = Parameter(Switch)
+
+    def process(self) -> None:
+        if self.VMNetworkAdapter:
+            adapters = _live_adapters(self, self.VMNetworkAdapter)
+        else:
+            adapters = _adapters(self, vms_named(self, self.VMName, self.ComputerName), self.Name)
+        for adapter in adapters:
+            if self.should_process(adapter.vm.name,
+                                   whatif_text=f'Disconnect-VMNetworkAdapter will disconnect the '
+                                               f'network adapter "{adapter.name}" of '
+                                               f'"{adapter.vm.name}".'):
+                netconfig.disconnect_adapter(lab(self), adapter)
+                if self.Passthru:
+                    self.write(adapter)
+
+
+class RemoveVMNetworkAdapter(Cmdlet):
+    """Removes network adapters from a virtual machine (off, on Windows
+    Server 2012 R2)."""
+    name = "Remove-VMNetworkAdapter"
+    default_set = "VMName"
+    supports_should_process = True
+
+    VMName = Parameter(str, array=True, position=0, mandatory=True, sets=("VMName",),
+                       complete="vm")
+    VM = Parameter(VM, array=True, position=0, mandatory=True, sets=("VMObject",), pipeline=True)
+    Name = Parameter(str, position=1, mandatory=True, sets=("VMName", "VMObject"),
+                     aliases=("VMNetworkAdapterName",))
+    VMNetworkAdapter = Parameter(VMNetworkAdapter, array=True, position=0, mandatory=True,
+                                 sets=("Object",), pipeline=True)
+    ComputerName = _computer_name(sets=("VMName",))
+    Passthru = Parameter(Switch)
+
+    def process(self) -> None:
+        if self.parameter_set == "Object":
+            adapters = _live_adapters(self, self.VMNetworkAdapter)
+        else:
+            adapters = _adapters(self, _vms(self), [self.Name])
+        for adapter in adapters:
+            vm = adapter.vm
+            if not self.should_process(vm.name, whatif_text=f'Remove-VMNetworkAdapter will '
+                                                             f'remove the network adapter '
+                                                             f'"{adapter.name}" from "{vm.name}".'):
+                continue
+            try:
+                netconfig.remove_adapter(lab(self), adapter)
+            except LabError as error:
+                report(self, error)
+                continue
+            if self.Passthru:
+                self.write(adapter)
