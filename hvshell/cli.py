@@ -89,7 +89,7 @@ def _run(options: argparse.Namespace) -> int:
                       lab_factory=lambda: build_lab(options.seed, options.empty))
     width = SCRIPT_WIDTH
     if interactive and sys.stdout.isatty():
-        width = max(40, os.get_terminal_size().columns - 1)
+        width = max(40, os.get_terminal_size().columns)
     interp = Interpreter(session, width=width)
     if lab_path:
         from hvshell.model.persist import save_lab

@@ -7,13 +7,16 @@ from hvshell.model.base import PSEnum
 
 
 class ActionPreference(PSEnum):
-    PS_TYPE = "System.Management.Automation.ActionPreference"
     SilentlyContinue = 0
     Stop = 1
     Continue = 2
     Inquire = 3
     Ignore = 4
     Suspend = 5
+
+
+# Set after the class body: inside it, the name would become an enum member.
+ActionPreference.PS_TYPE = "System.Management.Automation.ActionPreference"
 
 
 def parse_action_preference(value: Any) -> ActionPreference:

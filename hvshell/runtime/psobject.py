@@ -247,8 +247,9 @@ def property_names(obj: Any) -> list[str]:
     if is_model_object(obj):
         return list(ps_property_names(type(obj)))
     if isinstance(obj, dt.timedelta):
-        return ["Days", "Hours", "Milliseconds", "Minutes", "Seconds", "Ticks", "TotalDays",
-                "TotalHours", "TotalMilliseconds", "TotalMinutes", "TotalSeconds"]
+        # the order of TimeSpan's own console view
+        return ["Days", "Hours", "Minutes", "Seconds", "Milliseconds", "Ticks", "TotalDays",
+                "TotalHours", "TotalMinutes", "TotalSeconds", "TotalMilliseconds"]
     if isinstance(obj, dt.datetime):
         return ["Date", "Day", "DayOfWeek", "DayOfYear", "Hour", "Kind", "Millisecond",
                 "Minute", "Month", "Second", "Ticks", "TimeOfDay", "Year", "DateTime"]
