@@ -3,7 +3,7 @@
     Tab / Shift+Tab   replace the word with the next / previous candidate,
                       cycling in place (the candidates show in the menu)
     Ctrl+Space        open the menu without choosing; typing narrows it,
-                      Enter takes the highlighted candidate
+                      Backspace widens it, Enter takes the highlighted candidate
     Enter             run the input, or continue on a `>> ` line when it is
                       incomplete (an open brace, quote, trailing pipe ...)
     Alt+Enter         always start a new line
@@ -90,6 +90,13 @@ def repl_key_bindings(completer: ShellCompleter, is_incomplete: Callable[[str], 
     def _close_menu(event: KeyPressEvent) -> None:
         menu.open = False
         event.current_buffer.cancel_completion()
+
+    @kb.add("backspace", filter=editing & Condition(lambda: menu.open))
+    def _widen_menu(event: KeyPressEvent) -> None:
+        """Deleting widens the menu again, as typing narrows it."""
+        buffer = event.current_buffer
+        buffer.delete_before_cursor()
+        _start(buffer, completer, None)
 
     @kb.add("enter", filter=editing)
     def _enter(event: KeyPressEvent) -> None:

@@ -96,6 +96,12 @@ def test_menu_complete_shows_without_choosing(make_repl, interp):
         state = d.buffer.complete_state
         assert [c.text for c in state.completions] == ["dc01", "'sql 01'", "web01", "web02"]
         assert d.buffer.text == "Get-TestVM "
+        d.type("w", expect="Get-TestVM w")                    # typing narrows the menu
+        d.wait(lambda: d.buffer.complete_state is not None and
+               [c.text for c in d.buffer.complete_state.completions] == ["web01", "web02"])
+        d.type("\x7f", expect="Get-TestVM ")
+        d.wait(lambda: d.buffer.complete_state is not None and
+               len(d.buffer.complete_state.completions) == 4)
         d.type(DOWN, expect="Get-TestVM dc01")
         d.type(DOWN, expect="Get-TestVM 'sql 01'")
         d.type(ENTER)                                       # takes the candidate, runs nothing
