@@ -37,7 +37,9 @@ class NewLabHost(Cmdlet):
     output_type = LabHost.PS_TYPE
 
     Name = Parameter(str, position=0, mandatory=True, pipeline=True, by_property=True)
-    Version = Parameter(HostVersion, default=HostVersion["2012R2"])
+    # A validate-set of names: `-Version 2012` arrives as a number.
+    Version = Parameter(str, default="2012R2",
+                        validate_set=tuple(member.name for member in HostVersion))
     ProcessorVendor = Parameter(ProcessorVendor, default=ProcessorVendor.Intel)
     ProcessorGeneration = Parameter(int, default=3)
     LogicalProcessors = Parameter(int, default=32)
@@ -48,7 +50,8 @@ class NewLabHost(Cmdlet):
         if not self.should_process(self.Name, "New-LabHost"):
             return
         try:
-            host = build.new_host(lab(self), self.Name, self.Version, self.ProcessorVendor,
+            host = build.new_host(lab(self), self.Name, HostVersion.parse(self.Version),
+                                  self.ProcessorVendor,
                                   self.ProcessorGeneration, self.LogicalProcessors, self.Memory,
                                   self.Domain)
         except LabError as error:
