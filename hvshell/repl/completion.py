@@ -270,8 +270,7 @@ def enum_names(type_: Any) -> list[str]:
     """The member names of an enum type: a Python enum class, or a .NET enum
     type name the runtime knows (e.g. 'ActionPreference' of -ErrorAction)."""
     if isinstance(type_, enum.EnumMeta):
-        # a PS_TYPE class attribute of a PSEnum is its .NET name, not a member
-        return [m.name for m in type_ if not m.name.startswith("PS_")]
+        return [m.name for m in type_]
     if type_ == "ActionPreference":
         from hvshell.runtime.preferences import ActionPreference
         return enum_names(ActionPreference)
