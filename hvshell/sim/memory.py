@@ -32,6 +32,15 @@ pages can be sent, κ is unbounded: every page of the working set is dirty
 again at the end of every pass (the hot set), and the pass cap decides.
 Never-written pages are sent once and are never dirty again.
 
+Why a budget rather than a fixed rate per page: with λ = D / working set for
+every page, the guest would dirty clean memory ever more slowly as its working
+set fills, and pages sent late in a pass would always come out clean, so a
+guest dirtying 1.5 GB/s in 2 GiB over a 1.17 GB/s link would leave about a
+fifth of its working set for the blackout instead of all of it (FIG "8 GiB VM
+dirtying 1.5 GB/s": ≈1.8 s of downtime).  Reading D as the pace at which clean
+memory gets dirtied keeps the analytic model's behaviour in both regimes and
+the per-page law for which pages.
+
 Pass order
 ----------
 First pass: every page.  On 2012 and later the least recently written memory
@@ -45,12 +54,15 @@ Two engines, one interface
 (class, address order, dirty bitmap), gives each sent page its exact send time
 from its place in the pass, and draws each page's fate; never-written pages
 are kept as counts, as they are sent once and never again.  It is the
-reference.  `FastEngine` keeps only dirty counts per class: within a stretch
-of the send order each class's pages are spread evenly, so the pages of a
-class sent in one piece of the transfer have uniform send times, and their
-dirty count is one binomial draw.  Its cost grows with classes and rate
-changes, not with memory.  With `rng=None` it uses expected counts
-(deterministic, fractional pages): the model's prediction without noise.
+reference.  `FastEngine` keeps only dirty counts per class (and, when several
+classes are written, per address bin): within a stretch of the send order
+each class's pages are spread evenly, so the pages of a class sent in one
+piece of the transfer have uniform send times, and their dirty count is one
+binomial draw.  Its cost grows with classes, bins and rate changes, not with
+memory.  With `rng=None` it uses expected counts (deterministic, fractional
+pages): the model's prediction without noise.  Both engines take the pass's
+write scale κ from the same per-bin summary, so they differ only in how they
+sample; tests/sim checks that they agree in distribution.
 """
 from __future__ import annotations
 
@@ -140,14 +152,6 @@ class MemoryLayout:
     def total_pages(self) -> int:
         return sum(c.pages for c in self.classes)
 
-    @property
-    def total_bytes(self) -> int:
-        return self.total_pages * PAGE
-
-    @property
-    def written_pages(self) -> int:
-        return sum(c.pages for c in self.classes if c.written)
-
     def lru_order(self) -> list[int]:
         """Class indices, least recently written first: never-written classes
         (in declaration order), then written ones by increasing weight."""
@@ -197,12 +201,6 @@ class PassTiming:
                 offset += span
             time += d
         self.pieces = pieces
-
-    def time_at(self, offset: float) -> float:
-        for o0, o1, t0, rate in self.pieces:
-            if offset <= o1:
-                return t0 + max(offset - o0, 0.0) / rate
-        return self.duration
 
     def time_left(self, offsets: np.ndarray) -> np.ndarray:
         """T − t for each offset: how long each page stays clean until the

@@ -213,6 +213,7 @@ def _live_memory(spec: MigrationSpec, route: Route, env: Environment, stats: Sta
         engine.finish_pass(timing, segments, costs, kappa)
         stats.passes.append(PassRecord("Memory", index, sum(counts), sum(counts) * PAGE, wire,
                                        start - stats.started, timing.duration, compressed))
+        stats.rounds = index
         left = sum(n * c for n, c in zip(engine.dirty_counts(), costs))
         rate = wire / timing.duration if timing.duration > 0 else math.inf
         if left <= rate * C.STOP_REMAINDER_S:
@@ -222,7 +223,6 @@ def _live_memory(spec: MigrationSpec, route: Route, env: Environment, stats: Sta
             stats.converged = False
             break
         index += 1
-    stats.rounds = index
 
     yield Mark("pause")
     counts = engine.dirty_counts()

@@ -95,13 +95,11 @@ class WorkloadSpec:
         """The workload of `profile` (Idle, Web, FileServer, Database,
         Memcached) for a VM with `memory_bytes`; keyword arguments override
         single fields."""
-        for name, values in C.WORKLOAD_PROFILES.items():
-            if name.lower() == profile.lower():
-                break
-        else:
+        names = {name.lower(): name for name in C.WORKLOAD_PROFILES}
+        if profile.lower() not in names:
             raise ValueError(f"unknown workload profile {profile!r}: use one of "
                              f"{', '.join(C.WORKLOAD_PROFILES)}")
-        share, dirty, zero, ratio, cpu, disk = values
+        share, dirty, zero, ratio, cpu, disk = C.WORKLOAD_PROFILES[names[profile.lower()]]
         fields = dict(memory_bytes=memory_bytes, working_set_bytes=int(share * memory_bytes),
                       dirty_rate_mbps=dirty, zero_page_percent=zero[GUEST_OSES.index(guest_os)],
                       compression_ratio=ratio, cpu_percent=cpu, guest_os=guest_os,

@@ -88,8 +88,9 @@ def main() -> None:
     plan_migration(specs["converging"], 0)   # warm-up (imports, caches)
     fast, exact = {}, {}
     for name, spec in specs.items():
-        fast[name] = timed(lambda i: plan_migration(spec, i), max(args.repeat, 20))
-        exact[name] = timed(lambda i: plan_migration(spec, i, engine=EngineKind.Exact), args.repeat)
+        fast[name] = timed(lambda i, spec=spec: plan_migration(spec, i), max(args.repeat, 20))
+        exact[name] = timed(lambda i, spec=spec: plan_migration(spec, i, engine=EngineKind.Exact),
+                            args.repeat)
     drain_wall, drain_sim = min(drain() for _ in range(max(args.repeat // 2, 1)))
 
     # Memory in a second pass: tracing allocations slows Python down.

@@ -19,7 +19,7 @@ import textwrap
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2]))
 
-from hvshell.sim import (EngineKind, HostSpec, MigrationScheduler, MigrationSpec,  # noqa: E402
+from hvshell.sim import (HostSpec, MigrationScheduler, MigrationSpec,  # noqa: E402
                          NicSpec, StorageSpec, WorkloadSpec, plan_migration)
 from hvshell.sim import constants as C  # noqa: E402
 from hvshell.sim.clock import Clock  # noqa: E402

@@ -39,6 +39,7 @@ def test_two_at_a_time_then_the_queue_moves_in_order():
     a, b = host("A"), host("B")
     handles = [sched.submit(live(f"VM{i}", a, b)) for i in range(3)]
     assert [h.state for h in handles] == [MigrationState.Running] * 2 + [MigrationState.Queued]
+    assert sched.running() == handles[:2] and sched.queued() == handles[2:]
     results = run_all(clock, handles)
     assert results[2].start_time == pytest.approx(min(results[0].end_time, results[1].end_time))
     assert results[2].queued_at == 0.0
