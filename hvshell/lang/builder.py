@@ -284,8 +284,7 @@ class AstBuilder:
 
     def command(self, c):
         name_tok = c[0]
-        name = name_tok.node if name_tok.node is not None else name_tok.value
-        return self._command(name, None, c[1:], name_tok, _span(name_tok, c[-1]))
+        return self._command(name_tok.value, None, c[1:], name_tok, _span(name_tok, c[-1]))
 
     def invoke_command(self, c):
         return self._invoked(c, "&")

@@ -545,10 +545,10 @@ class Lexer:
         node, end, _ = self.scan_word(pos)
         if node is None:
             return
-        if isinstance(node, ast.Constant):
-            self.emit("COMMAND", node.value, pos, end)
-        else:
-            self.emit("COMMAND", self.text[pos:end], pos, end, node)
+        # A command word is a name, never expanded (`Get-$x` names no command;
+        # `& "Get-$x"` does): keep it as written if it holds a `$`.
+        name = node.value if isinstance(node, ast.Constant) else self.text[pos:end]
+        self.emit("COMMAND", name, pos, end)
         self.pos = end
         self.start_command()
 

@@ -166,6 +166,12 @@ def test_invocation_nodes():
     assert command(". .\\lib.ps1").invocation == "."
 
 
+def test_command_word_is_never_expanded():
+    cmd = command("Get-$noun -Name x")
+    assert cmd.name == "Get-$noun" and cmd.invocation is None
+    assert command("& \"Get-$noun\"").name == ast.ExpandableString(("Get-", ast.Variable("noun")))
+
+
 def test_statement_start_decides_the_mode():
     # A line starting with a value is an expression; with a word, a command.
     assert tree("2+2") == "(+ 2 2)"
