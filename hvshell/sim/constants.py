@@ -84,6 +84,13 @@ TEAM_SPREAD_EFFICIENCY = 0.90
 COMPRESS_BYTES_PER_CORE_S = 250e6
 DECOMPRESS_BYTES_PER_CORE_S = 750e6
 
+# Compression keeps at least this many cores even when the VMs want every
+# logical processor: the migration worker runs in the management OS, whose
+# own virtual processors the hypervisor keeps scheduling.  Reasoning (an
+# estimate): half a core.  It makes a compressed pass slow down rather than
+# stop when the host gets busy mid-pass; the next pass falls back to TCP/IP.
+COMPRESSION_MIN_CORES = 0.5
+
 # A zero page is recognised by reading it once (memory speed per core) and
 # sent as a short marker instead of 4 KiB: "zero pages nearly free".
 ZERO_SCAN_BYTES_PER_CORE_S = 5e9

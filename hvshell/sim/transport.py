@@ -211,7 +211,7 @@ def host_capacities(host: HostSpec) -> dict[Key, float]:
     for iface in interfaces(host):
         caps[tx_key(host.name, iface.name)] = iface.line_rate
         caps[rx_key(host.name, iface.name)] = iface.line_rate
-    caps[cpu_key(host.name)] = host.spare_cores
+    caps[cpu_key(host.name)] = max(host.spare_cores, C.COMPRESSION_MIN_CORES)
     caps[memory_key(host.name)] = host.memory_bandwidth
     if host.smb_limit is not None:
         caps[smb_key(host.name)] = host.smb_limit

@@ -175,6 +175,23 @@ def test_storage_outage_fails_a_storage_migration():
     assert r.state is MigrationState.Failed and r.reason == "The storage D: is not reachable."
 
 
+def test_compression_backs_off_when_the_vms_take_the_cpu_mid_pass():
+    nic = (NicSpec("NIC1", 10.0),)
+    src = HostSpec("A", logical_processors=16, migration_nics=nic)
+    work = WorkloadSpec(16 * GiB, 4 * GiB, 100.0, zero_page_percent=20.0, compression_ratio=3.0)
+    clock, sched = scheduler()
+    h = sched.submit(MigrationSpec("VM", "Live", work, src, host("B"), option="Compression"))
+    clock.run_until(3.0)
+    fast = h.progress().rate
+    sched.update_host(attrs.evolve(src, cpu_demand=1.0))
+    slow = h.progress().rate
+    r = clock.run_until_done(h.done)
+    assert r.state is MigrationState.Completed
+    assert slow < fast / 5
+    first, later = r.memory_passes()[0], r.passes[1:]
+    assert first.compressed and not any(p.compressed for p in later)
+
+
 # --- progress ------------------------------------------------------------------------------
 
 def test_progress_reports_activity_pass_percent_rate_and_time_left():

@@ -95,7 +95,7 @@ def test_memory_bandwidth_bounds_the_fastest_links():
 
 
 def test_compression_needs_spare_cpu_and_falls_back_to_tcpip():
-    nic = (NicSpec("A", 1.0),)
+    nic = (NicSpec("A", 10.0),)
     work = WorkloadSpec(8 * GiB, GiB, 5.0, zero_page_percent=40.0, compression_ratio=2.5)
     idle = plan_migration(MigrationSpec("VM", "Live", work, host("S", *nic), host("D", *nic),
                                         option="Compression"), engine=EngineKind.Expected)
