@@ -174,6 +174,10 @@ _UNSUPPORTED_KEYWORDS = frozenset({
 _SWITCH_OPTIONS = ("regex", "wildcard", "exact", "casesensitive", "file")
 
 
+# Strings inside `$( )` inside strings...: deeper than this is an error, not a crash.
+MAX_STRING_NESTING = 32
+
+
 def line_starts(text: str) -> list[int]:
     """Offsets where each line begins (a line ends at \\n, \\r\\n or \\r)."""
     return [0] + [m.end() for m in _NEWLINES_RE.finditer(text)]
@@ -190,9 +194,10 @@ class Lexer:
 
     def __init__(self, text: str, pos: int = 0, root: str = "script",
                  lines: list[int] | None = None,
-                 subparse: Callable[[int], tuple] | None = None,
-                 comments: list[Tok] | None = None):
+                 subparse: Callable[[int, int], tuple] | None = None,
+                 comments: list[Tok] | None = None, depth: int = 0):
         self.text = text
+        self.depth = depth                # how many strings' `$( )` this text is inside
         self.n = len(text)
         self.pos = pos
         self.lines = lines if lines is not None else line_starts(text)
@@ -1490,10 +1495,16 @@ class Lexer:
 
     def subexpression(self, pos: int):
         """`$( ... )` inside a string or a word."""
+        if self.depth >= MAX_STRING_NESTING:
+            self.pos = self.n
+            self.error("The script is nested too deeply to be parsed.", "ScriptTooComplex",
+                       pos, pos + 2)
+            self.done = True
+            return False, self.n
         if self.subparse is not None:
-            block, end = self.subparse(pos + 2)
+            block, end = self.subparse(pos + 2, self.depth + 1)
             return ast.SubExpression(block, extent=self.extent(pos, end)), end
-        sub = Lexer(self.text, pos + 2, "strsub", self.lines, None, self.comments)
+        sub = Lexer(self.text, pos + 2, "strsub", self.lines, None, self.comments, self.depth + 1)
         errors = [t for t in sub if t.type == "ERROR"]
         if sub.end is None:
             self.pos = self.n

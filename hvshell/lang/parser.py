@@ -88,9 +88,9 @@ class _Failed(Exception):
         self.failure = failure
 
 
-def _run(text: str, lines: list[int], pos: int, start: str, root: str):
+def _run(text: str, lines: list[int], pos: int, start: str, root: str, depth: int = 0):
     """Parse from `pos` with the start rule `start`; returns (node, lexer)
-    or raises _Failed."""
+    or raises _Failed.  `depth` counts the strings this text is inside."""
     global _machine
     if _machine is None:
         _machine = _Machine()
@@ -100,11 +100,11 @@ def _run(text: str, lines: list[int], pos: int, start: str, root: str):
     states = [_machine.start_states[start]]
     values: list = []
 
-    def subparse(at: int):
-        node, sub = _run(text, lines, at, "start_block", "strsub")
+    def subparse(at: int, inner: int):
+        node, sub = _run(text, lines, at, "start_block", "strsub", inner)
         return node, sub.end
 
-    lexer = Lexer(text, pos, root, lines, subparse)
+    lexer = Lexer(text, pos, root, lines, subparse, depth=depth)
     n = len(text)
     end = Tok("$END", "", n, n, len(lines), n - lines[-1] + 1)
     prev = None

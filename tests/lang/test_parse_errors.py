@@ -117,6 +117,11 @@ def test_error_messages_and_positions(text, error_id, message, line, column):
     assert first_error(text) == (error_id, message, line, column)
 
 
+def test_nesting_too_deep_is_an_error():
+    assert first_error('"$(' * 500)[:1] == ("ScriptTooComplex",)
+    assert parse('"' + '$("' * 20 + 'x' + '")' * 20 + '"')
+
+
 def test_error_line_and_column_on_later_lines():
     assert first_error("Get-VM\n\n  $x = @(1,\n    2 + )\n") == (
         "ExpectedValueExpression", "You must provide a value expression following the '+' operator.", 4, 9)

@@ -59,6 +59,10 @@ def test_broken_input_is_tokenized(text, last_kind):
     assert tokens and tokens[-1].kind == last_kind
 
 
+def test_deeply_nested_strings():
+    assert tokenize('"$(' * 500)[-1].kind == "error"
+
+
 def test_error_token_inside_a_line():
     assert ("error", "<") in kinds("if (36 < 42) { }")
 
