@@ -90,7 +90,7 @@ class MigrationHandle:
         self.queued_at = scheduler.clock.now
         self.start_time: float | None = None
         self.stats = Stats(scheduler.clock.now)
-        self.stats.activity = "Queued"
+        self.final_percent = 0.0
         self.done: Event = scheduler.clock.event()
         self.result: MigrationResult | None = None
         self.paused_at: float | None = None
@@ -119,7 +119,7 @@ class MigrationHandle:
         now = self.scheduler.clock.now
         if self.result is not None:
             return Progress(self.vm_name, self.state, self.result.reason or self.state.value,
-                            None, 100.0 if self.result.completed else self._percent(now), 0.0, 0.0, now)
+                            None, self.final_percent, 0.0, 0.0, now)
         return Progress(self.vm_name, self.state, self.stats.activity, self.stats.pass_index,
                         self._percent(now), self._rate(), self._seconds_left(now), now)
 
@@ -233,8 +233,9 @@ class MigrationScheduler:
 
     def submit(self, spec: MigrationSpec, *, rng: np.random.Generator | None = None,
                on_progress: ProgressCallback | None = None) -> MigrationHandle:
-        """Queue a migration now; it starts as soon as both hosts have a
-        free slot and no earlier migration on them waits.  Raises
+        """Queue a migration now; it starts as soon as each of its hosts has
+        a free slot (earlier submissions first).  The hosts and storage in
+        `spec` are registered, or updated if they changed.  Raises
         TransportError when the hosts cannot migrate with the option."""
         if spec.uses_network:
             resolve_route(spec.source, spec.destination, spec.option)
@@ -397,6 +398,7 @@ class MigrationScheduler:
         stats = handle.stats
         spec = handle.spec
         start = handle.start_time
+        handle.final_percent = 100.0 if state is MigrationState.Completed else handle._percent(now)
         handle.step = None
         stats.activity = state.value
         handle.result = MigrationResult(

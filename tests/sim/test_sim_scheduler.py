@@ -129,6 +129,9 @@ def test_destination_crash_fails_and_leaves_the_vm_on_the_source():
     r = clock.run_until_done(h.done)
     assert r.state is MigrationState.Failed and r.end_time == pytest.approx(5.0)
     assert "destination host B" in r.reason and "keeps running on A" in r.reason
+    final = h.progress()
+    assert final.state is MigrationState.Failed and final.activity == r.reason
+    assert 2.0 < final.percent < 100.0
     later = sched.submit(live("VM2", a, b))
     assert clock.run_until_done(later.done).state is MigrationState.Failed
 
