@@ -353,7 +353,7 @@ class AstBuilder:
         prec = _PRECEDENCE.get
         out = [values[0]]
         pending: list[str] = []
-        for op, value in zip(ops, values[1:]):
+        for op, value in zip(ops, values[1:], strict=True):
             p = prec(op, _COMPARISON)
             while pending and prec(pending[-1], _COMPARISON) >= p:
                 right = out.pop()

@@ -208,7 +208,6 @@ class Lexer:
         self.out: list[Tok] = []
         self.sep: int | None = None       # offset of a pending statement separator
         self.last: Tok | None = None
-        self.prev: Tok | None = None
         self.postfix = False              # may `.x`, `[i]`, `(args)` follow the last token?
         self.operand_state = S_OPERATOR   # where a member-access chain resumes
         self.no_params = False            # after `--`: no more parameters
@@ -231,7 +230,6 @@ class Lexer:
         tok = Tok(type_, value, start, end, line, start - lines[line - 1] + 1, node)
         self.frames[-1].started = True
         self.out.append(tok)
-        self.prev = self.last
         self.last = tok
         return tok
 
@@ -842,10 +840,10 @@ class Lexer:
             self.emit("MEMBER", m.group(), pos, m.end())
             self.pos = m.end()
         elif c in _SQUOTES or c in _DQUOTES:
-            self.string_token(pos, c, state, member=True)
+            self.string_token(pos, c, state)
             return
         elif c == "$" and not text.startswith("$(", pos):
-            self.variable_token(pos, state, member=True)
+            self.variable_token(pos, state)
             return
         else:
             self.pos = pos
@@ -1125,7 +1123,7 @@ class Lexer:
     # -------------------------------------------------------- argument mode
     def s_arg(self, pos: int, c: str) -> None:
         text = self.text
-        self.operand_state = S_ARG
+        self.operand_state = self.after_arg()
         if self.postfix and pos == self.last.end and self.state == S_ARG and self.postfix_op(pos, c):
             return
         self.postfix = False
@@ -1322,7 +1320,7 @@ class Lexer:
             return ast.Constant(None, extent=ext), end
         return ast.Variable(name, extent=ext), end
 
-    def variable_token(self, pos: int, state: int, member: bool = False) -> None:
+    def variable_token(self, pos: int, state: int) -> None:
         node, end = self.variable_node(pos)
         self.pos = end
         if isinstance(node, str):
@@ -1337,8 +1335,7 @@ class Lexer:
         self.state = state
         self.postfix = True
 
-    def string_token(self, pos: int, quote: str, state: int, arg: bool = False,
-                     member: bool = False) -> bool:
+    def string_token(self, pos: int, quote: str, state: int, arg: bool = False) -> bool:
         """A quoted string.  In argument mode a string glued to more text
         is part of a word: return False and let the word scanner take it."""
         if quote in _SQUOTES:

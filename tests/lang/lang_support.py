@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import pytest
-
 from ast_sexp import sexp
+
 from hvshell.lang.parser import parse
 from hvshell.runtime.errors import ParseError
 

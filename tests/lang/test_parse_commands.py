@@ -1,10 +1,10 @@
 """Commands and argument mode (about_Parsing): parameters, arguments,
 splatting, redirection, pipelines, `&` and `.` invocation."""
 import pytest
+from lang_support import tree
 
 from hvshell.lang import ast
 from hvshell.lang.parser import parse
-from lang_support import tree
 
 
 def command(text: str) -> ast.Command:

@@ -1,10 +1,10 @@
 """Parse errors: PowerShell's messages and error ids, the position of the
 offending token, several errors per script, incomplete input."""
 import pytest
+from lang_support import errors, first_error
 
 from hvshell.lang.parser import is_incomplete, parse
 from hvshell.runtime.errors import ParseError
-from lang_support import errors, first_error
 
 
 @pytest.mark.parametrize("text, error_id, message, line, column", [

@@ -3,10 +3,10 @@ hashtables, casts, members, indexing, script blocks."""
 from decimal import Decimal
 
 import pytest
+from lang_support import tree
 
 from hvshell.lang import ast
 from hvshell.lang.parser import parse
-from lang_support import tree
 
 
 def value(text: str):

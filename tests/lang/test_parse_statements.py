@@ -1,10 +1,10 @@
 """Statements: assignment, if, loops, switch, flow control, try/catch,
 functions and param blocks, separators, continuation, comments."""
 import pytest
+from lang_support import tree
 
 from hvshell.lang import ast
 from hvshell.lang.parser import parse
-from lang_support import tree
 
 
 def body(text: str) -> ast.ScriptBody:

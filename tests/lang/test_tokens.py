@@ -43,7 +43,7 @@ def test_offsets_cover_the_token_text():
 
 def test_tokens_are_ordered_and_do_not_overlap():
     tokens = tokenize("$h = @{ a = 1 } # x\n<# y #>$b")
-    for a, b in zip(tokens, tokens[1:]):
+    for a, b in zip(tokens, tokens[1:], strict=False):
         assert a.end <= b.start
 
 
