@@ -84,7 +84,7 @@ class StartSleep(Cmdlet):
     default_set = "Seconds"
     aliases = ("sleep",)
 
-    Seconds = Parameter(float, position=0, mandatory=True, sets=("Seconds",), pipeline=True,
+    Seconds = Parameter(int, position=0, mandatory=True, sets=("Seconds",), pipeline=True,
                         by_property=True)
     Milliseconds = Parameter(int, mandatory=True, sets=("Milliseconds",), pipeline=True,
                              by_property=True)
