@@ -19,7 +19,7 @@ from typing import Any, Iterator
 from hvshell.runtime.cmdlet import Cmdlet, Parameter, Switch
 from hvshell.runtime.conversions import AutomationNullType
 from hvshell.runtime.errors import CmdletError
-from hvshell.runtime.operators import has_wildcards, wildcard_regex
+from hvshell.model.names import has_wildcard, wildcard_regex
 from hvshell.runtime.psobject import (MISSING, Hashtable, PSObject, get_property,
                                       property_names, to_display_string, type_name)
 
@@ -102,7 +102,7 @@ def resolve_paths(ctx: Any, path: str) -> list[tuple[pathlib.Path, str]]:
     order; no match is an error."""
     text = str(path).replace("\\", "/")
     folder, _, leaf = text.rpartition("/")
-    if not has_wildcards(leaf):
+    if not has_wildcard(leaf):
         return [(ctx.resolve_path(path), str(path))]
     real_folder = ctx.resolve_path(folder or ".")
     pattern = wildcard_regex(leaf)

@@ -19,7 +19,7 @@ from hvshell.runtime.binder import CommandSpec
 from hvshell.runtime.cmdlet import (ALIASES, COMMON_PARAMETERS, REGISTRY, Cmdlet, Parameter,
                                     Switch, all_cmdlets)
 from hvshell.runtime.errors import CmdletError
-from hvshell.runtime.operators import has_wildcards, wildcard_regex
+from hvshell.model.names import has_wildcard, wildcard_regex
 
 CORE = "Microsoft.PowerShell.Core"
 
@@ -196,7 +196,7 @@ class GetCommand(Cmdlet):
             found = []
             for pattern in self.Name:
                 matched = [c for c in commands if wildcard_regex(pattern).match(c.Name)]
-                if not matched and not has_wildcards(pattern):
+                if not matched and not has_wildcard(pattern):
                     self.write_error(
                         f"The term '{pattern}' is not recognized as the name of a cmdlet, "
                         f"function, script file, or operable program. Check the spelling of the "
@@ -408,7 +408,7 @@ class GetHelp(Cmdlet):
                                 _overview(width)))
             return
         command = self._find(self.Name)
-        if command is None and has_wildcards(self.Name):
+        if command is None and has_wildcard(self.Name):
             self._search(width)
             return
         if command is None:

@@ -18,7 +18,7 @@ from hvshell.format.views import Column, ListView, TableView, register_view
 from hvshell.runtime.cmdlet import Cmdlet, Parameter, Switch
 from hvshell.runtime.conversions import AutomationNullType, ConversionError, to_number
 from hvshell.runtime.errors import CmdletError
-from hvshell.runtime.operators import has_wildcards, wildcard_regex
+from hvshell.model.names import has_wildcard, wildcard_regex
 from hvshell.runtime.psobject import (MISSING, Hashtable, PSObject, is_numeric,
                                       method_names, property_names, to_display_string,
                                       type_name, type_names)
@@ -490,7 +490,7 @@ class MeasureObject(Cmdlet):
             return
         for pattern in self.Property:
             names = [n for n in property_names(obj) if wildcard_regex(pattern).match(n)] \
-                if has_wildcards(pattern) else [pattern]
+                if has_wildcard(pattern) else [pattern]
             for name in names:
                 value = safe_property(obj, name)
                 if value is MISSING or _is_null(value):
@@ -526,7 +526,7 @@ class MeasureObject(Cmdlet):
 
     def end(self) -> None:
         for pattern in self.Property or ():
-            if pattern.lower() not in self._seen_property and not has_wildcards(pattern):
+            if pattern.lower() not in self._seen_property and not has_wildcard(pattern):
                 self.write_error(f'The property "{pattern}" cannot be found in the input for '
                                  f'any objects.', "GenericMeasurePropertyNotFound",
                                  "InvalidArgument", pattern,

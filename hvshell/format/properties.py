@@ -12,7 +12,7 @@ from typing import Any
 import attrs
 
 from hvshell.runtime.errors import CmdletError, PSError
-from hvshell.runtime.operators import has_wildcards, wildcard_regex
+from hvshell.model.names import has_wildcard, wildcard_regex
 from hvshell.runtime.psobject import (MISSING, Hashtable, get_property, property_names,
                                       to_display_string)
 from hvshell.runtime.scriptblock import ScriptBlock
@@ -51,7 +51,7 @@ class PropertySpec:
 
     @property
     def is_pattern(self) -> bool:
-        return not self.is_block and self.label is None and has_wildcards(self.expression)
+        return not self.is_block and self.label is None and has_wildcard(self.expression)
 
     @property
     def name(self) -> str:

@@ -10,7 +10,8 @@ def has_wildcard(pattern: str) -> bool:
 
 
 @functools.lru_cache(maxsize=1024)
-def _compile(pattern: str) -> re.Pattern[str]:
+def wildcard_regex(pattern: str, case: bool = False) -> re.Pattern[str]:
+    """A wildcard pattern as an anchored regex (ignoring case unless `case`)."""
     out = []
     i = 0
     while i < len(pattern):
@@ -39,11 +40,11 @@ def _compile(pattern: str) -> re.Pattern[str]:
         else:
             out.append(re.escape(ch))
         i += 1
-    return re.compile("".join(out) + r"\Z", re.IGNORECASE | re.DOTALL)
+    return re.compile("".join(out) + r"\Z", re.DOTALL | (0 if case else re.IGNORECASE))
 
 
-def wildcard_match(pattern: str, text: str) -> bool:
+def wildcard_match(pattern: str, text: str, case: bool = False) -> bool:
     """`text -like pattern`: `*`, `?`, `[a-z]`, `[!x]`, backtick escapes."""
     if not has_wildcard(pattern) and "`" not in pattern:
-        return pattern.lower() == text.lower()
-    return _compile(pattern).match(text) is not None
+        return pattern == text if case else pattern.lower() == text.lower()
+    return wildcard_regex(pattern, case).match(text) is not None

@@ -20,6 +20,7 @@ import uuid
 from typing import Any, Callable, Iterator, TextIO
 
 from hvshell.lang import ast
+from hvshell.model.names import wildcard_match
 from hvshell.runtime import operators as ops
 from hvshell.runtime.binder import Arg
 from hvshell.runtime.cmdlet import ALIASES, REGISTRY, Cmdlet
@@ -350,7 +351,7 @@ class Interpreter:
                 self.set_matches(ops.match_groups(m))
             return m is not None
         if stmt.mode == "wildcard":
-            return ops.wildcard_match(text, wanted_text, stmt.case_sensitive)
+            return wildcard_match(wanted_text, text, stmt.case_sensitive)
         if stmt.case_sensitive:
             return text == wanted_text
         if not isinstance(item, str) and not isinstance(pattern, ast.Constant):

@@ -13,6 +13,7 @@ import math
 import re
 from typing import Any, Callable
 
+from hvshell.model.names import wildcard_match
 from hvshell.runtime.conversions import (AutomationNullType, ConversionError, SwitchValue,
                                          Version, convert, to_bool, to_number, to_string,
                                          type_matches)
@@ -251,49 +252,6 @@ def _compare(left: Any, right: Any, case: bool, op: str) -> int:
             "NotIcomparable") from None
 
 
-_WILDCARD_CACHE: dict[tuple[str, bool], re.Pattern] = {}
-
-
-def wildcard_regex(pattern: str, case: bool = False) -> re.Pattern:
-    """A PowerShell wildcard (`* ? [a-z]`, backtick escapes) as a regex."""
-    key = (pattern, case)
-    compiled = _WILDCARD_CACHE.get(key)
-    if compiled is None:
-        out = []
-        i = 0
-        while i < len(pattern):
-            ch = pattern[i]
-            if ch == "`" and i + 1 < len(pattern):
-                out.append(re.escape(pattern[i + 1]))
-                i += 2
-                continue
-            if ch == "*":
-                out.append(".*")
-            elif ch == "?":
-                out.append(".")
-            elif ch == "[":
-                close = pattern.find("]", i + 1)
-                if close == -1:
-                    out.append(re.escape(ch))
-                else:
-                    out.append("[" + pattern[i + 1:close].replace("\\", "\\\\") + "]")
-                    i = close
-            else:
-                out.append(re.escape(ch))
-            i += 1
-        compiled = re.compile("".join(out) + r"\Z", re.DOTALL | (0 if case else re.IGNORECASE))
-        _WILDCARD_CACHE[key] = compiled
-    return compiled
-
-
-def wildcard_match(text: str, pattern: str, case: bool = False) -> bool:
-    return wildcard_regex(pattern, case).match(text) is not None
-
-
-def has_wildcards(text: str) -> bool:
-    return any(ch in text for ch in "*?[")
-
-
 def dotnet_regex(pattern: str, case: bool) -> re.Pattern:
     """A .NET regular expression compiled for Python (named groups)."""
     translated = re.sub(r"\(\?<([A-Za-z_]\w*)>", r"(?P<\1>", pattern)
@@ -367,7 +325,7 @@ def _scalar_compare(op: str, left: Any, right: Any, case: bool, session: Any) ->
         result = _compare(left, right, case, op)
         return {"gt": result > 0, "ge": result >= 0, "lt": result < 0, "le": result <= 0}[op]
     if op in ("like", "notlike"):
-        hit = wildcard_match(to_string(left), to_string(right), case)
+        hit = wildcard_match(to_string(right), to_string(left), case)
         return hit if op == "like" else not hit
     if op in ("match", "notmatch"):
         m = dotnet_regex(to_string(right), case).search(to_string(left))

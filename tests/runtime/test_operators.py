@@ -79,11 +79,12 @@ def test_regex_operators():
 
 
 def test_wildcards():
-    assert ops.wildcard_match("web01", "WEB*")
-    assert ops.wildcard_match("web01", "web0?")
-    assert ops.wildcard_match("web1", "web[0-9]")
-    assert not ops.wildcard_match("web01", "web0")
-    assert ops.wildcard_match("a*b", "a`*b")
+    assert ops.compare("like", "web01", "WEB*")
+    assert ops.compare("like", "web01", "web0?")
+    assert ops.compare("like", "web1", "web[0-9]")
+    assert not ops.compare("like", "web01", "web0")
+    assert ops.compare("like", "a*b", "a`*b")
+    assert not ops.compare("clike", "web01", "WEB*")
 
 
 def test_format_operator():
