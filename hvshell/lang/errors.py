@@ -182,11 +182,10 @@ def _after_token(tok: Tok, expected: set[str], prev: Tok | None, open_frames: li
         return fail("Missing 'while' or 'until' in do loop.", "MissingWhileOrUntilInDoWhile")
     if kind in ("FUNCTION", "FILTER"):
         return fail(f"Missing name after '{value}' keyword.", "MissingNameAfterKeyword")
-    if kind == "RBRACE" and open_frames and open_frames[-1].kind == "switch" \
-            and expected >= {"LBRACE"} and tok.type != "LBRACE" or (
-            kind in ("GENERIC", "NUMBER", "STRING", "EXPSTRING", "VARIABLE", "DEFAULT", "RPAREN")
-            and open_frames and open_frames[-1].kind == "switch" and tok.type != "LBRACE"
-            and "LBRACE" in expected):
+    # In a switch body, after a clause's pattern (not after the body's `{` or
+    # the previous clause's `}`), its block must follow.
+    if open_frames and open_frames[-1].kind == "switch" and "LBRACE" in expected \
+            and tok.type != "LBRACE" and value not in ("switch", "switchclause"):
         return fail("Missing statement block in switch statement clause.",
                     "MissingSwitchStatementClause")
     return None

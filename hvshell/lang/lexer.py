@@ -463,8 +463,8 @@ class Lexer:
             if nxt not in _DIGITS:
                 self.command_word(pos)
                 return
-        if c.isalpha() or c == "_" or c == "\\" or c == "/" or c == "~":
-            self.statement_word(pos)
+        if c.isalpha() or c == "_" or c == "\\" or c == "/" or c == "~" or c == "%" or c == "?":
+            self.statement_word(pos)        # `%` and `?` are aliases, as commands
             return
         if c in _DIGITS:
             m = NUMBER_RE.match(text, pos)

@@ -154,6 +154,8 @@ def test_pipelines(text, expected):
     (". $sb", "(. $sb)"),
     (".\\script.hvps -Name x", "(cmd .\\script.hvps -Name w:x)"),
     ("7z a", "(cmd 7z w:a)"),
+    ("% { $_ }", "(cmd % {$_})"),
+    ("? Name -eq x", "(cmd ? w:Name -eq w:x)"),
 ])
 def test_invocation(text, expected):
     assert tree(text) == expected
