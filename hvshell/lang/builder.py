@@ -302,8 +302,8 @@ class AstBuilder:
         redirections = tuple(e for e in elements if isinstance(e, ast.Redirection))
         if redirections:
             elements = [e for e in elements if not isinstance(e, ast.Redirection)]
-        return ast.Command(name, tuple(elements), invocation, redirections, _ext_of(name_node),
-                           extent=extent)
+        return ast.Command(name, tuple(elements), invocation, redirections,
+                           _span(name_node, name_node), extent=extent)
 
     def parameter(self, c):
         return ast.CommandParameter(c[0].value, extent=_span(c[0], c[0]))
@@ -437,11 +437,6 @@ def _member(m):
 def _block_between(c) -> ast.StatementBlock:
     """The statement list of `$( )` / `@( )`, its extent being the brackets."""
     return ast.StatementBlock(c[1].statements, extent=_span(c[0], c[2]))
-
-
-def _ext_of(x) -> ast.Extent:
-    e = _ext(x)
-    return e if isinstance(e, ast.Extent) else ast.Extent(e.start, e.end, e.line, e.column)
 
 
 _ASSIGNABLE = (ast.Variable, ast.MemberAccess, ast.Index)
