@@ -16,6 +16,9 @@ from hvshell.model.vm import VM
 from hvshell.runtime.cmdlet import Cmdlet, Parameter, Switch
 
 DRIVE_TYPE = HardDiskDrive.PS_TYPE
+# The enum by another name: inside a cmdlet class `ControllerType` is the
+# parameter of that name.
+CONTROLLER = ControllerType
 
 
 def _computer_name() -> Parameter:
@@ -143,7 +146,7 @@ class SetVMHardDiskDrive(Cmdlet):
     ControllerNumber = Parameter("Int32", position=2, sets=("VMName",))
     ControllerLocation = Parameter("Int32", position=3, sets=("VMName",))
     Path = Parameter(str, position=4, complete="vhd")
-    ToControllerType = Parameter(ControllerType)
+    ToControllerType = Parameter(CONTROLLER)
     ToControllerNumber = Parameter("Int32")
     ToControllerLocation = Parameter("Int32")
     SupportPersistentReservations = Parameter(bool, aliases=("ShareVirtualDisk",))

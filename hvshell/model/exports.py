@@ -242,9 +242,9 @@ def begin_export(lab: Any, vm: VM, path: str, snapshot: Any = None,
     host = vm.host
     started = lab.clock.now
     status = vm.status_text
+    vm.status_text = "Exporting"
 
     def run() -> Generator[Any, Any, ExportedVM]:
-        vm.status_text = "Exporting"
         try:
             yield seconds
         finally:

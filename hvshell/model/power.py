@@ -88,6 +88,7 @@ def revert_interrupted(vm: VM) -> None:
     """A VM whose operation was cut off by a reload goes back to where it was."""
     if vm.transition_from is not None:
         _revert(vm)
+    vm.status_text = None      # no operation (an export, a merge ...) survives a reload
 
 
 def _state_error(vm: VM, action: str, hint: str) -> LabError:

@@ -385,8 +385,9 @@ def begin_remove(lab: Any, vm: VM, snapshots: list[VMSnapshot], include_children
         lab.record("CheckpointRemoved", vm.name, f"Checkpoint '{snapshot.name}' of "
                    f"'{vm.name}' was removed.")
 
+    vm.status_text = "Merging"
+
     def run() -> Generator[Any, Any, Any]:
-        vm.status_text = "Merging"
         try:
             while True:
                 step = _next_merge(lab, vm, released)
