@@ -104,13 +104,15 @@ def _run(options: argparse.Namespace) -> int:
     if options.command is not None:
         text, path, args = options.command, None, []
     else:
+        # The script named on the command line is the user's own choice: it is
+        # read wherever it is; what the script then touches stays below --root.
         try:
-            real = session.resolve_path(options.file, must_exist=True)
-            with open(real, encoding="utf-8-sig") as handle:
+            with open(options.file, encoding="utf-8-sig") as handle:
                 text = handle.read()
-        except Exception as error:  # the error names the file and why
-            message = getattr(error, "record", None)
-            return _fail(message.message if message else str(error))
+        except OSError as error:
+            return _fail(f"cannot read {options.file}: {error.strerror}")
+        except UnicodeDecodeError:
+            return _fail(f"cannot read {options.file}: it is not UTF-8 text")
         path, args = options.file, options.args
         interp.script_path = options.file
     try:

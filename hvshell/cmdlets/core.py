@@ -333,3 +333,50 @@ class NewObject(Cmdlet):
             f'use [pscustomobject]@{{...}} or a cast such as [datetime]"...".',
             "TypeNotFound", "InvalidType", self.TypeName,
             "System.Management.Automation.PSArgumentException")
+
+
+class AddMember(Cmdlet):
+    """Adds a note property to a custom object (`[pscustomobject]`,
+    Select-Object output, Import-Csv rows)."""
+
+    name = "Add-Member"
+    module = UTILITY
+    default_set = "TypeNameSet"
+
+    InputObject = Parameter(object, mandatory=True, pipeline=True)
+    MemberType = Parameter(str, position=0, mandatory=True, aliases=("Type",),
+                           validate_set=("NoteProperty",), sets=("MemberSet",))
+    Name = Parameter(str, position=1, mandatory=True, sets=("MemberSet",))
+    Value = Parameter(object, position=2, sets=("MemberSet",))
+    NotePropertyName = Parameter(str, position=0, mandatory=True, sets=("NotePropertySingleMemberSet",))
+    NotePropertyValue = Parameter(object, position=1, mandatory=True,
+                                  sets=("NotePropertySingleMemberSet",))
+    NotePropertyMembers = Parameter(Hashtable, position=0, mandatory=True,
+                                    sets=("NotePropertyMultiMemberSet",))
+    Force = Parameter(Switch)
+    PassThru = Parameter(Switch)
+
+    def process(self) -> None:
+        target = self.InputObject
+        if not isinstance(target, PSObject):
+            raise CmdletError(
+                "Add-Member adds properties to custom objects only; build one with "
+                "[pscustomobject]@{...} or Select-Object first.", "CannotAddMember",
+                "InvalidOperation", target, "System.InvalidOperationException")
+        if self.parameter_set == "NotePropertyMultiMemberSet":
+            members = list(self.NotePropertyMembers.items())
+        elif self.parameter_set == "NotePropertySingleMemberSet":
+            members = [(self.NotePropertyName, self.NotePropertyValue)]
+        else:
+            members = [(self.Name, self.Value)]
+        for name, value in members:
+            name = to_string(name)
+            if target.has(name) and not self.Force:
+                self.write_error(
+                    f'Cannot add a member with the name "{name}" because a member with that name '
+                    f'already exists. To overwrite the member anyway, add the Force parameter to '
+                    f'your command.', "MemberAlreadyExists", "InvalidOperation", target)
+                continue
+            target.add(name, value)
+        if self.PassThru:
+            self.write(target)

@@ -14,6 +14,7 @@ or ends the script.
 from __future__ import annotations
 
 import contextlib
+import decimal
 import random
 import sys
 import uuid
@@ -1082,7 +1083,8 @@ class Interpreter:
         return handler(self, node)
 
     def _eval_constant(self, node: ast.Constant) -> Any:
-        return node.value
+        # A `1.5d` literal is a .NET decimal; hvshell computes it as a double.
+        return float(node.value) if isinstance(node.value, decimal.Decimal) else node.value
 
     def _eval_string(self, node: ast.StringLiteral) -> Any:
         return node.value
