@@ -124,14 +124,20 @@ def procedure(spec: MigrationSpec, env: Environment, stats: Stats,
 
     if kind is MigrationKind.Live:
         yield Delay(C.SETUP_S, "Setting up the destination", (0.0, 2.0))
-        yield from _live_memory(spec, route, env, stats, make_engine, (2.0, 99.5))
+        if spec.running:
+            yield from _live_memory(spec, route, env, stats, make_engine, (2.0, 99.5))
+        else:
+            yield Mark("commit")
         yield Delay(C.TEARDOWN_S, "Cleaning up the source", (99.5, 100.0))
     elif kind is MigrationKind.SharedNothing:
         yield Delay(C.SETUP_S, "Setting up the destination", (0.0, 1.0))
-        memory = spec.workload.memory_bytes
-        split = 1.0 + 98.0 * spec.disk_bytes / (spec.disk_bytes + memory)
+        memory = spec.workload.memory_bytes if spec.running else 0
+        split = 1.0 + 98.0 * spec.disk_bytes / max(spec.disk_bytes + memory, 1)
         yield from _storage_copy(spec, route, env, stats, (1.0, split))
-        yield from _live_memory(spec, route, env, stats, make_engine, (split, 99.5))
+        if spec.running:
+            yield from _live_memory(spec, route, env, stats, make_engine, (split, 99.5))
+        else:
+            yield Mark("commit")
         yield Delay(C.TEARDOWN_S + C.STORAGE_CLEANUP_S, "Deleting the source files", (99.5, 100.0))
     elif kind is MigrationKind.Storage:
         yield from _storage_copy(spec, None, env, stats, (0.0, 97.0))

@@ -216,9 +216,15 @@ class MigrationSpec:
     disk_bytes: int = attrs.field(default=0, validator=_non_negative)
     source_storage: StorageSpec | None = None
     destination_storage: StorageSpec | None = None
+    # False: the VM is off or saved, so a Live or SharedNothing move has no
+    # memory to copy (only the configuration, and the storage for
+    # SharedNothing) and no downtime.
+    running: bool = True
 
     def __attrs_post_init__(self) -> None:
         kind = self.kind
+        if kind is MigrationKind.Quick and not self.running:
+            raise ValueError("a Quick migration saves a running VM: running must be True")
         if kind in (MigrationKind.Storage, MigrationKind.SharedNothing):
             if self.source_storage is None or self.destination_storage is None:
                 raise ValueError(f"a {kind} migration needs source_storage and destination_storage")
