@@ -30,7 +30,9 @@ class NewLabHost(Cmdlet):
     """Adds a Hyper-V host to the lab, with a local volume C: (2 TB,
     500 MB/s, 20000 IOPS) and one 10 Gbps NIC named NIC1 on 10.0.0.0/24.
 
-    The first host created is where the shell stands ($env:COMPUTERNAME)."""
+    The first host created is where the shell stands ($env:COMPUTERNAME).
+    Like the lab's other building cmdlets it outputs nothing unless asked
+    with -PassThru, so set-up scripts stay quiet."""
     name = "New-LabHost"
     module = LAB
     supports_should_process = True
@@ -45,6 +47,7 @@ class NewLabHost(Cmdlet):
     LogicalProcessors = Parameter(int, default=32)
     Memory = Parameter(int, default=256 * GB)
     Domain = Parameter(str, default="lab.local")
+    PassThru = Parameter(Switch)
 
     def process(self) -> None:
         if not self.should_process(self.Name, "New-LabHost"):
@@ -57,7 +60,8 @@ class NewLabHost(Cmdlet):
         except LabError as error:
             report(self, error)
             return
-        self.write(LabHost(host))
+        if self.PassThru:
+            self.write(LabHost(host))
 
 
 class AddLabNic(Cmdlet):

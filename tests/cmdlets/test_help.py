@@ -18,7 +18,8 @@ def test_get_command_by_noun_lists_cmdlets_sorted(run):
 
 def test_get_command_names_in_the_order_asked(run):
     out = run("Get-Command", {"Name": ["*-Member", "gm"]}, parameter_set="AllCommandSet")
-    assert [(c.CommandType, c.Name) for c in out] == [(CommandTypes.Cmdlet, "Get-Member"),
+    assert [(c.CommandType, c.Name) for c in out] == [(CommandTypes.Cmdlet, "Add-Member"),
+                                                      (CommandTypes.Cmdlet, "Get-Member"),
                                                       (CommandTypes.Alias, "gm")]
     everything = run("Get-Command", {}, parameter_set="AllCommandSet")
     kinds = [c.CommandType.value for c in everything]

@@ -11,7 +11,7 @@ MB = 2**20
 
 def test_new_lab_host_defaults_and_get_lab_host():
     shell = lab_shell()
-    host = shell.value("New-LabHost HV01")
+    host = shell.value("New-LabHost HV01 -PassThru")
     assert (host.Name, host.Version.name, host.ProcessorVendor.name, host.ProcessorGeneration,
             host.LogicalProcessors, host.Memory, host.Domain) == \
         ("HV01", "2012R2", "Intel", 3, 32, 256 * GB, "lab.local")
@@ -25,6 +25,7 @@ def test_new_lab_host_defaults_and_get_lab_host():
     shell.run("New-LabHost HV03 -LogicalProcessors 400")
     assert "320 logical processors" in shell.errors[-1].message
     assert len(shell.lab.hosts) == 2
+    assert shell.values("New-LabHost HV05") == []            # quiet without -PassThru
     lines = shell.run("Get-LabHost").strip().split("\n")
     assert lines[0].split() == ["Name", "State", "Version", "Processor", "LP", "Memory(GB)",
                                 "FreeMemory(GB)", "VMs", "Running", "Cluster"]
