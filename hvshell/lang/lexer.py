@@ -386,6 +386,10 @@ class Lexer:
                     self.attribute = top.opener.value
                 self.emit(_CLOSER_TYPE[c], top.owner, pos, pos + 1, top)
                 self.postfix = top.resume in (S_OPERATOR, S_ARG, S_SWITCH_BODY)
+                if self.postfix:
+                    # `(cmd args).Prop`: a member chain after the bracket resumes
+                    # the outer mode, not the mode of what was inside it.
+                    self.operand_state = top.resume
                 self.state = S_ATTR_RBRACKET if top.kind == "attr" else top.resume
                 return
         if c == "]" and self.state == S_ATTR_RBRACKET:
