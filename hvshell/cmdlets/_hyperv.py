@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Generator, Iterable
 
-from hvshell.model.errors import VIRTUALIZATION_EXCEPTION, LabError
+from hvshell.model.errors import VIRTUALIZATION_EXCEPTION, LabError, OperationCancelled
 from hvshell.model.host import Host
 from hvshell.model.names import has_wildcard, wildcard_match
 from hvshell.model.power import launch
@@ -177,6 +177,11 @@ class Operations:
         except LabError as error:
             report(cmdlet, error)
             return
+        except KeyboardInterrupt:
+            # Ctrl-C cancels the operation as Hyper-V does: the VM goes back
+            # to the state it had, and the shell returns to the prompt.
+            process.interrupt(OperationCancelled("The operation was cancelled by the user."))
+            raise
         output = value if result is RETURNED else result
         if output is not None:
             cmdlet.write(output, enumerate=True)
