@@ -51,11 +51,11 @@ class BandwidthLimitCategory(PSEnum):
 
 
 def _switch_missing(host: Host, name: str) -> LabError:
-    known = ", ".join(s.name for s in host.switches) or "none"
-    return invalid_argument(
-        f'Hyper-V was unable to find a virtual switch with name "{name}" on host '
-        f"'{host.name}' (its switches: {known}). Create it with New-VMSwitch, or choose one of "
-        "those.", name)
+    known = ", ".join(s.name for s in host.switches)
+    choices = (f"(its switches: {known}). Create it with New-VMSwitch, or choose one of those."
+               if known else "(it has none). Create it with New-VMSwitch.")
+    return invalid_argument(f'Hyper-V was unable to find a virtual switch with name "{name}" on '
+                            f"host '{host.name}' {choices}", name)
 
 
 def find_interface(host: Host, name: str) -> HostNic | NicTeam | None:

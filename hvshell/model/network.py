@@ -97,6 +97,10 @@ class HostNic:
         return self.rdma_enabled
 
     @property
+    def RdmaActive(self) -> bool:
+        return self.rdma_active
+
+    @property
     def JumboPacket(self) -> int:
         return self.jumbo_packet
 
