@@ -108,3 +108,25 @@ def test_export_snapshot_merges_the_chain_and_jobs():
     assert shell.values(f"Get-VHD '{CSV}\\ex2\\web\\Virtual Hard Disks\\web.vhdx' "
                         "-ErrorAction SilentlyContinue") == []
     assert shell.value("(Get-VM web).Status") == "Operating normally"
+
+
+def test_exports_checkpoints_and_metering_survive_a_reload(tmp_path):
+    from hvshell.model.persist import load_lab, save_lab
+    from tests.cmdlets.hyperv_shell import Shell
+    shell = storage_shell(new_vm_script("web") + "Start-VM web; Checkpoint-VM web cp; "
+                          f"Enable-VMResourceMetering web; Start-Sleep 600; "
+                          f"Export-VM web -Path {EXPORTS}")
+    path = config_path(shell, "web")
+    before = shell.value("Measure-VM web")
+    save_lab(shell.lab, tmp_path / "lab.json")
+    again = Shell(load_lab(tmp_path / "lab.json"))
+    after = again.value("Measure-VM web")
+    assert (after.AvgCPU, after.AvgRAM, after.MeteringDuration) == \
+        (before.AvgCPU, before.AvgRAM, before.MeteringDuration)
+    vm = again.value(f"Import-VM '{path}' -Copy -GenerateNewId -VhdDestinationPath {CSV}\\copy")
+    assert [s.Name for s in again.values(f"Get-VMSnapshot -VM (Get-VM | ? VMId -eq '{vm.VMId}')")] \
+        == ["cp"]
+    again.run("Remove-VMSnapshot web cp")         # both VMs named web: each merges its own
+    assert sorted(d.Path for d in again.values("Get-VMHardDiskDrive web")) == \
+        [f"{CSV}\\copy\\web.vhdx", f"{CSV}\\web\\web.vhdx"]
+    assert not again.errors, again.err.getvalue()
