@@ -18,8 +18,9 @@ from hvshell.model.errors import LabError, invalid_argument, invalid_state, oper
 from hvshell.model.host import Host
 from hvshell.model.storage import (IDE_CONTROLLERS, IDE_LOCATIONS, MAX_SCSI_CONTROLLERS,
                                    SCSI_LOCATIONS, VHD_BLOCK_BYTES, VHD_MAX_BYTES,
-                                   VHDX_MAX_BYTES, VHDX_MIN_BYTES, ControllerType, HardDiskDrive, StorageType,
-                                   VhdFormat, VhdType, VirtualHardDisk, format_for_path)
+                                   VHDX_MAX_BYTES, VHDX_MIN_BYTES, ControllerType,
+                                   HardDiskDrive, StorageType, VhdFormat, VhdType,
+                                   VirtualHardDisk, format_for_path)
 from hvshell.model.versions import require_feature
 from hvshell.model.vm import VM, VMState
 
@@ -76,10 +77,22 @@ def find(lab: Any, host: Host, path: str) -> VirtualHardDisk:
 
 
 def children_of(lab: Any, vhd: VirtualHardDisk) -> list[VirtualHardDisk]:
-    """The differencing files whose parent is `vhd`."""
+    """The differencing files whose parent is `vhd`, by path."""
     key = lab.file_key(vhd.computer_name, vhd.path)
-    return [v for v in lab.vhds.values()
-            if v.parent_path and lab.file_key(v.computer_name, v.parent_path) == key]
+    return sorted((v for v in lab.vhds.values()
+                   if v.parent_path and lab.file_key(v.computer_name, v.parent_path) == key),
+                  key=lambda v: v.path)
+
+
+def chain(lab: Any, host_name: str, path: str) -> list[VirtualHardDisk]:
+    """The file at `path` (as `host_name` sees it) and its parents, up to
+    the base; empty when the file does not exist."""
+    found: list[VirtualHardDisk] = []
+    vhd = lab.find_vhd(host_name, path)
+    while vhd is not None and vhd not in found:
+        found.append(vhd)
+        vhd = lab.find_vhd(host_name, vhd.parent_path) if vhd.parent_path else None
+    return found
 
 
 def throughput_bytes(location: Any) -> float:

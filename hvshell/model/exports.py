@@ -22,6 +22,7 @@ import ntpath
 from typing import Any, Generator
 
 from hvshell.model import build, usage
+from hvshell.model.disks import chain
 from hvshell.model.errors import LabError, invalid_argument, invalid_state, operation_failed
 from hvshell.model.exported import ExportedVM
 from hvshell.model.host import Host
@@ -86,17 +87,11 @@ def _chain_files(lab: Any, host_name: str, paths: list[str]) -> list[VirtualHard
     first."""
     found: list[VirtualHardDisk] = []
     for path in paths:
-        chain = []
-        vhd = lab.find_vhd(host_name, path)
-        if vhd is None:
+        files = chain(lab, host_name, path)
+        if not files:
             raise operation_failed(f"The virtual hard disk '{path}' is missing, so it cannot be "
                                    "copied.", path, "ObjectNotFound")
-        while vhd is not None:
-            chain.append(vhd)
-            vhd = lab.find_vhd(host_name, vhd.parent_path) if vhd.parent_path else None
-        for item in reversed(chain):
-            if item not in found:
-                found.append(item)
+        found.extend(v for v in reversed(files) if v not in found)
     return found
 
 

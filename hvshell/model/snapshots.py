@@ -17,6 +17,7 @@ import ntpath
 from typing import Any, Generator, Iterable
 
 from hvshell.model import usage
+from hvshell.model.disks import chain, children_of
 from hvshell.model.checkpoint import SnapshotType, VMSnapshot
 from hvshell.model.errors import LabError, invalid_state, operation_failed
 from hvshell.model.storage import (ControllerType, HardDiskDrive, VhdFormat, VhdType,
@@ -116,9 +117,7 @@ def _memory_to_save(vm: VM) -> int:
 def child_path(lab: Any, parent: VirtualHardDisk) -> str:
     """A new differencing file beside `parent`, named after the chain's base
     file as Hyper-V does: 'D:\\VMs\\web01.vhdx' -> 'D:\\VMs\\web01_<GUID>.avhdx'."""
-    base = parent
-    while base.parent_path and lab.find_vhd(base.computer_name, base.parent_path) is not None:
-        base = lab.find_vhd(base.computer_name, base.parent_path)
+    base = chain(lab, parent.computer_name, parent.path)[-1]
     folder = ntpath.dirname(parent.path)
     stem = ntpath.splitext(ntpath.basename(base.path))[0]
     extension = ".avhdx" if parent.vhd_format is VhdFormat.VHDX else ".avhd"
@@ -272,15 +271,9 @@ def _needed(lab: Any, vm: VM, vhd: VirtualHardDisk) -> bool:
     return any(lab.file_key(vm.host_name, p) == key for p in paths)
 
 
-def _children(lab: Any, vm: VM, vhd: VirtualHardDisk) -> list[VirtualHardDisk]:
-    key = lab.file_key(vm.host_name, vhd.path)
-    return sorted((v for v in lab.vhds.values() if v.parent_path
-                   and lab.file_key(vm.host_name, v.parent_path) == key), key=lambda v: v.path)
-
-
 def _releasable(lab: Any, vm: VM, vhd: VirtualHardDisk) -> bool:
     return (vhd.vhd_type is VhdType.Differencing and not _needed(lab, vm, vhd)
-            and not _children(lab, vm, vhd))
+            and not children_of(lab, vhd))
 
 
 def _delete(lab: Any, vhd: VirtualHardDisk) -> None:
@@ -288,14 +281,10 @@ def _delete(lab: Any, vhd: VirtualHardDisk) -> None:
 
 
 def _chain(lab: Any, vm: VM, paths: Iterable[str]) -> list[VirtualHardDisk]:
-    """The given files and all their ancestors."""
+    """The given files and all their parents, each once, by path."""
     found: list[VirtualHardDisk] = []
     for path in paths:
-        vhd = lab.find_vhd(vm.host_name, path)
-        while vhd is not None:
-            if vhd not in found:
-                found.append(vhd)
-            vhd = lab.find_vhd(vm.host_name, vhd.parent_path) if vhd.parent_path else None
+        found.extend(v for v in chain(lab, vm.host_name, path) if v not in found)
     return sorted(found, key=lambda v: v.path)
 
 
@@ -308,7 +297,7 @@ def _next_merge(lab: Any, vm: VM, released: list[str],
     for vhd in _chain(lab, vm, roots):
         if _needed(lab, vm, vhd):
             continue
-        children = _children(lab, vm, vhd)
+        children = children_of(lab, vhd)
         if not children:
             if vhd.vhd_type is VhdType.Differencing:
                 return vhd, None
