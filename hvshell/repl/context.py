@@ -56,7 +56,7 @@ def scan(text: str) -> list[Piece]:
             i += 1
             continue
         if c == "`" and i + 1 < n and text[i + 1] in "\r\n":
-            i += 2 if text[i + 1] == "\n" or text[i + 1:i + 3] != "\r\n" else 3
+            i += 3 if text[i + 1:i + 3] == "\r\n" else 2
             continue
         start = i
         if c == "\n" or c == ";":
@@ -119,8 +119,7 @@ def scan(text: str) -> list[Piece]:
             j = i + (1 if c == "=" else 2)
             pieces.append(Piece("assign", i, j, text[i:j]))
             i = j
-        elif c == "-" and (i + 1 >= n or text[i + 1].isalpha() or text[i + 1] in _WORD_STOP
-                           or text[i + 1] == "\n"):
+        elif c == "-" and (i + 1 >= n or text[i + 1].isalpha() or text[i + 1] in _WORD_STOP):
             j = i + 1
             while j < n and (text[j].isalnum() or text[j] == "_"):
                 j += 1
@@ -137,7 +136,9 @@ def scan(text: str) -> list[Piece]:
         else:
             j = i
             while j < n and text[j] not in _WORD_STOP:
-                if text[j] == "`" and j + 1 < n and text[j + 1] != "\n":
+                if text[j] == "`":
+                    if text[j + 1:j + 2] in ("\n", "\r"):
+                        break          # a line continuation, skipped by the main loop
                     j += 2
                     continue
                 j += 1

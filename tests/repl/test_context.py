@@ -24,6 +24,7 @@ def ctx(text: str, cursor: int | None = None):
     ("return Get-", "Get-"),
     ("& 'Get-V", "Get-V"),
     ("Get-VM `\n| Wh", "Wh"),
+    ("Get-VM web01`\n| Wh", "Wh"),
 ])
 def test_command_position(text, word):
     c = ctx(text)
