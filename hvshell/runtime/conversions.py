@@ -22,6 +22,10 @@ class ConversionError(Exception):
     pass
 
 
+class TypeNotFoundError(ConversionError):
+    """`[nosuchtype]`: the name is not a type hvshell knows."""
+
+
 class AutomationNullType:
     """What a pipeline that output nothing yields: behaves as $null, but
     `@()` around it is empty."""
@@ -459,7 +463,7 @@ def _convert_named(value: Any, target: str) -> Any:
         raise _convert_error(value, target)
     if isinstance(value, PSObject) and target in value.type_names:
         return value
-    raise ConversionError(f'Unable to find type [{target}].')
+    raise TypeNotFoundError(f'Unable to find type [{target}].')
 
 
 def type_matches(value: Any, type_name_text: str) -> bool:

@@ -25,7 +25,8 @@ from hvshell.model.names import wildcard_match
 from hvshell.runtime import operators as ops
 from hvshell.runtime.binder import Arg
 from hvshell.runtime.cmdlet import ALIASES, REGISTRY, Cmdlet
-from hvshell.runtime.conversions import (AutomationNullType, ConversionError, Version, convert,
+from hvshell.runtime.conversions import (AutomationNullType, ConversionError, TypeNotFoundError,
+                                         Version, convert,
                                          canonical_type_name, is_known_type, to_bool, to_number,
                                          to_string)
 from hvshell.runtime.errors import CmdletError, ErrorRecord, ParseError, PSError
@@ -1123,6 +1124,8 @@ class Interpreter:
         value = _null(self.evaluate(node.operand))
         try:
             return convert(value, node.type_name)
+        except TypeNotFoundError as error:
+            raise self.runtime_error(str(error), node.extent, "TypeNotFound") from None
         except ConversionError as error:
             error_id = "InvalidCastFromStringToInteger" if isinstance(value, str) \
                 else "ConvertToFinalInvalidCastException"
