@@ -27,7 +27,7 @@ from hvshell.repl.completion import CompletionEngine
 from hvshell.repl.highlight import STYLE, ShellLexer
 from hvshell.repl.history import open_history
 from hvshell.repl.keys import MenuState, repl_key_bindings
-from hvshell.repl.progress import ProgressDisplay
+from hvshell.repl.progress import ClearsProgress, ProgressDisplay
 from hvshell.runtime.signals import ExitSignal
 
 CONTINUATION_PROMPT = ">> "
@@ -73,7 +73,7 @@ class Repl:
         self.progress = ProgressDisplay(interp, self.stream)
         self.prompt_session: PromptSession[str] = PromptSession(
             message=lambda: prompt_text(self.session),
-            prompt_continuation=lambda width, line, wrapped: CONTINUATION_PROMPT,
+            prompt_continuation=lambda width, line, wrapped: "" if wrapped else CONTINUATION_PROMPT,
             multiline=True,
             key_bindings=repl_key_bindings(self.completer, _is_incomplete, self.menu),
             completer=self.completer,
@@ -91,8 +91,10 @@ class Repl:
 
     def run(self) -> int:
         """Read and run inputs until `exit` or Ctrl+D; the exit status."""
-        saved_hook = self.session.progress_hook
+        saved = (self.session.progress_hook, self.interp.stdout, self.interp.stderr)
         self.session.progress_hook = self.progress
+        self.interp.stdout = ClearsProgress(self.interp.stdout, self.progress)
+        self.interp.stderr = ClearsProgress(self.interp.stderr, self.progress)
         self.session.interactive = True
         warm = threading.Timer(PREWARM_DELAY, self._prewarm)
         warm.daemon = True
@@ -112,7 +114,7 @@ class Repl:
                 if status is not None:
                     return status
         finally:
-            self.session.progress_hook = saved_hook
+            self.session.progress_hook, self.interp.stdout, self.interp.stderr = saved
 
     def _prewarm(self) -> None:
         """Load the parser and every cmdlet module while the user reads the

@@ -105,6 +105,23 @@ class ProgressDisplay:
     def clear(self) -> None:
         """Erase the bar, so that output and the prompt start on a clean line."""
         if self._shown:
+            self._shown = False
             self.stream.write("\r\x1b[K")
             self.stream.flush()
-            self._shown = False
+
+
+class ClearsProgress:
+    """An output stream that erases the progress bar before anything is
+    written through it, so command output never lands on the bar's line."""
+
+    def __init__(self, inner: TextIO, display: ProgressDisplay):
+        self.inner = inner
+        self.display = display
+
+    def write(self, text: str) -> int:
+        if text:
+            self.display.clear()
+        return self.inner.write(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)

@@ -30,6 +30,7 @@ class FakeInterp:
         self.variables = dict(variables or {})
         self.functions: dict[str, FakeFunction] = {}
         self.ran: list[str] = []
+        self.stdout, self.stderr = io.StringIO(), io.StringIO()
         self._execute = execute
 
     def variable_names(self) -> list[str]:

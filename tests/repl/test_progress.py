@@ -58,3 +58,17 @@ def test_unknown_percent_still_paces(lab):
     bar, shown, pauses = display(FakeInterp(lab))
     bar("Suspend-ClusterNode", "Draining", -1, -1)
     assert pauses and pauses[0] > 0
+
+
+def test_output_erases_the_bar_first(interp):
+    from hvshell.repl.progress import ClearsProgress
+
+    shared = io.StringIO()            # the terminal: bar and output on one stream
+    bar = ProgressDisplay(interp, shared, sleep=lambda s: None, width=lambda: 80)
+    out = ClearsProgress(shared, bar)
+    bar("Export-VM", "", 50, 3)
+    out.write("done\n")
+    out.write("next\n")
+    lines = shared.getvalue().split("\r")
+    assert lines[-1] == "\x1b[Kdone\nnext\n"          # erased once, before the first output
+    assert out.getvalue() == shared.getvalue()          # everything else passes through
