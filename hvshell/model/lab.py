@@ -20,6 +20,7 @@ from hvshell.model.exported import ExportedVM
 from hvshell.model.host import Host
 from hvshell.model.ids import Guid, derive_guid, mac_range
 from hvshell.model.job import Job
+from hvshell.model.migration import MigrationRecord
 from hvshell.model.network import HostNic, parse_subnet
 from hvshell.model.schedule import ScheduledAction
 from hvshell.model.storage import StorageLocation, StorageType, VirtualHardDisk, norm_path
@@ -42,6 +43,8 @@ class Lab:
     jobs: list[Job] = attrs.Factory(list)
     events: list[LabEvent] = attrs.Factory(list)
     scheduled: list[ScheduledAction] = attrs.Factory(list)
+    # Every migration accepted so far (hvshell.model.mobility).
+    migrations: list[MigrationRecord] = attrs.Factory(list)
     guid_counter: int = 0
     next_job_id: int = 1
     clock: Clock = attrs.field(init=False, factory=Clock, repr=False)
