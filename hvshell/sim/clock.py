@@ -76,25 +76,39 @@ class Process(Event):
     value, or fails with what it raised.  `interrupt(exc)` throws `exc` into
     the generator at its current wait."""
 
-    __slots__ = ("generator", "_waiting")
+    __slots__ = ("generator", "_waiting", "_started")
 
     def __init__(self, clock: "Clock", generator: Generator[Any, Any, Any]):
         super().__init__(clock)
         self.generator = generator
-        self._waiting: Timer | Event | None = None
-        clock.schedule(0.0, lambda: self._resume(True, None))
+        self._started = False
+        self._waiting: Timer | Event | None = clock.schedule(
+            0.0, lambda: self._resume(True, None))
 
     def interrupt(self, error: BaseException) -> None:
         if self.triggered:
             return
+        self._stop_waiting()
+        if not self._started:
+            # Interrupted before it ran: start it now, so that the error
+            # reaches it at its first wait, where its own handlers can undo
+            # what was set up for it (an exception thrown into a generator
+            # that never ran skips them all).
+            self._resume(True, None)
+            if self.triggered:
+                return
+            self._stop_waiting()
+        self._resume(False, error)
+
+    def _stop_waiting(self) -> None:
         if isinstance(self._waiting, Timer):
             self._waiting.cancel()
         self._waiting = None
-        self._resume(False, error)
 
     def _resume(self, ok: bool, value: Any) -> None:
         if self.triggered:
             return
+        self._started = True
         try:
             target = self.generator.send(value) if ok else self.generator.throw(value)
         except StopIteration as stop:
