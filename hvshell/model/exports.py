@@ -15,6 +15,9 @@ disk chains merged into one file each.
 Import-VM registers an export in place (keeping its Id), or copies it
 (-Copy) to the host's default folders or the ones given, keeping the Id or
 taking a new one (-GenerateNewId).
+
+Each accepted export and import is listed by Get-LabMigration (Type Export
+or Import) with its duration and bytes; a refused one leaves no record.
 """
 from __future__ import annotations
 
@@ -23,8 +26,10 @@ from typing import Any, Generator
 
 from hvshell.model import build, usage
 from hvshell.model.disks import chain
-from hvshell.model.errors import LabError, invalid_argument, invalid_state, operation_failed
+from hvshell.model.errors import (LabError, OperationCancelled, invalid_argument, invalid_state,
+                                  operation_failed)
 from hvshell.model.exported import ExportedVM
+from hvshell.model.migration import LabMigrationState, MigrationPass, MigrationRecord
 from hvshell.model.host import Host
 from hvshell.model.storage import (ControllerType, HardDiskDrive, StorageType, VirtualHardDisk,
                                    is_absolute, norm_path)
@@ -158,11 +163,46 @@ def _as_saved_copy(copy: VM, memory: int) -> None:
     copy.running_at_host_stop = False
 
 
+def _copy_record(lab: Any, vm: VM, kind: str, source: str, destination: str) -> MigrationRecord:
+    """The Get-LabMigration entry of an export or import starting now."""
+    now = lab.clock.now
+    record = MigrationRecord(id=len(lab.migrations) + 1, vm_name=vm.name, vm_id=vm.id, kind=kind,
+                             source=source, destination=destination, option="",
+                             transport="File copy", queued_at=now,
+                             state=LabMigrationState.Running, start_time=now)
+    lab.migrations.append(record)
+    return record
+
+
+def _recorded(lab: Any, record: MigrationRecord, total: int,
+              body: Generator[Any, Any, Any]) -> Generator[Any, Any, Any]:
+    """Run `body` (one copy of `total` bytes) and write its outcome into
+    `record`: Completed, Failed (a fault, a refusal found at the end) or
+    Cancelled (Stop-Job)."""
+    try:
+        result = yield from body
+    except (LabError, OperationCancelled) as error:
+        record.state = (LabMigrationState.Cancelled if isinstance(error, OperationCancelled)
+                        else LabMigrationState.Failed)
+        record.reason = str(error)
+        record.end_time = lab.clock.now
+        record.duration = record.end_time - record.start_time
+        raise
+    record.state = LabMigrationState.Completed
+    record.end_time = lab.clock.now
+    record.duration = record.end_time - record.start_time
+    record.bytes_transferred = float(total)
+    record.passes = [MigrationPass("Copy", 0, float(total), float(total), 0.0, record.duration)]
+    return result
+
+
 # ---------------------------------------------------------------------------
 # Export-VM and Export-VMSnapshot
 # ---------------------------------------------------------------------------
 
 def _check_export(lab: Any, vm: VM, path: str, snapshot: Any = None) -> tuple[Any, ...]:
+    """Every rule of an export; returns the export folder, the files to
+    copy, the memory to save, the seconds the copy takes and its bytes."""
     host = vm.host
     what = f"checkpoint '{snapshot.name}' of '{vm.name}'" if snapshot else f"'{vm.name}'"
     if vm.state not in EXPORTABLE_STATES:
@@ -209,7 +249,7 @@ def _check_export(lab: Any, vm: VM, path: str, snapshot: Any = None) -> tuple[An
             f"There is not enough space on '{destination.name}' ({destination.FreeSpace // MB} MB "
             f"free) to export {what} ({total // MB} MB).", vm.name, "ResourceUnavailable")
     rate = _copy_rate(lab, host, sources + [destination])
-    return folder, files, memory, EXPORT_SETUP_SECONDS + total / rate
+    return folder, files, memory, EXPORT_SETUP_SECONDS + total / rate, total
 
 
 def _merged(lab: Any, vm: VM, path: str) -> VirtualHardDisk:
@@ -233,18 +273,19 @@ def begin_export(lab: Any, vm: VM, path: str, snapshot: Any = None,
     if vm.operation is not None and not vm.operation.triggered:
         raise invalid_state(f"Cannot export '{vm.name}': another operation on it is still "
                             "running. Wait for it to finish (Wait-Job), then try again.", vm.name)
-    _, _, _, seconds = _check_export(lab, vm, path, snapshot)
+    folder, _, _, seconds, total = _check_export(lab, vm, path, snapshot)
     host = vm.host
     started = lab.clock.now
     status = vm.status_text
     vm.status_text = "Exporting"
+    entry = _copy_record(lab, vm, "Export", host.name, folder)
 
     def run() -> Generator[Any, Any, ExportedVM]:
         try:
             yield seconds
         finally:
             vm.status_text = status
-        folder, files, memory, _ = _check_export(lab, vm, path, snapshot)
+        folder, files, memory, _, _ = _check_export(lab, vm, path, snapshot)
         disk_folder = ntpath.join(folder, VHD_FOLDER)
         copy = _detached(vm)
         if snapshot is None:
@@ -265,7 +306,7 @@ def begin_export(lab: Any, vm: VM, path: str, snapshot: Any = None,
                       snapshot is None else "."))
         return record
 
-    return run()
+    return _recorded(lab, entry, total, run())
 
 
 def _as_checkpoint(lab: Any, vm: VM, copy: VM, snapshot: Any, folder: str) -> None:
@@ -333,7 +374,10 @@ def _config_error(detail: str, target: Any) -> LabError:
 def _check_import(lab: Any, host: Host, record: ExportedVM, copy: bool, new_id: bool,
                   vhd_destination: str | None, vm_destination: str | None,
                   snapshot_destination: str | None, paging_destination: str | None,
-                  ) -> tuple[list[VirtualHardDisk], str, str, float]:
+                  ) -> tuple[list[VirtualHardDisk], str, str, float, int]:
+    """Every rule of an import; returns the files to copy (or register),
+    the disk and configuration folders, the seconds it takes and the bytes
+    it copies."""
     source = record.vm
     if not host.is_up:
         raise operation_failed(f"Host '{host.name}' is {host.state.name.lower()}; it cannot "
@@ -380,7 +424,7 @@ def _check_import(lab: Any, host: Host, record: ExportedVM, copy: bool, new_id: 
                 "reaches (a cluster shared volume or an SMB share).", source.name)
     files = _chain_files(lab, host.name, paths)
     if not copy:
-        return files, record.folder, record.folder, IMPORT_SETUP_SECONDS
+        return files, record.folder, record.folder, IMPORT_SETUP_SECONDS, 0
     vhd_folder = (_require_absolute(vhd_destination, "-VhdDestinationPath")
                   if vhd_destination else host.virtual_hard_disk_path)
     vm_folder = (_require_absolute(vm_destination, "-VirtualMachinePath")
@@ -411,7 +455,7 @@ def _check_import(lab: Any, host: Host, record: ExportedVM, copy: bool, new_id: 
             raise operation_failed(f"The storage '{location.name}' of the export is offline.",
                                    source.name, "ResourceUnavailable")
     seconds = IMPORT_SETUP_SECONDS + total / _copy_rate(lab, host, sources + [destination])
-    return files, vhd_folder, vm_folder, seconds
+    return files, vhd_folder, vm_folder, seconds, total
 
 
 def begin_import(lab: Any, host: Host, record: ExportedVM, copy: bool = False,
@@ -421,11 +465,12 @@ def begin_import(lab: Any, host: Host, record: ExportedVM, copy: bool = False,
     """Import-VM: register in place, or copy (-Copy) and register."""
     args = (copy, new_id, vhd_destination, vm_destination, snapshot_destination,
             paging_destination)
-    _, _, _, seconds = _check_import(lab, host, record, *args)
+    _, _, _, seconds, total = _check_import(lab, host, record, *args)
+    entry = _copy_record(lab, record.vm, "Import", record.folder, host.name)
 
     def run() -> Generator[Any, Any, VM]:
         yield seconds
-        files, vhd_folder, vm_folder, _ = _check_import(lab, host, record, *args)
+        files, vhd_folder, vm_folder, _, _ = _check_import(lab, host, record, *args)
         vm = _detached(record.vm)
         if copy:
             _remap(vm, _copy_files(lab, host, files, vhd_folder))
@@ -445,6 +490,7 @@ def begin_import(lab: Any, host: Host, record: ExportedVM, copy: bool = False,
         how = "copied" if copy else "registered in place"
         lab.record("VMImported", vm.name, f"'{vm.name}' was imported on {host.name} ({how}"
                    + (", new identifier)." if copy and new_id else ")."))
+        entry.vm_id = vm.id
         return vm
 
-    return run()
+    return _recorded(lab, entry, total, run())

@@ -130,3 +130,22 @@ def test_exports_checkpoints_and_metering_survive_a_reload(tmp_path):
     assert sorted(d.Path for d in again.values("Get-VMHardDiskDrive web")) == \
         [f"{CSV}\\copy\\web.vhdx", f"{CSV}\\web\\web.vhdx"]
     assert not again.errors, again.err.getvalue()
+
+
+def test_exports_and_imports_are_listed_as_lab_migrations():
+    shell = storage_shell(new_vm_script("web") + f"Export-VM web -Path {EXPORTS}")
+    [export] = shell.lab.migrations
+    data = VHDX_METADATA_BYTES + 20 * GB
+    assert (export.Type, export.Source, export.Destination, export.State.name) == \
+        ("Export", "HV01", f"{EXPORTS}\\web", "Completed")
+    assert export.BytesTransferred == data
+    assert abs(export.Duration - (exports.EXPORT_SETUP_SECONDS + data / (1000 * MB))) < 1e-3
+    shell.run(f"$j = Export-VM web -Path {CSV}\\again -AsJob; Stop-Job $j")
+    assert shell.lab.migrations[1].State.name == "Cancelled"
+    vm = shell.value(f"Import-VM '{config_path(shell, 'web')}' -Copy -GenerateNewId "
+                     f"-VhdDestinationPath {CSV}\\copy")
+    imported = shell.lab.migrations[2]
+    assert (imported.Type, imported.Source, imported.Destination, imported.VMId) == \
+        ("Import", f"{EXPORTS}\\web", "HV01", vm.Id)
+    refused(shell, f"Export-VM web -Path {EXPORTS}", "already holds")
+    assert len(shell.lab.migrations) == 3            # a refused copy leaves no record
