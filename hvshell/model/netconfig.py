@@ -251,6 +251,8 @@ def new_team(lab: Any, host: Host, name: str, members: list[str], team_nic_name:
     if algorithm is LoadBalancingAlgorithm.Dynamic:
         require_feature(host.version, "DynamicTeamLoadBalancing", host.name,
                         "Use -LoadBalancingAlgorithm TransportPorts or HyperVPort.")
+    if not name or not name.strip():
+        raise invalid_argument("A NIC team needs a name (-Name).", name)
     interface = team_nic_name or name
     for label, value in (("team", name), ("team interface", interface)):
         if find_interface(host, value) is not None or host.team(value) is not None:
