@@ -96,6 +96,45 @@ def progress_status(record: MigrationRecord) -> tuple[str, float, float]:
     return status, progress.percent, left
 
 
+def follow(cmdlet: Cmdlet, event: Any, activity: str, status: Any,
+           records: list[MigrationRecord], timeout: float | None = None) -> bool:
+    """Advance the clock until `event` triggers (or `timeout` simulated
+    seconds pass), reporting progress (`status()` gives text, percent and
+    seconds left) at least every PROGRESS_TICK_S.  Ctrl+C cancels the
+    `records`' migrations (their VMs stay where they were).  True when the
+    event triggered; its failure is raised."""
+    clock = lab(cmdlet).clock
+    deadline = None if timeout is None else clock.now + timeout
+    shown = None
+    try:
+        while not event.triggered:
+            text, percent, left = status()
+            if (text, int(percent)) != shown:
+                shown = (text, int(percent))
+                cmdlet.write_progress(activity, text, percent, left)
+            when = clock.next_time()
+            limit = clock.now + PROGRESS_TICK_S
+            if deadline is not None:
+                if clock.now >= deadline:
+                    return False
+                limit = min(limit, deadline)
+            if when is None:
+                break
+            if when <= limit:
+                clock.step()
+            else:
+                clock.run_until(limit)
+    except KeyboardInterrupt:
+        for record in records:
+            mobility(lab(cmdlet)).cancel(record, "The operation was cancelled (Ctrl+C); the "
+                                                 f"virtual machine stayed on {record.source}.")
+        raise
+    finally:
+        cmdlet.write_progress(activity, "", 100, 0, completed=True)
+    clock.run_until_done(event)
+    return True
+
+
 class Mover:
     """Runs a cmdlet's moves: each to its end (progress reported as the
     clock advances), or, under -AsJob, all in one job returned at the end."""
@@ -122,41 +161,13 @@ class Mover:
             return
         process = launch(the_lab, vm, body)
         try:
-            self._follow(process, record, f"Moving virtual machine '{vm.name}' "
-                                          f"{request.describe()}")
+            follow(cmdlet, process, f"Moving virtual machine '{vm.name}' {request.describe()}",
+                   lambda: progress_status(record), [record])
         except LabError as error:
             report(cmdlet, error)
             return
         if output is not None:
             cmdlet.write(output)
-
-    def _follow(self, process: Any, record: MigrationRecord, activity: str) -> None:
-        """Advance the clock until `process` ends, reporting progress at
-        least every PROGRESS_TICK_S simulated seconds.  Ctrl+C cancels the
-        migration (the VM stays on its source)."""
-        clock = lab(self.cmdlet).clock
-        shown = None
-        try:
-            while not process.triggered:
-                status, percent, left = progress_status(record)
-                if (status, int(percent)) != shown:
-                    shown = (status, int(percent))
-                    self.cmdlet.write_progress(activity, status, percent, left)
-                when = clock.next_time()
-                if when is None:
-                    break
-                if when <= clock.now + PROGRESS_TICK_S:
-                    clock.step()
-                else:
-                    clock.run_until(clock.now + PROGRESS_TICK_S)
-        except KeyboardInterrupt:
-            mobility(lab(self.cmdlet)).cancel(record, "The operation was cancelled (Ctrl+C); "
-                                                      f"the virtual machine stayed on "
-                                                      f"{record.source}.")
-            raise
-        finally:
-            self.cmdlet.write_progress(activity, "", 100, 0, completed=True)
-        clock.run_until_done(process)
 
     def finish(self) -> None:
         if self.as_job:

@@ -136,8 +136,11 @@ class MigrationRecord:
     bytes_transferred: float = 0.0
     converged: bool | None = None
     passes: list[MigrationPass] = attrs.Factory(list)
-    # The running migration (hvshell.sim MigrationHandle) while it runs.
+    # The running migration (hvshell.sim MigrationHandle) while it runs, and
+    # the clock event that triggers when it has ended and the lab has taken
+    # its outcome in (not saved: a reloaded lab has no migration running).
     handle: Any = attrs.field(init=False, default=None, repr=False)
+    done: Any = attrs.field(init=False, default=None, repr=False)
 
     @property
     def finished(self) -> bool:
@@ -255,8 +258,16 @@ class MigrationRecord:
 
     @property
     def BytesTransferred(self) -> int:
+        """Bytes on the wire (or copied), the transfer under way included."""
         handle = self._running()
-        sent = handle.stats.bytes_transferred if handle is not None else self.bytes_transferred
+        if handle is None:
+            return round(self.bytes_transferred)
+        sent = handle.stats.bytes_transferred
+        flow, step = handle.flow, handle.step
+        if flow is not None and hasattr(step, "amount"):
+            now = handle.scheduler.clock.now
+            sent += max(0.0, step.amount + step.growth * (now - flow.started)
+                        - flow.remaining_at(now))
         return round(sent)
 
     @property

@@ -33,7 +33,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from hvshell.model import usage
+from hvshell.model import snapshots, usage
 from hvshell.model.errors import (
     OPERATION_FAILED_EXCEPTION,
     LabError,
@@ -885,7 +885,8 @@ class Mobility:
         self._requests: dict[int, MoveRequest] = {}
         self._records: dict[int, MigrationRecord] = {}
         self._started: set[int] = set()
-        # Clustered roles a drain moved off each node: (cluster, node) -> group names.
+        # Clustered roles a drain moved off each node, for Resume-ClusterNode
+        # -Failback: (cluster, node) -> group names.
         self.drained: dict[tuple[str, str], list[str]] = {}
         for record in lab.migrations:
             if record.state not in FINISHED_STATES:    # saved mid-flight: cannot resume
@@ -900,11 +901,16 @@ class Mobility:
     def reserved_memory(self, destination: Host) -> int:
         """Memory promised on `destination` to live migrations under way."""
         total = 0
-        for request in self._requests.values():
-            if request.destination is destination and request.changes_host and request.running:
-                assigned = request.vm.memory_assigned()
+        for vm in self.incoming(destination):
+            if vm.is_running:
+                assigned = vm.memory_assigned()
                 total += assigned + vm_memory_overhead(assigned)
         return total
+
+    def incoming(self, host: Host) -> list[VM]:
+        """VMs on their way to `host` (migrations queued or running)."""
+        return [r.vm for r in self._requests.values()
+                if r.changes_host and r.destination is host]
 
     def check(self, request: MoveRequest) -> list[Incompatibility]:
         return _Rules(self.lab, request, self.reserved_memory(request.destination)).run()
@@ -939,6 +945,7 @@ class Mobility:
             transport=_transport_text(spec), queued_at=lab.clock.now)
         handle = self.scheduler.submit(spec, rng=np.random.default_rng([lab.seed, record.id]))
         record.handle = handle
+        record.done = lab.clock.event()
         lab.migrations.append(record)
         self._requests[record.id] = request
         self._records[record.id] = record
@@ -978,6 +985,15 @@ class Mobility:
                         "started" + (f" after {waited:.1f} s in the queue." if waited > 0 else "."))
 
     def _finished(self, record: MigrationRecord, event: Any) -> None:
+        try:
+            self._take_outcome(record, event)
+        finally:
+            if event.ok:
+                record.done.succeed(record)
+            else:
+                record.done.fail(event.value)
+
+    def _take_outcome(self, record: MigrationRecord, event: Any) -> None:
         request = self._requests.pop(record.id)
         self._records.pop(record.id)
         self._started.discard(record.id)
@@ -1033,6 +1049,7 @@ class Mobility:
             for vhd in lab.vhds.values():
                 if vhd.parent_path and norm_path(vhd.parent_path) in old_paths:
                     vhd.parent_path = old_paths[norm_path(vhd.parent_path)]
+            snapshots.follow_moved_files(vm, old_paths)
         if request.vm_path:
             vm.path = request.vm_path
         if request.snapshot_path:
@@ -1104,15 +1121,13 @@ def watch(record: MigrationRecord, output: Any = None) -> Generator[Any, Any, An
     it completed, raises LabError when it failed or was cancelled.  Stopping
     it (Stop-Job) cancels the migration; a crash of the VM's host (which
     interrupts the VM's operation) is left to the migration, which fails."""
-    handle = record.handle
-    if handle is None:
-        return output
-    while handle.result is None:
+    while record.done is not None and not record.done.triggered:
         try:
-            yield handle.done
+            yield record.done
         except OperationCancelled:
-            handle.cancel("The operation was stopped (Stop-Job); the virtual machine stayed on "
-                          f"{record.source}.")
+            if record.handle is not None:
+                record.handle.cancel("The operation was stopped (Stop-Job); the virtual "
+                                     f"machine stayed on {record.source}.")
             raise
         except LabError:
             continue
