@@ -21,7 +21,7 @@ from hvshell.model.disks import chain, children_of
 from hvshell.model.checkpoint import SnapshotType, VMSnapshot
 from hvshell.model.errors import LabError, invalid_state, operation_failed
 from hvshell.model.storage import (ControllerType, HardDiskDrive, VhdFormat, VhdType,
-                                   VirtualHardDisk)
+                                   VirtualHardDisk, norm_path)
 from hvshell.model.vm import VM, VMState
 
 MB = 2**20
@@ -64,6 +64,16 @@ def _require_host(vm: VM, action: str) -> None:
     if not host.is_up:
         raise operation_failed(f"Cannot {action} '{vm.name}': its host '{host.name}' is "
                                f"{host.state.name.lower()}.", vm.name, "ResourceUnavailable")
+
+
+def follow_moved_files(vm: VM, moved: dict[str, str]) -> None:
+    """The VM's disk files moved (Move-VMStorage, a shared-nothing move):
+    `moved` maps each old path (as `norm_path` writes it) to its new path;
+    the checkpoints' frozen files follow."""
+    for snapshot in vm.snapshots:
+        snapshot.hard_drive_paths = [(kind, number, location, moved.get(norm_path(path), path))
+                                     for kind, number, location, path in
+                                     snapshot.hard_drive_paths]
 
 
 # ---------------------------------------------------------------------------

@@ -114,3 +114,14 @@ def test_differencing_growth_is_capped_by_the_partition():
                           "Checkpoint-VM web a; Start-Sleep 3600")
     vhd = shell.value(f"Get-VHD '{current_path(shell)}'")
     assert vhd.used_size == differencing_cap(vhd) == 10 * GB
+
+
+def test_checkpoints_follow_their_files_when_the_storage_moves():
+    shell = storage_shell(new_vm_script("web") + "Checkpoint-VM web cp; "
+                          "Move-VMStorage web -DestinationStoragePath \\\\SOFS\\VMs\\web")
+    assert not shell.errors, shell.err.getvalue()
+    [(_, _, _, frozen)] = shell.value("Get-VMSnapshot web").hard_drive_paths
+    assert frozen.startswith("\\\\SOFS\\VMs\\web\\")
+    shell.run("Restore-VMSnapshot -Name cp -VMName web -Confirm:$false")
+    assert shell.value(f"(Get-VHD '{current_path(shell)}').ParentPath") == frozen
+    assert not shell.errors, shell.err.getvalue()
