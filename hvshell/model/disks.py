@@ -58,6 +58,27 @@ def _fmt_size(value: int) -> str:
     return f"{value} bytes"
 
 
+# Record types of the migrations that move a VM (Get-LabMigration Type);
+# exports and imports only read it.
+MOVING_TYPES = ("Live", "Storage", "SharedNothing", "Quick")
+
+
+def require_idle(vm: VM, action: str) -> None:
+    """Refuse `action` while another operation on the VM runs: a power
+    change, checkpoint, merge or export (`vm.operation`), or a migration
+    moving it (Hyper-V: the object is in use)."""
+    lab = vm.lab
+    for record in (lab.migrations if lab is not None else ()):
+        if record.vm_id == vm.id and record.kind in MOVING_TYPES and not record.finished:
+            raise invalid_state(
+                f"Cannot {action} '{vm.name}': it is being moved ({record.kind} migration "
+                f"{record.source} -> {record.destination}, Get-LabMigration). Wait for the "
+                "migration to finish (Wait-Job), then try again.", vm.name)
+    if vm.operation is not None and not vm.operation.triggered:
+        raise invalid_state(f"Cannot {action} '{vm.name}': another operation on it is still "
+                            "running. Wait for it to finish (Wait-Job), then try again.", vm.name)
+
+
 def resolve_path(host: Host, path: str) -> str:
     """A VHD path as the host reads it: relative paths are under the
     host's default virtual hard disk folder (Get-VMHost VirtualHardDiskPath)."""
@@ -254,6 +275,8 @@ def _check_resize(lab: Any, vhd: VirtualHardDisk, size: int) -> None:
     _check_size(vhd.vhd_format, size, vhd.logical_sector_size, path)
     drives = lab.drives_using(vhd)
     online = [d for d in drives if d.vm.state is not VMState.Off]
+    for drive in drives:
+        require_idle(drive.vm, f"resize '{path}', a disk of")
     for drive in online:
         vm = drive.vm
         host = vm.host
@@ -508,6 +531,7 @@ def attach_drive(lab: Any, vm: VM, path: str, controller: ControllerType | None 
                  maximum_iops: int | None = None) -> HardDiskDrive:
     """Add-VMHardDiskDrive."""
     host = vm.host
+    require_idle(vm, "add a hard disk drive to")
     if shared and controller is None:
         controller = ControllerType.SCSI
     controller, number, location = _choose_slot(vm, controller, number, location)
@@ -534,6 +558,7 @@ def change_drive(lab: Any, drive: HardDiskDrive, path: str | None = None,
     its Storage QoS limits."""
     vm = drive.vm
     host = vm.host
+    require_idle(vm, "change a hard disk drive of")
     moving = any(v is not None for v in (to_controller, to_number, to_location))
     controller = to_controller or drive.controller_type
     number = drive.controller_number if to_number is None else to_number
@@ -582,6 +607,7 @@ def change_drive(lab: Any, drive: HardDiskDrive, path: str | None = None,
 def detach_drive(lab: Any, drive: HardDiskDrive) -> None:
     """Remove-VMHardDiskDrive: the drive goes, the file stays."""
     vm = drive.vm
+    require_idle(vm, "remove a hard disk drive from")
     _state_rule(vm, drive.controller_type, "remove a hard disk drive")
     from hvshell.model import usage
     usage.sync(lab)

@@ -25,7 +25,7 @@ import ntpath
 from typing import Any, Generator
 
 from hvshell.model import build, usage
-from hvshell.model.disks import chain
+from hvshell.model.disks import chain, require_idle
 from hvshell.model.errors import (LabError, OperationCancelled, invalid_argument, invalid_state,
                                   operation_failed)
 from hvshell.model.exported import ExportedVM
@@ -270,9 +270,7 @@ def begin_export(lab: Any, vm: VM, path: str, snapshot: Any = None,
                  ) -> Generator[Any, Any, ExportedVM]:
     """Export-VM (or Export-VMSnapshot with `snapshot`)."""
     usage.sync(lab)
-    if vm.operation is not None and not vm.operation.triggered:
-        raise invalid_state(f"Cannot export '{vm.name}': another operation on it is still "
-                            "running. Wait for it to finish (Wait-Job), then try again.", vm.name)
+    require_idle(vm, "export")
     folder, _, _, seconds, total = _check_export(lab, vm, path, snapshot)
     host = vm.host
     started = lab.clock.now

@@ -17,7 +17,7 @@ import ntpath
 from typing import Any, Generator, Iterable
 
 from hvshell.model import usage
-from hvshell.model.disks import chain, children_of
+from hvshell.model.disks import chain, children_of, require_idle
 from hvshell.model.checkpoint import SnapshotType, VMSnapshot
 from hvshell.model.errors import LabError, invalid_state, operation_failed
 from hvshell.model.storage import (ControllerType, HardDiskDrive, VhdFormat, VhdType,
@@ -51,12 +51,6 @@ def default_name(vm: VM, when: dt.datetime) -> str:
 def _storage_rate(lab: Any, host_name: str, path: str) -> float:
     location = lab.storage_for_path(host_name, path)
     return (location.throughput_mbps if location is not None else 100.0) * MB
-
-
-def _busy(vm: VM, action: str) -> None:
-    if vm.operation is not None and not vm.operation.triggered:
-        raise invalid_state(f"Cannot {action} '{vm.name}': another operation on it is still "
-                            "running. Wait for it to finish (Wait-Job), then try again.", vm.name)
 
 
 def _require_host(vm: VM, action: str) -> None:
@@ -149,7 +143,7 @@ def _new_child(lab: Any, vm: VM, parent_path: str) -> VirtualHardDisk:
 def begin_checkpoint(lab: Any, vm: VM, name: str | None = None,
                      ) -> Generator[Any, Any, VMSnapshot]:
     """Checkpoint-VM: runs as long as saving the memory takes."""
-    _busy(vm, "create a checkpoint of")
+    require_idle(vm, "create a checkpoint of")
     _check_checkpoint(lab, vm)
     started = lab.clock.now
     name = name if name else default_name(vm, lab.time_at(started))
@@ -216,7 +210,7 @@ def begin_restore(lab: Any, snapshot: VMSnapshot) -> Generator[Any, Any, VMSnaps
     """Restore-VMSnapshot.  A running VM is turned off first; afterwards it
     is Saved if the checkpoint holds memory, else Off."""
     vm = snapshot.vm
-    _busy(vm, "apply a checkpoint to")
+    require_idle(vm, "apply a checkpoint to")
     _check_restore(lab, snapshot)
     seconds = APPLY_SETUP_SECONDS + snapshot.saved_memory_bytes / _storage_rate(
         lab, vm.host_name, snapshot.path or vm.path)
@@ -359,7 +353,7 @@ def begin_remove(lab: Any, vm: VM, snapshots: list[VMSnapshot], include_children
                  ) -> Generator[Any, Any, Any]:
     """Remove-VMSnapshot: the checkpoints go at once; merging their files
     runs as long as the copies take (the VM keeps running meanwhile)."""
-    _busy(vm, "remove checkpoints of")
+    require_idle(vm, "remove checkpoints of")
     _check_remove(vm, snapshots)
     doomed: list[VMSnapshot] = []
     for snapshot in snapshots:

@@ -125,3 +125,17 @@ def test_checkpoints_follow_their_files_when_the_storage_moves():
     shell.run("Restore-VMSnapshot -Name cp -VMName web -Confirm:$false")
     assert shell.value(f"(Get-VHD '{current_path(shell)}').ParentPath") == frozen
     assert not shell.errors, shell.err.getvalue()
+
+
+def test_no_checkpoint_or_disk_change_while_the_vm_is_moved():
+    shell = storage_shell(new_vm_script("web") + "Start-VM web; "
+                          "Enable-VMMigration -ComputerName HV01, HV02; "
+                          "Add-VMMigrationNetwork 10.0.0.0/24 -ComputerName HV01, HV02; "
+                          f"New-VHD {CSV}\\d.vhdx 1GB | Out-Null")
+    shell.run("$job = Move-VM web HV02 -AsJob; Start-Sleep 1")
+    assert not shell.errors, shell.err.getvalue()
+    for command in ("Checkpoint-VM web", f"Add-VMHardDiskDrive web -Path {CSV}\\d.vhdx",
+                    f"Export-VM web -Path {CSV}\\ex", f"Resize-VHD {DISK} 70GB"):
+        refused(shell, command, "it is being moved", "Live migration HV01 -> HV02")
+    shell.run("Wait-Job $job | Out-Null; Checkpoint-VM web -ComputerName HV02")
+    assert not shell.errors, shell.err.getvalue()
