@@ -20,7 +20,7 @@ from hvshell.model.storage import (IDE_CONTROLLERS, IDE_LOCATIONS, MAX_SCSI_CONT
                                    SCSI_LOCATIONS, VHD_BLOCK_BYTES, VHD_MAX_BYTES,
                                    VHDX_MAX_BYTES, VHDX_MIN_BYTES, ControllerType,
                                    HardDiskDrive, StorageType, VhdFormat, VhdType,
-                                   VirtualHardDisk, format_for_path)
+                                   VirtualHardDisk, format_for_path, norm_path)
 from hvshell.model.versions import require_feature
 from hvshell.model.vm import VM, VMState
 
@@ -90,10 +90,13 @@ def find(lab: Any, host: Host, path: str) -> VirtualHardDisk:
     full = resolve_path(host, path)
     vhd = lab.find_vhd(host.name, full)
     if vhd is None:
+        owner = next((vm for vm in host.vms if norm_path(vm.path) == norm_path(full)), None)
+        fix = (f"That is the folder of virtual machine '{owner.name}': for its disks use "
+               f"Get-VMHardDiskDrive -VMName {owner.name} | Get-VHD, or Get-VHD -VMId."
+               if owner is not None else "Check the path, or create the file with New-VHD.")
         raise LabError(f"The virtual hard disk '{full}' does not exist on host '{host.name}' "
-                       "(or on storage it reaches). Check the path, or create the file with "
-                       "New-VHD.", "ObjectNotFound", "ObjectNotFound", full,
-                       "System.Management.Automation.ItemNotFoundException")
+                       f"(or on storage it reaches). {fix}", "ObjectNotFound", "ObjectNotFound",
+                       full, "System.Management.Automation.ItemNotFoundException")
     return vhd
 
 
