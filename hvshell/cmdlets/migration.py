@@ -88,6 +88,8 @@ def progress_status(record: MigrationRecord) -> tuple[str, float, float]:
         return "Queued: waiting for a free migration slot on both hosts", 0.0, -1.0
     if progress.pass_index is not None and progress.activity.startswith("Copying"):
         status = f"Pass {progress.pass_index + 1}"
+    elif progress.activity == "Queued":     # its first step has not begun yet
+        status = "Starting"
     else:
         status = progress.activity
     if progress.rate > 0:
@@ -379,7 +381,9 @@ class GetLabMigration(Cmdlet):
     State = Parameter(LabMigrationState, array=True)
 
     def process(self) -> None:
-        records = lab(self).migrations
+        the_lab = lab(self)
+        mobility(the_lab)      # settles migrations a reloaded lab was saved with
+        records = the_lab.migrations
         for record in records:
             if self.VMName and not any(wildcard_match(str(p), record.vm_name)
                                        for p in self.VMName):
@@ -447,7 +451,9 @@ class ShowLabMigration(Cmdlet):
         self.records: list[MigrationRecord] = []
 
     def process(self) -> None:
-        records = lab(self).migrations
+        the_lab = lab(self)
+        mobility(the_lab)      # settles migrations a reloaded lab was saved with
+        records = the_lab.migrations
         if self.parameter_set == "InputObject":
             chosen = [self.InputObject]
         elif self.parameter_set == "Id":
