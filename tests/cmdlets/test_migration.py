@@ -4,11 +4,14 @@ the migration cmdlets (Move-VM, Move-VMStorage, Compare-VM, the cluster
 moves, Get-/Measure-/Show-LabMigration)."""
 from __future__ import annotations
 
+import pathlib
 import xml.etree.ElementTree as ET
 
 import pytest
 
+from hvshell.demo import build_demo_lab
 from hvshell.model import mobility as M
+from hvshell.model.lab import DEFAULT_SEED, Lab
 from hvshell.model.persist import lab_from_document, lab_to_document
 from hvshell.sim import MigrationKind, MigrationScheduler, MigrationSpec, plan_migration
 from hvshell.sim import constants as C
@@ -518,3 +521,16 @@ def test_scheduler_is_the_labs_and_sees_its_faults():
     assert service.scheduler.clock is shell.lab.clock and M.mobility(shell.lab) is service
     assert isinstance(M.spec_for(shell.lab, request(shell)), MigrationSpec)
     assert isinstance(shell.lab.clock, Clock)
+
+
+EXAMPLES = sorted((pathlib.Path(__file__).parents[2] / "scripts" / "examples").glob("*.hvps"))
+
+
+@pytest.mark.parametrize("script", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_example_tours_run_without_errors_on_the_demo_lab(script):
+    lab = Lab(seed=DEFAULT_SEED)
+    build_demo_lab(lab)
+    shell = Shell(lab)
+    output = shell.run(script.read_text(encoding="utf-8"))
+    assert shell.err.getvalue() == ""        # errors a tour expects are silenced in it
+    assert output.strip()
