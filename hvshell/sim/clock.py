@@ -137,6 +137,22 @@ class Clock:
         self.now = now
         self._queue: list[tuple[float, int, Timer]] = []
         self._seq = 0
+        self._advance_hooks: dict[str, Callable[[], None]] = {}
+
+    def advance_hook(self, key: str, factory: Callable[[], Callable[[], None]]) -> Callable[[], None]:
+        """The hook registered under `key`, made by `factory()` the first
+        time: it is called just before simulated time moves forward, so work
+        that many same-instant changes would each trigger runs once."""
+        hook = self._advance_hooks.get(key)
+        if hook is None:
+            hook = self._advance_hooks[key] = factory()
+        return hook
+
+    def _move_to(self, time: float) -> None:
+        if time > self.now:
+            for hook in list(self._advance_hooks.values()):
+                hook()
+            self.now = time
 
     @property
     def datetime(self) -> dt.datetime:
@@ -190,7 +206,7 @@ class Clock:
         if when is None:
             return False
         _, _, timer = heapq.heappop(self._queue)
-        self.now = max(self.now, timer.time)
+        self._move_to(timer.time)
         timer.callback()
         return True
 
@@ -201,7 +217,7 @@ class Clock:
             if when is None or when > time:
                 break
             self.step()
-        self.now = max(self.now, time)
+        self._move_to(time)
 
     def advance(self, seconds: float) -> None:
         self.run_until(self.now + seconds)
