@@ -1,7 +1,8 @@
+"""The clock's advance hooks."""
+from hvshell.sim.clock import Clock
 
 
 def test_advance_hook_runs_once_before_time_moves():
-    from hvshell.sim.clock import Clock
     clock = Clock()
     seen = []
     hook = clock.advance_hook("probe", lambda: (lambda: seen.append(clock.now)))
