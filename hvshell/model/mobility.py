@@ -125,6 +125,7 @@ MSG_SHARED_VHDX = 40015
 MSG_CLUSTER = 40016
 MSG_TRANSPORT = 40017
 MSG_BUSY = 40018
+MSG_SAME_HOST = 40019
 
 
 # ---------------------------------------------------------------------------
@@ -471,6 +472,10 @@ class _Rules:
         self.found.append(Incompatibility(message, message_id, source, category))
 
     def run(self) -> list[Incompatibility]:
+        if self.request.changes_host and self.src is self.dst:
+            self.add(f"'{self.vm.name}' is already on host '{self.dst.name}'. Name another "
+                     "destination host.", MSG_SAME_HOST, self.dst, "InvalidArgument")
+            return self.found
         if not self._state():
             return self.found
         if not self._hosts_up():
@@ -556,7 +561,7 @@ class _Rules:
                      "only between the nodes of one failover cluster. Make both hosts nodes of "
                      "one cluster and move the virtual machine with "
                      "Move-ClusterVirtualMachineRole.", MSG_LEGACY_HOST, legacy,
-                     "NotImplemented")
+                     "InvalidOperation")
             return
         if src.version is dst.version or (src.version is V2012 and dst.version is V2012R2):
             return
@@ -564,7 +569,7 @@ class _Rules:
                  f"to {dst.name} ({product_name(dst.version)}): a virtual machine moves only to "
                  f"a host of the same version, or from {product_name(V2012)} to "
                  f"{product_name(V2012R2)}, never back. Choose a destination running "
-                 f"{product_name(src.version)} or later.", MSG_VERSION, dst, "NotImplemented")
+                 f"{product_name(src.version)} or later.", MSG_VERSION, dst, "InvalidOperation")
 
     def _domain(self) -> None:
         src, dst = self.src, self.dst
@@ -583,7 +588,6 @@ class _Rules:
                          f"{'it refuses' if len(off) == 1 else 'they refuse'} migrations. Turn "
                          f"it on with Enable-VMMigration -ComputerName {', '.join(off)}.",
                          MSG_MIGRATION_DISABLED, self.lab.host(off[0]), "ConnectionError")
-                return
         own_src, own_dst = _candidates(src, self.request.cluster), \
             _candidates(dst, self.request.cluster)
         for host, own in ((src, own_src), (dst, own_dst)):
@@ -673,8 +677,9 @@ class _Rules:
         host = self.src
         if host.version is V2008R2:
             self.add(f"Host '{host.name}' runs {product_name(V2008R2)}, which has no live "
-                     f"storage migration: that needs {product_name(V2012)} or later.",
-                     MSG_LEGACY_HOST, host, "NotImplemented")
+                     f"storage migration: that needs {product_name(V2012)} or later. Upgrade the "
+                     "host to move storage without stopping the virtual machine.",
+                     MSG_LEGACY_HOST, host, "InvalidOperation")
 
     def _storage(self) -> None:
         lab, vm, request = self.lab, self.vm, self.request

@@ -445,8 +445,18 @@ Add-ClusterVirtualMachineRole SOFS1 -Cluster C1 | Out-Null
     assert "role of cluster C1" in refused(shell, "Move-VM SOFS1 D")
 
 
+def test_rule_a_move_goes_somewhere_else():
+    shell = base()
+    assert "already on host 'A'" in refused(shell, "Move-VM SOFS1 A")
+    assert "already on host 'A'" in refused(shell, "Move-VM SOFS1 localhost")
+
+
 def test_rule_host_down_and_storage_offline():
-    shell = base("Invoke-LabFault -ComputerName B -Fault HostCrash")
+    shell = base("New-VM LOCAL1 1GB | Out-Null; Start-VM LOCAL1; "
+                 "Invoke-LabFault -Storage B-C -Fault StorageDown")
+    text = refused(shell, "Move-VM LOCAL1 B -IncludeStorage -DestinationStoragePath C:\\VMs\\L")
+    assert "Storage 'B-C' (C:) is offline" in text and "StorageUp" in text
+    shell.run("Invoke-LabFault -ComputerName B -Fault HostCrash")
     assert "HostRecover" in refused(shell, "Move-VM SOFS1 B")
 
 
