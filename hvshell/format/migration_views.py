@@ -161,8 +161,10 @@ def text_chart(record: Any, bar_width: int = 40) -> list[str]:
 # Colours of the SVG chart per kind of transfer.
 _COLOURS = {"Memory": "#4878cf", "Blackout": "#d65f5f", "Storage": "#6acc65",
             "Save": "#ee854a", "Restore": "#ee854a"}
-_SVG_WIDTH, _SVG_HEIGHT = 860, 420
-_LEFT, _RIGHT, _TOP, _BOTTOM = 80, 30, 96, 60
+_SVG_WIDTH, _SVG_HEIGHT = 860, 440
+# Four summary lines, then the legend in one row, then the plot.
+_LEFT, _RIGHT, _TOP, _BOTTOM = 80, 30, 124, 60
+_LEGEND_Y = 100
 
 
 def _ticks(top: float, count: int = 5) -> list[float]:
@@ -237,14 +239,13 @@ def svg_chart(record: Any) -> str:
                'Time since the migration started (s)</text>')
     out.append(f'<text x="18" y="{_TOP + plot_h / 2}" text-anchor="middle" '
                f'transform="rotate(-90 18 {_TOP + plot_h / 2})">Rate (MB/s)</text>')
-    legend_x = _SVG_WIDTH - _RIGHT - 330
     for k, (kind, colour) in enumerate((("Memory pass", _COLOURS["Memory"]),
                                         ("Blackout (downtime)", _COLOURS["Blackout"]),
                                         ("Storage copy", _COLOURS["Storage"]),
                                         ("Save / restore", _COLOURS["Save"]))):
-        lx = legend_x + (k % 2) * 165
-        ly = 58 + (k // 2) * 16
-        out.append(f'<rect x="{lx}" y="{ly - 10}" width="12" height="12" fill="{colour}"/>')
-        out.append(f'<text x="{lx + 18}" y="{ly}">{kind}</text>')
+        lx = _LEFT + k * 165
+        out.append(f'<rect x="{lx}" y="{_LEGEND_Y - 10}" width="12" height="12" '
+                   f'fill="{colour}"/>')
+        out.append(f'<text x="{lx + 18}" y="{_LEGEND_Y}">{kind}</text>')
     out.append("</svg>")
     return "\n".join(out) + "\n"
