@@ -259,13 +259,14 @@ class MoveRequest:
 
 
 def _disk_chain(lab: Any, vm: VM) -> list[VirtualHardDisk]:
-    """The VM's disk files, each differencing file after its parents."""
+    """The VM's disk files (those its drives and checkpoints use), each
+    differencing file after its parents."""
     found: list[VirtualHardDisk] = []
-    for drive in vm.hard_drives:
-        if not drive.path:
-            continue
+    paths = [d.path for d in vm.hard_drives if d.path]
+    paths += [entry[3] for snap in vm.snapshots for entry in snap.hard_drive_paths if entry[3]]
+    for path in paths:
         chain = []
-        vhd = lab.find_vhd(vm.host_name, drive.path)
+        vhd = lab.find_vhd(vm.host_name, path)
         while vhd is not None and vhd not in chain:
             chain.append(vhd)
             vhd = lab.find_vhd(vm.host_name, vhd.parent_path) if vhd.parent_path else None
@@ -457,10 +458,11 @@ def _files_of(lab: Any, vm: VM) -> list[tuple[str, str]]:
 class _Rules:
     """Collects the rules one request breaks."""
 
-    def __init__(self, lab: Any, request: MoveRequest, reserved: int):
+    def __init__(self, lab: Any, request: MoveRequest, reserved: int, migrating: list[VM]):
         self.lab = lab
         self.request = request
         self.reserved = reserved
+        self.migrating = migrating
         self.found: list[Incompatibility] = []
         vm = request.vm
         self.vm = vm
@@ -500,6 +502,10 @@ class _Rules:
 
     def _state(self) -> bool:
         vm = self.vm
+        if vm in self.migrating:
+            self.add(f"'{vm.name}' is already being migrated. Wait for that migration to end "
+                     "(Get-LabMigration shows it), or stop it first.", MSG_BUSY, vm)
+            return False
         if vm.operation is not None and not vm.operation.triggered:
             self.add(f"'{vm.name}' is busy: another operation on it (a migration, a checkpoint, "
                      "an export ...) is still running. Wait for it (Wait-Job), then try again.",
@@ -918,7 +924,9 @@ class Mobility:
                 if r.changes_host and r.destination is host]
 
     def check(self, request: MoveRequest) -> list[Incompatibility]:
-        return _Rules(self.lab, request, self.reserved_memory(request.destination)).run()
+        migrating = [r.vm for r in self._requests.values()]
+        return _Rules(self.lab, request, self.reserved_memory(request.destination),
+                      migrating).run()
 
     def predict(self, request: MoveRequest, option: PerformanceOption) -> MigrationResult:
         """The migration alone, now, with `option` (nothing changes).  The
@@ -1051,6 +1059,10 @@ class Mobility:
             for drive in vm.hard_drives:
                 if drive.path and norm_path(drive.path) in old_paths:
                     drive.path = old_paths[norm_path(drive.path)]
+            for snap in vm.snapshots:
+                snap.hard_drive_paths = [
+                    (kind, number, slot, old_paths.get(norm_path(path), path) if path else path)
+                    for kind, number, slot, path in snap.hard_drive_paths]
             for vhd in lab.vhds.values():
                 if vhd.parent_path and norm_path(vhd.parent_path) in old_paths:
                     vhd.parent_path = old_paths[norm_path(vhd.parent_path)]
@@ -1059,6 +1071,8 @@ class Mobility:
             vm.path = request.vm_path
         if request.snapshot_path:
             vm.snapshot_file_location = request.snapshot_path
+            for snap in vm.snapshots:
+                snap.path = request.snapshot_path
         if request.smart_paging_path:
             vm.smart_paging_file_path = request.smart_paging_path
         if request.changes_host:

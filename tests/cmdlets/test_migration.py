@@ -544,3 +544,27 @@ def test_example_tours_run_without_errors_on_the_demo_lab(script):
     output = shell.run(script.read_text(encoding="utf-8"))
     assert shell.err.getvalue() == ""        # errors a tour expects are silenced in it
     assert output.strip()
+
+
+def test_storage_move_takes_the_checkpoint_chain_along():
+    shell = base("Checkpoint-VM SOFS1 -SnapshotName before | Out-Null")
+    vm = next(shell.lab.all_vms())
+    assert vm.hard_drives[0].path.lower().endswith(".avhdx")
+    shell.run("Move-VMStorage SOFS1 C:\\VMs\\SOFS1")
+    assert not shell.errors, shell.err.getvalue()
+    child = shell.lab.find_vhd("A", vm.hard_drives[0].path)
+    assert child.path.startswith("C:\\VMs\\SOFS1\\Virtual Hard Disks\\")
+    assert child.parent_path == "C:\\VMs\\SOFS1\\Virtual Hard Disks\\SOFS1.vhdx"
+    assert shell.lab.find_vhd("A", child.parent_path) is not None
+    [snapshot] = vm.snapshots
+    assert snapshot.hard_drive_paths[0][3] == child.parent_path
+    assert snapshot.path == vm.snapshot_file_location == "C:\\VMs\\SOFS1"
+    shell.run("Restore-VMSnapshot -Name before -VMName SOFS1 -Confirm:$false")
+    assert not shell.errors, shell.err.getvalue()
+
+
+def test_one_migration_per_vm_at_a_time():
+    shell = base("New-Cluster C1 -Node A, B -StaticAddress 10.0.0.5 | Out-Null; "
+                 "Add-ClusterVirtualMachineRole SOFS1 -Cluster C1 | Out-Null")
+    shell.run("Move-ClusterVirtualMachineRole SOFS1 B -Cluster C1 -Wait 0 | Out-Null")
+    assert "already being migrated" in refused(shell, "Move-VM SOFS1 B")
