@@ -14,32 +14,14 @@ from __future__ import annotations
 from typing import Any
 
 import hvshell.format.migration_views as charts
-from hvshell.cmdlets._hyperv import (
-    LOCAL_NAMES,
-    command_text,
-    computer_name_param,
-    host_named,
-    lab,
-    local_name,
-    report,
-    vms_named,
-)
+from hvshell.cmdlets._hyperv import (LOCAL_NAMES, command_text, computer_name_param, host_named,
+                                     lab, local_name, report, vms_named)
 from hvshell.model.errors import LabError
 from hvshell.model.host import VMMigrationPerformance
-from hvshell.model.migration import (
-    LabMigrationState,
-    MigrationForecast,
-    MigrationRecord,
-)
-from hvshell.model.mobility import (
-    MoveRequest,
-    VMCompatibilityReport,
-    mobility,
-    plan_move,
-    plan_storage_move,
-    refusal,
-    watch,
-)
+from hvshell.model.migration import LabMigrationState, MigrationForecast, MigrationRecord
+from hvshell.model.migration_mapping import MoveRequest, plan_move, plan_storage_move
+from hvshell.model.migration_rules import VMCompatibilityReport, refusal
+from hvshell.model.mobility import mobility, watch
 from hvshell.model.names import has_wildcard, wildcard_match
 from hvshell.model.power import launch
 from hvshell.model.vm import VM

@@ -20,22 +20,14 @@ from collections.abc import Generator
 from typing import Any
 
 from hvshell.model import power
-from hvshell.model.cluster import (
-    Cluster,
-    ClusterGroup,
-    ClusterNodeRecord,
-    GroupType,
-    NodeDrainStatus,
-)
-from hvshell.model.errors import (
-    CLUSTER_EXCEPTION,
-    LabError,
-    not_supported,
-    operation_failed,
-)
+from hvshell.model.cluster import (Cluster, ClusterGroup, ClusterNodeRecord, GroupType,
+                                   NodeDrainStatus)
+from hvshell.model.errors import CLUSTER_EXCEPTION, LabError, not_supported, operation_failed
 from hvshell.model.host import Host, vm_memory_overhead
 from hvshell.model.migration import LabMigrationState, MigrationRecord
-from hvshell.model.mobility import mobility, plan_cluster_move, refusal, watch
+from hvshell.model.migration_mapping import plan_cluster_move
+from hvshell.model.migration_rules import refusal
+from hvshell.model.mobility import mobility, watch
 from hvshell.model.versions import V2008R2, V2012, product_name
 from hvshell.model.vm import VMState
 

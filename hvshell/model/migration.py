@@ -109,6 +109,9 @@ class MigrationPass:
     def Compressed(self) -> bool:
         return self.compressed
 
+    def ToString(self) -> str:
+        return self.label
+
 
 @attrs.define(eq=False)
 class MigrationRecord:

@@ -10,8 +10,9 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from hvshell.demo import build_demo_lab
-from hvshell.model import mobility as M
+from hvshell.model import migration_mapping as M
 from hvshell.model.lab import DEFAULT_SEED, Lab
+from hvshell.model.mobility import mobility
 from hvshell.model.persist import lab_from_document, lab_to_document
 from hvshell.sim import MigrationKind, MigrationScheduler, MigrationSpec, plan_migration
 from hvshell.sim import constants as C
@@ -526,9 +527,9 @@ def test_a_reloaded_lab_fails_the_migrations_it_was_saved_with():
 
 def test_scheduler_is_the_labs_and_sees_its_faults():
     shell = base()
-    service = M.mobility(shell.lab)
+    service = mobility(shell.lab)
     assert isinstance(service.scheduler, MigrationScheduler)
-    assert service.scheduler.clock is shell.lab.clock and M.mobility(shell.lab) is service
+    assert service.scheduler.clock is shell.lab.clock and mobility(shell.lab) is service
     assert isinstance(M.spec_for(shell.lab, request(shell)), MigrationSpec)
     assert isinstance(shell.lab.clock, Clock)
 
