@@ -22,7 +22,11 @@ def load_all() -> None:
         if _started:
             return
         _started = True
-        for info in pkgutil.iter_modules(__path__):
-            if not info.name.startswith("_"):
-                importlib.import_module(f"{__name__}.{info.name}")
+        try:
+            for info in pkgutil.iter_modules(__path__):
+                if not info.name.startswith("_"):
+                    importlib.import_module(f"{__name__}.{info.name}")
+        except BaseException:
+            _started = False      # the next call tries again (and reports) instead of
+            raise                 # going on with half a registry
         _done = True

@@ -68,6 +68,13 @@ def prompt_line(term: Terminal, rest: str) -> re.Match:
     return term.wait_for(r"^PS (\S+)>" + (" " + rest if rest else "") + r"\s*$")
 
 
+def clear_line(term: Terminal) -> None:
+    """Ctrl+C, then wait for the fresh prompt: keys sent before it is drawn
+    would be echoed by the terminal between two prompts."""
+    term.keys("C-c")
+    prompt_line(term, "")
+
+
 def test_typing_and_tab_completion_in_a_terminal(terminal, tmp_path):
     prompt_line(terminal, "")
     terminal.literal("New-LabHost HV01; New-LabHost HV02; New-VM web01 -MemoryStartupBytes 1GB")
@@ -81,7 +88,7 @@ def test_typing_and_tab_completion_in_a_terminal(terminal, tmp_path):
     second = prompt_line(terminal, rf"(?!{first}\b)(Get-V\w+)").group(2)
     assert first.lower() < second.lower()                        # cycles in sorted order
 
-    terminal.keys("C-c")
+    clear_line(terminal)
     terminal.literal("Move-VM web01 -Dest")
     terminal.keys("Tab")
     prompt_line(terminal, "Move-VM web01 -DestinationHost")
@@ -89,18 +96,18 @@ def test_typing_and_tab_completion_in_a_terminal(terminal, tmp_path):
     terminal.keys("Tab")
     prompt_line(terminal, "Move-VM web01 -DestinationHost HV01")
 
-    terminal.keys("C-c")
+    clear_line(terminal)
     terminal.literal("Set-VMHost -VirtualMachineMigrationPerformanceOption ")
     terminal.keys("Tab")
     prompt_line(terminal, "Set-VMHost -VirtualMachineMigrationPerformanceOption TCPIP")
     terminal.keys("Tab")
     prompt_line(terminal, "Set-VMHost -VirtualMachineMigrationPerformanceOption Compression")
 
-    terminal.keys("C-c")
+    clear_line(terminal)
     terminal.literal("'multi-line' + {")
     terminal.keys("Enter")
     terminal.wait_for(r"^>>\s*$")
-    terminal.keys("C-c")
+    clear_line(terminal)
 
     terminal.literal("Get-VM")
     terminal.keys("Enter")
