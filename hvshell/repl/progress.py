@@ -31,8 +31,9 @@ def format_remaining(seconds: float) -> str:
 
 def render_line(activity: str, status: str, percent: float, seconds_remaining: float,
                 width: int) -> str:
-    """One line: `activity [####......]  42% status  00:01:23 left`, cut to
-    `width` columns."""
+    """One line: `activity [####......]  42%  status  00:01:23 left`, fitted
+    to `width` columns by shortening the activity first (the numbers matter
+    more than a long description)."""
     tail = []
     if status:
         tail.append(status)
@@ -41,11 +42,14 @@ def render_line(activity: str, status: str, percent: float, seconds_remaining: f
     tail_text = "  ".join(tail)
     if percent is not None and percent >= 0:
         shown = max(0.0, min(100.0, percent))
-        bar_width = max(10, min(40, width // 3))
+        bar_width = max(10, min(40, width // 4))
         filled = int(bar_width * shown / 100)
         bar = f"[{'#' * filled}{'.' * (bar_width - filled)}] {int(shown):3d}%"
     else:
         bar = "[" + "." * 10 + "]"
+    room = width - 1 - len(bar) - len(tail_text) - 3
+    if len(activity) > room:
+        activity = activity[:max(10, room - 3)] + "..."
     line = f"{activity} {bar}  {tail_text}".rstrip()
     return line[:max(1, width - 1)]
 

@@ -130,3 +130,33 @@ def test_file_cmdlets_complete_real_files_below_the_root(tmp_path, lab):
     assert texts(engine, "Get-Content .h") == [".hidden"]
     assert texts(engine, "Get-Content ..\\") == []                  # never above the root
     assert texts(engine, "Export-Csv -Path 're") == ["'reports\\'"]
+
+
+def test_ctrl_c_cancels_a_live_migration_and_the_vm_stays(make_repl):
+    """On the demo lab: the bar shows the move, Ctrl+C lands in its pause,
+    the migration is cancelled with the VM still on its source host."""
+    import io
+
+    from hvshell.cli import DEFAULT_SEED, build_lab
+    from hvshell.runtime.interpreter import Interpreter
+    from hvshell.runtime.session import Session
+
+    interp = Interpreter(Session(build_lab(DEFAULT_SEED, False), seed=DEFAULT_SEED),
+                         stdout=io.StringIO(), stderr=io.StringIO())
+    repl, pipe = make_repl(interp)
+    shown = repl.stream
+
+    def script(d):
+        d.type("Move-VM SQL01 HV02", expect="Move-VM SQL01 HV02")
+        d.type(ENTER)
+        d.wait(lambda: "SQL01" in shown.getvalue() and "%" in shown.getvalue())
+        os.kill(os.getpid(), signal.SIGINT)
+        d.wait(lambda: CANCELLED_NOTICE in shown.getvalue())
+        d.wait(lambda: repl.prompt_session.app.is_running and not d.buffer.text)
+        d.type("(Get-VM SQL01).ComputerName; (Get-LabMigration SQL01).State")
+        d.type(ENTER)
+        d.wait(lambda: len(interp.stdout.getvalue().split()) == 2)
+
+    run_repl_with(repl, pipe, script)
+    assert interp.stdout.getvalue().split() == ["HV01", "Cancelled"]
+    assert shown.getvalue().endswith("\r\x1b[K" + CANCELLED_NOTICE + "\n")
