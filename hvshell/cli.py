@@ -9,7 +9,7 @@ from typing import Any
 from hvshell import __version__
 
 DEFAULT_SEED = 2012
-SCRIPT_WIDTH = 120     # console width assumed when output is not a terminal
+SCRIPT_WIDTH = 120     # console width when output is not a terminal (files, pipes, tests)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -88,7 +88,7 @@ def _run(options: argparse.Namespace) -> int:
     session = Session(lab, seed=options.seed, root=options.root, interactive=interactive,
                       lab_factory=lambda: build_lab(options.seed, options.empty))
     width = SCRIPT_WIDTH
-    if interactive and sys.stdout.isatty():
+    if sys.stdout.isatty():
         width = max(40, os.get_terminal_size().columns)
     interp = Interpreter(session, width=width)
     if lab_path:
