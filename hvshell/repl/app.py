@@ -45,8 +45,12 @@ def in_remote_session(session: Any) -> bool:
 
 def prompt_text(session: Any) -> str:
     """`PS HV01> `, or `[HV02]: PS HV02> ` inside Enter-PSSession."""
-    name = session.computer_name
-    return f"[{name}]: PS {name}> " if in_remote_session(session) else f"PS {name}> "
+    try:
+        name = session.computer_name
+        remote = in_remote_session(session)
+    except Exception:      # a lab that failed to build: its error shows on the first command
+        return "PS> "
+    return f"[{name}]: PS {name}> " if remote else f"PS {name}> "
 
 
 def _is_incomplete(text: str) -> bool:
@@ -130,29 +134,22 @@ class Repl:
         """Run one input; None to go on, or the status `exit` asked for."""
         self.progress.begin_command()
         try:
-            self.interp.execute(text)
+            try:
+                self.interp.execute(text)
+            finally:
+                self.progress.clear()
         except KeyboardInterrupt:
-            self.progress.clear()
             self.stream.write(CANCELLED_NOTICE + "\n")
             self.stream.flush()
         except ExitSignal as signal:
-            self.progress.clear()
-            if in_remote_session(self.session):
-                self._leave_remote_session()
-                return None
-            return signal.code
+            if not in_remote_session(self.session):
+                return signal.code
+            # `exit` inside Enter-PSSession ends that session, as in PowerShell
+            self.interp.execute("Exit-PSSession")
         except Exception as error:
-            self.progress.clear()
             self.error_stream.write(f"hvshell: internal error: {type(error).__name__}: {error}\n")
             self.error_stream.flush()
-        else:
-            self.progress.clear()
         return None
-
-
-    def _leave_remote_session(self) -> None:
-        """`exit` inside Enter-PSSession ends that session, as in PowerShell."""
-        self.interp.execute("Exit-PSSession")
 
 
 def run_repl(interp: Any, **options: Any) -> int:
