@@ -251,3 +251,12 @@ def test_ctrl_c_cancels_the_running_command(make_repl, lab):
     assert "Move-VM web01 [" in shown
     assert shown.endswith("\r\x1b[K" + CANCELLED_NOTICE + "\n")
     assert running.session.progress_hook is None          # only while the REPL runs
+
+
+def test_prompt_survives_a_lab_that_cannot_be_built():
+    from hvshell.runtime.session import Session
+
+    def broken():
+        raise RuntimeError("no lab")
+
+    assert prompt_text(Session(lab_factory=broken)) == "PS> "
