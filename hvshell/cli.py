@@ -37,12 +37,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def build_lab(seed: int, empty: bool) -> Any:
     """A new lab: the demo lab, or an empty one."""
-    from hvshell.model.lab import Lab
-    lab = Lab(seed=seed)
-    if not empty:
-        from hvshell.demo import build_demo_lab
-        build_demo_lab(lab)
-    return lab
+    if empty:
+        from hvshell.model.lab import Lab
+        return Lab(seed=seed)
+    from hvshell.demo import demo_lab
+    return demo_lab(seed)
 
 
 def _fail(message: str) -> int:

@@ -1,9 +1,20 @@
-"""The demo lab (SPEC.md 6), defined as a script in hvshell's own language."""
+"""The demo lab (SPEC.md 6), defined as a script in hvshell's own language.
+
+Building it runs the script (about a quarter of a second); the built lab is
+kept in hvshell's cache as a saved lab and loaded from there next time.
+The cache key covers the script, the seed and hvshell's own source files,
+so any change to what the script would build makes a new one.
+"""
 from __future__ import annotations
 
+import hashlib
 import io
 from importlib import resources
+from pathlib import Path
 from typing import Any
+
+import hvshell
+from hvshell.cache import cache_dirs
 
 
 def demo_script() -> str:
@@ -25,3 +36,39 @@ def build_demo_lab(lab: Any) -> None:
         ok = False
     if not ok or err.getvalue():
         raise RuntimeError("the demo lab script failed:\n" + err.getvalue())
+
+
+def _cache_key(seed: int) -> str:
+    """Changes with the script, the seed, and any of hvshell's source files
+    (by size and modification time: no need to read them)."""
+    digest = hashlib.sha256(demo_script().encode())
+    digest.update(str(seed).encode())
+    root = Path(hvshell.__file__).parent
+    for path in sorted(root.rglob("*.py")):
+        stat = path.stat()
+        digest.update(f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:24]
+
+
+def demo_lab(seed: int) -> Any:
+    """The demo lab for `seed`: from the cache when it holds one, else built
+    (and then cached)."""
+    from hvshell.model.errors import LabFileError
+    from hvshell.model.lab import Lab
+    from hvshell.model.persist import load_lab, save_lab
+    name = f"demo-lab-{_cache_key(seed)}.json"
+    directories = cache_dirs()
+    for directory in directories:
+        try:
+            return load_lab(directory / name)
+        except (LabFileError, OSError):
+            continue
+    lab = Lab(seed=seed)
+    build_demo_lab(lab)
+    for directory in directories:
+        try:
+            save_lab(lab, directory / name)
+            break
+        except (LabFileError, OSError):
+            continue
+    return lab

@@ -24,6 +24,8 @@ import tempfile
 from pathlib import Path
 from typing import NamedTuple
 
+from hvshell.cache import cache_dirs
+
 GRAMMAR_FILE = Path(__file__).resolve().parent.parent / "grammar" / "powershell.lark"
 START_RULES = ("start_script", "start_block")
 # Bump when the layout of ParseTable changes.
@@ -102,29 +104,6 @@ def _rule_info(rule) -> tuple:
     return (len(expansion), origin, callback, expand1, None if trivial else tuple(plan), trailing)
 
 
-def _cache_dirs() -> list[Path]:
-    dirs = []
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    if os.path.isabs(base):
-        dirs.append(Path(base) / "hvshell")
-    uid = os.getuid() if hasattr(os, "getuid") else "user"
-    dirs.append(Path(tempfile.gettempdir()) / f"hvshell-cache-{uid}")
-    return dirs
-
-
-def _private_dir(path: Path) -> bool:
-    """Create `path` if needed; True if only this user can write to it: a
-    table in a directory that others can write to is never trusted."""
-    try:
-        path.mkdir(mode=0o700, parents=True, exist_ok=True)
-        st = path.stat()
-    except OSError:
-        return False
-    if hasattr(os, "getuid") and (st.st_uid != os.getuid() or st.st_mode & 0o022):
-        return False
-    return True
-
-
 def cache_name(grammar: str) -> str:
     """The cache file's name: it changes whenever anything that shapes the
     table changes (the grammar, lark, Python, the table layout)."""
@@ -146,7 +125,7 @@ def load_table() -> ParseTable:
     """The parse table, from the cache when possible."""
     grammar = GRAMMAR_FILE.read_text(encoding="utf-8")
     name = cache_name(grammar)
-    usable = [d for d in _cache_dirs() if _private_dir(d)]
+    usable = cache_dirs()
     for directory in usable:
         try:
             with open(directory / name, "rb") as f:
