@@ -39,6 +39,7 @@ def time_to_prompt(command: list[str], timeout: float = 60.0) -> float:
     pid, fd = pty.fork()
     if pid == 0:
         os.environ["TERM"] = "xterm"
+        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)   # measured as users get it
         os.environ["XDG_DATA_HOME"] = "/tmp/hvshell-bench-data"
         os.execv(command[0], command)
     seen = b""
@@ -81,7 +82,8 @@ def _reap(pid: int) -> None:
 
 def time_baseline() -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "import prompt_toolkit, hvshell"], check=True)
+    subprocess.run([sys.executable, "-c", "import prompt_toolkit, hvshell"], check=True,
+                   env={k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"})
     return time.perf_counter() - start
 
 
