@@ -3,7 +3,7 @@ Save-VM, Suspend-VM, Resume-VM, Remove-VM, Set-VM, Get-/Set-VMMemory,
 Get-/Set-VMProcessor (hyperv-cmdlets.md section 2)."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import hvshell.format.hyperv_views  # noqa: F401  (registers the views of these types)
 from hvshell.cmdlets._hyperv import (Operations, computer_name_param, hosts_for, lab, report,
@@ -134,48 +134,56 @@ def _instant() -> Any:
     yield 0.0
 
 
-class StartVM(Cmdlet):
-    """Starts a virtual machine (from Off, or restores it from Saved)."""
-    name = "Start-VM"
+class _PowerCmdlet(Cmdlet):
+    """A change of state on each VM named or piped in: the operation runs
+    to its end, or, with -AsJob, all of them in one job."""
     default_set = "Name"
     supports_should_process = True
+    verb: ClassVar[str] = ""          # as Hyper-V's -WhatIf line words it
 
     ComputerName = computer_name_param()
     Name = vm_name_param()
     VM = vm_object_param()
     AsJob = Parameter(Switch)
-    Passthru = Parameter(Switch)
 
     def begin(self) -> None:
         self.ops = Operations(self, self.AsJob)
 
+    def operation(self, vm: VM) -> Any:
+        """The generator that performs the change on `vm`."""
+        raise NotImplementedError
+
     def process(self) -> None:
+        passthru = getattr(self, "Passthru", False)
         for vm in target_vms(self):
-            if _whatif(self, vm, "start"):
-                self.ops.run(vm, lambda vm=vm: power.begin_start(vm),
-                             vm if self.Passthru else None)
+            if _whatif(self, vm, self.verb):
+                self.ops.run(vm, lambda vm=vm: self.operation(vm), vm if passthru else None)
 
     def end(self) -> None:
         self.ops.finish()
 
 
-class StopVM(Cmdlet):
+class StartVM(_PowerCmdlet):
+    """Starts a virtual machine (from Off, or restores it from Saved)."""
+    name = "Start-VM"
+    verb = "start"
+    Passthru = Parameter(Switch)
+
+    def operation(self, vm: VM) -> Any:
+        return power.begin_start(vm)
+
+
+class StopVM(_PowerCmdlet):
     """Shuts down, turns off, or saves a virtual machine.
 
     Without a switch the guest is asked to shut down (Shutdown integration
     service); -TurnOff cuts the power; -Save saves its state; -Force turns
     off a guest that cannot be asked."""
     name = "Stop-VM"
-    default_set = "Name"
-    supports_should_process = True
 
-    ComputerName = computer_name_param()
-    Name = vm_name_param()
-    VM = vm_object_param()
     Force = Parameter(Switch)
     Save = Parameter(Switch)
     TurnOff = Parameter(Switch)
-    AsJob = Parameter(Switch)
     Passthru = Parameter(Switch)
 
     def begin(self) -> None:
@@ -184,95 +192,43 @@ class StopVM(Cmdlet):
                               "memory in a saved state, -TurnOff discards it. Choose one.",
                               "InvalidParameter", "InvalidArgument", None,
                               "Microsoft.HyperV.PowerShell.VirtualizationInvalidArgumentException")
-        self.ops = Operations(self, self.AsJob)
+        self.verb = "save" if self.Save else "turn off" if self.TurnOff else "shut down"
+        super().begin()
 
-    def process(self) -> None:
-        verb = "save" if self.Save else "turn off" if self.TurnOff else "shut down"
-        for vm in target_vms(self):
-            if not _whatif(self, vm, verb):
-                continue
-            if self.Save:
-                begin = lambda vm=vm: power.begin_save(vm)   # noqa: E731
-            else:
-                begin = lambda vm=vm: power.begin_stop(vm, self.TurnOff, self.Force)  # noqa: E731
-            self.ops.run(vm, begin, vm if self.Passthru else None)
-
-    def end(self) -> None:
-        self.ops.finish()
+    def operation(self, vm: VM) -> Any:
+        if self.Save:
+            return power.begin_save(vm)
+        return power.begin_stop(vm, self.TurnOff, self.Force)
 
 
-class SaveVM(Cmdlet):
+class SaveVM(_PowerCmdlet):
     """Saves a virtual machine: its memory goes to its storage, and it can
     be restored later with Start-VM."""
     name = "Save-VM"
-    default_set = "Name"
-    supports_should_process = True
+    verb = "save"
 
-    ComputerName = computer_name_param()
-    Name = vm_name_param()
-    VM = vm_object_param()
-    AsJob = Parameter(Switch)
-
-    def begin(self) -> None:
-        self.ops = Operations(self, self.AsJob)
-
-    def process(self) -> None:
-        for vm in target_vms(self):
-            if _whatif(self, vm, "save"):
-                self.ops.run(vm, lambda vm=vm: power.begin_save(vm))
-
-    def end(self) -> None:
-        self.ops.finish()
+    def operation(self, vm: VM) -> Any:
+        return power.begin_save(vm)
 
 
-class SuspendVM(Cmdlet):
+class SuspendVM(_PowerCmdlet):
     """Pauses a running virtual machine."""
     name = "Suspend-VM"
-    default_set = "Name"
-    supports_should_process = True
-
-    ComputerName = computer_name_param()
-    Name = vm_name_param()
-    VM = vm_object_param()
-    AsJob = Parameter(Switch)
+    verb = "pause"
     Passthru = Parameter(Switch)
 
-    def begin(self) -> None:
-        self.ops = Operations(self, self.AsJob)
-
-    def process(self) -> None:
-        for vm in target_vms(self):
-            if _whatif(self, vm, "pause"):
-                self.ops.run(vm, lambda vm=vm: power.begin_pause(vm),
-                             vm if self.Passthru else None)
-
-    def end(self) -> None:
-        self.ops.finish()
+    def operation(self, vm: VM) -> Any:
+        return power.begin_pause(vm)
 
 
-class ResumeVM(Cmdlet):
+class ResumeVM(_PowerCmdlet):
     """Resumes a paused virtual machine."""
     name = "Resume-VM"
-    default_set = "Name"
-    supports_should_process = True
-
-    ComputerName = computer_name_param()
-    Name = vm_name_param()
-    VM = vm_object_param()
-    AsJob = Parameter(Switch)
+    verb = "resume"
     Passthru = Parameter(Switch)
 
-    def begin(self) -> None:
-        self.ops = Operations(self, self.AsJob)
-
-    def process(self) -> None:
-        for vm in target_vms(self):
-            if _whatif(self, vm, "resume"):
-                self.ops.run(vm, lambda vm=vm: power.begin_resume(vm),
-                             vm if self.Passthru else None)
-
-    def end(self) -> None:
-        self.ops.finish()
+    def operation(self, vm: VM) -> Any:
+        return power.begin_resume(vm)
 
 
 class RemoveVM(Cmdlet):
