@@ -415,6 +415,21 @@ class Binder:
 
     # ---- mandatory --------------------------------------------------------
 
+    def bind_command(self, args: list[Arg], extent: Extent | None,
+                     expecting_pipeline: bool) -> Binding:
+        """`bind`, then the mandatory check a command makes before it begins."""
+        binding = self.bind(args, extent)
+        self.check_mandatory(binding, expecting_pipeline, extent)
+        return binding
+
+    def check_mandatory(self, binding: Binding, expecting_pipeline: bool,
+                        extent: Extent | None) -> None:
+        missing = self.missing_mandatory(binding, expecting_pipeline)
+        if missing:
+            raise BindingError(
+                f"Cannot process command because of one or more missing mandatory parameters: "
+                f"{' '.join(missing)}.", "MissingMandatoryParameter", extent)
+
     def missing_mandatory(self, binding: Binding, expecting_pipeline: bool) -> list[str]:
         """Mandatory parameters still unbound in the best remaining set
         (those the pipeline can fill are excused when input is coming)."""

@@ -91,14 +91,9 @@ class CmdletProcessor(Processor):
 
     def begin(self) -> None:
         try:
-            binding = self.binder.bind(self.args, self.extent)
-            missing = self.binder.missing_mandatory(binding, self.expects_input)
+            binding = self.binder.bind_command(self.args, self.extent, self.expects_input)
         except BindingError as error:
             raise self._error(error) from None
-        if missing:
-            raise self._error(BindingError(
-                f"Cannot process command because of one or more missing mandatory parameters: "
-                f"{' '.join(missing)}.", "MissingMandatoryParameter", self.extent))
         self.binding = binding
         instance = self.cls()
         for name, param in self.cls.parameters().items():
@@ -147,12 +142,11 @@ class CmdletProcessor(Processor):
             setattr(instance, name, value)
             instance.bound[name] = value
         instance.parameter_set = set_name
-        missing = self.binder.missing_mandatory(
-            Binding({**self.binding.values, **values}, {}, [set_name], []), False)
-        if missing:
-            self.interp.report_error_record(self, self._error(BindingError(
-                f"Cannot process command because of one or more missing mandatory parameters: "
-                f"{' '.join(missing)}.", "MissingMandatoryParameter", self.extent)).record)
+        try:
+            self.binder.check_mandatory(
+                Binding({**self.binding.values, **values}, {}, [set_name], []), False, self.extent)
+        except BindingError as error:
+            self.interp.report_error_record(self, self._error(error).record)
             return
         self.interp.call(self, instance.process)
 
@@ -320,14 +314,9 @@ class ScriptProcessor(Processor):
             spec, decls = script_spec(self.name, self.body, interp)
             self.binder = Binder(spec)
             try:
-                binding = self.binder.bind(self.args, self.extent)
-                missing = self.binder.missing_mandatory(binding, self.expects_input)
+                binding = self.binder.bind_command(self.args, self.extent, self.expects_input)
             except BindingError as error:
                 raise self._error(error) from None
-            if missing:
-                raise self._error(BindingError(
-                    f"Cannot process command because of one or more missing mandatory "
-                    f"parameters: {' '.join(missing)}.", "MissingMandatoryParameter", self.extent))
             self.binding = binding
             bound = Hashtable()
             for name, decl in decls.items():
