@@ -938,8 +938,6 @@ class Interpreter:
         if key in ("true", "false", "error", "?"):
             raise self.runtime_error(f"Cannot overwrite variable {name} because it is read-only "
                                      f"or constant.", None, "VariableNotWritable")
-        if isinstance(value, AutomationNullType):
-            value = None
         if scope is not None:
             scope_key = scope.lower()
             if scope_key == "env":
@@ -979,9 +977,9 @@ class Interpreter:
     # ==================================================================
 
     def assign(self, stmt: ast.Assignment) -> Any:
+        # A pipeline that output nothing stays "nothing" in its variable:
+        # `$x = Get-VM nothing; @($x).Count` is 0, as in PowerShell.
         value = self.statement_value(stmt.value)
-        if isinstance(value, AutomationNullType):
-            value = None
         target = stmt.target
         if stmt.op != "=":
             current = self.evaluate(target)

@@ -76,7 +76,7 @@ class Session:
         text = str(path).replace("\\", "/")
         candidate = pathlib.Path(text)
         if not candidate.is_absolute():
-            candidate = pathlib.Path.cwd() / candidate     # relative to where hvshell runs
+            candidate = self.root / candidate      # the root is the working directory
         resolved = candidate.resolve()
         if resolved != self.root and self.root not in resolved.parents:
             raise CmdletError(

@@ -79,9 +79,12 @@ def test_files_stay_below_the_root(tmp_path, path):
     assert not (tmp_path / "outside.csv").exists() and not (tmp_path / "x.csv").exists()
 
 
-def test_root_option_widens_where_files_may_go(tmp_path):
-    work = tmp_path / "work"
+def test_root_option_sets_where_files_go(tmp_path):
+    work, data = tmp_path / "work", tmp_path / "data"
     work.mkdir()
-    done = hvshell("--empty", "--root", str(tmp_path), "-c",
-                   "'kept' | Set-Content -Path ../kept.txt; Get-Content ../kept.txt", cwd=work)
-    assert done.stdout == "kept\n" and (tmp_path / "kept.txt").exists()
+    data.mkdir()
+    done = hvshell("--empty", "--root", str(data), "-c",
+                   "'kept' | Set-Content -Path kept.txt; Get-Content kept.txt; "
+                   "Get-Content ../work/x.txt", cwd=work)
+    assert done.stdout == "kept\n" and (data / "kept.txt").exists()
+    assert "is denied" in done.stderr
