@@ -12,8 +12,11 @@ The rules are PowerShell's (Format-Default, Format-Table, Format-List):
   force the shape; -Property chooses the columns).
 - A block built from a registered view takes only objects of the types
   that view covers; any other object is printed out of band as a list.
-  A block built from properties takes every object, with the first
-  object's columns (a later object's other properties do not show).
+  A block Out-Default builds from properties takes the objects of the
+  first object's type, with its columns (a later object's other
+  properties do not show: every [pscustomobject] is of one type); objects
+  of other types print out of band as lists.  A block that Format-Table or
+  Format-List builds from properties takes every object.
 - With a group-by property, a new group (header and table head) starts
   whenever its value changes.
 """
@@ -88,16 +91,19 @@ class _Block:
     def __init__(self, shape: str, view: View | None, kind: type | None,
                  fields: list[_Field] | None = None,
                  list_fields: Callable[[Any], list[_Field]] | None = None,
-                 render: Callable[[Any], str] | None = None):
+                 render: Callable[[Any], str] | None = None, only_type: str | None = None):
         self.shape = shape
         self.view = view
         self.kind = kind
         self.fields = fields or []
         self.list_fields = list_fields
         self.render = render
+        self.only_type = only_type        # property-built by Out-Default: this type only
 
     def covers(self, obj: Any) -> bool:
-        return self.view is None or view_for(type_names(obj), self.kind) is self.view
+        if self.view is None:
+            return self.only_type is None or type_names(obj)[0] == self.only_type
+        return view_for(type_names(obj), self.kind) is self.view
 
     def entry(self, obj: Any) -> rec.FormatEntry:
         if self.shape == rec.TABLE:
@@ -212,7 +218,9 @@ class Formatter:
                 return self._from_view(view, None)
             count = len(property_names(obj))
             shape = rec.TABLE if count <= TABLE_PROPERTY_LIMIT else rec.LIST
-            return self._from_properties(shape, obj)
+            block = self._from_properties(shape, obj)
+            block.only_type = names[0]
+            return block
         kind = TableView if self.shape == rec.TABLE else ListView
         if not self.properties:
             view = view_for(names, kind)

@@ -476,7 +476,10 @@ def get_member(target: Any, name: str) -> Any:
         if not results:
             return MISSING
         return results[0] if len(results) == 1 else results
-    return get_property(target, name)
+    value = get_property(target, name)
+    if value is MISSING and name.lower() in ("count", "length"):
+        return 1          # any single object counts as one (PowerShell 3.0 and later)
+    return value
 
 
 __all__ = ["MemberError", "TypeInfo", "invoke_method", "invoke_static", "static_member",

@@ -69,6 +69,12 @@ def test_first_object_fixes_the_columns():
     assert text == ("\nName   CPU\n----   ---\na        1\n          \nbbbbbb  22\n\n\n")
 
 
+def test_a_property_table_takes_only_its_first_type():
+    other = PSObject([("Size", 5)], type_names=["Selected.Test.Other"])
+    text = render([obj(Name="a"), other, obj(Name="b")])
+    assert text == "\nName\n----\na   \n\nSize : 5\n\nb   \n\n\n"
+
+
 def test_columns_fit_the_data_and_numbers_align_right():
     text = render([obj(Name="a-much-longer-name", Memory=65536), obj(Name="web01", Memory=4)])
     assert text.split("\n")[1:5] == ["Name               Memory", "----               ------",
