@@ -11,7 +11,7 @@ from hvshell.model.host import Host
 from hvshell.model.names import has_wildcard, wildcard_match
 from hvshell.model.power import launch
 from hvshell.model.vm import VM
-from hvshell.runtime.cmdlet import Parameter
+from hvshell.runtime.cmdlet import Cmdlet, Parameter
 from hvshell.runtime.errors import CmdletError
 
 LOCAL_NAMES = ("", ".", "localhost")
@@ -164,12 +164,9 @@ class Operations:
                 cmdlet.write(result)
             return
         if self.as_job:
-            if self.job is None:
-                self.job = the_lab.new_job(command_text(cmdlet),
-                                           vm.host_name if vm is not None
-                                           else location or local_name(cmdlet))
             body = generator if result is RETURNED else _returning(generator, result)
-            _start(the_lab, vm, body, self.job)
+            _start(the_lab, vm, body, self.job_for(vm.host_name if vm is not None
+                                                   else location or local_name(cmdlet)))
             return
         process = _start(the_lab, vm, generator)
         try:
@@ -186,13 +183,30 @@ class Operations:
         if output is not None:
             cmdlet.write(output, enumerate=True)
 
+    def job_for(self, location: str) -> Any:
+        """The command's one job under -AsJob, opened by its first
+        operation (on the host named `location`)."""
+        if self.job is None:
+            self.job = lab(self.cmdlet).new_job(command_text(self.cmdlet), location)
+        return self.job
+
     def finish(self) -> None:
+        """Under -AsJob, seal the job (an empty one if nothing ran) and
+        write it."""
         if self.as_job:
-            if self.job is None:
-                self.job = lab(self.cmdlet).new_job(command_text(self.cmdlet),
-                                                    local_name(self.cmdlet))
-            self.job.seal()
+            self.job_for(local_name(self.cmdlet)).seal()
             self.cmdlet.write(self.job)
+
+
+class OperationCmdlet(Cmdlet):
+    """A cmdlet whose per-object operations run through `self.ops`: each
+    to its end, or, with -AsJob, all in one job written at the end."""
+
+    def begin(self) -> None:
+        self.ops = Operations(self, bool(getattr(self, "AsJob", False)))
+
+    def end(self) -> None:
+        self.ops.finish()
 
 
 # Operations.run(result=RETURNED): write what the operation returns.

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from hvshell.cmdlets._hyperv import RETURNED, Operations, hosts_for, lab, target_vms, vms_named
+from hvshell.cmdlets._hyperv import (RETURNED, OperationCmdlet, hosts_for, lab, target_vms,
+                                     vms_named)
 from hvshell.model import exports, snapshots
 from hvshell.model.checkpoint import SnapshotType, VMSnapshot
 from hvshell.model.names import has_wildcard, wildcard_match
@@ -54,7 +55,7 @@ def _live(cmdlet: Cmdlet, snapshot: VMSnapshot) -> bool:
     return False
 
 
-class CheckpointVM(Cmdlet):
+class CheckpointVM(OperationCmdlet):
     """Creates a checkpoint (snapshot) of a virtual machine.
 
     Without -SnapshotName it is named after the VM and the time. A running
@@ -72,9 +73,6 @@ class CheckpointVM(Cmdlet):
     AsJob = Parameter(Switch)
     Passthru = Parameter(Switch)
 
-    def begin(self) -> None:
-        self.ops = Operations(self, self.AsJob)
-
     def process(self) -> None:
         the_lab = lab(self)
         for vm in target_vms(self):
@@ -85,9 +83,6 @@ class CheckpointVM(Cmdlet):
             self.ops.run(vm, lambda vm=vm: snapshots.begin_checkpoint(the_lab, vm,
                                                                       self.SnapshotName),
                          RETURNED if self.Passthru else None)
-
-    def end(self) -> None:
-        self.ops.finish()
 
 
 class GetVMSnapshot(Cmdlet):
@@ -149,7 +144,7 @@ class GetVMSnapshot(Cmdlet):
         return [parent] if parent is not None else []
 
 
-class RestoreVMSnapshot(Cmdlet):
+class RestoreVMSnapshot(OperationCmdlet):
     """Applies a checkpoint: the VM returns to it (Off, or Saved when the
     checkpoint holds memory); its present state is discarded."""
     name = "Restore-VMSnapshot"
@@ -166,9 +161,6 @@ class RestoreVMSnapshot(Cmdlet):
     ComputerName = _computer_name(("SnapshotName",))
     AsJob = Parameter(Switch)
     Passthru = Parameter(Switch)
-
-    def begin(self) -> None:
-        self.ops = Operations(self, self.AsJob)
 
     def process(self) -> None:
         if self.parameter_set == "SnapshotObject":
@@ -192,11 +184,8 @@ class RestoreVMSnapshot(Cmdlet):
             self.ops.run(vm, lambda snapshot=snapshot: snapshots.begin_restore(the_lab, snapshot),
                          snapshot if self.Passthru else None)
 
-    def end(self) -> None:
-        self.ops.finish()
 
-
-class RemoveVMSnapshot(Cmdlet):
+class RemoveVMSnapshot(OperationCmdlet):
     """Deletes checkpoints (with -IncludeAllChildSnapshots, their subtrees
     too). Their differencing disks are merged, which takes the time of
     copying their data on the storage; the VM keeps running meanwhile."""
@@ -216,9 +205,6 @@ class RemoveVMSnapshot(Cmdlet):
     ComputerName = _computer_name(("SnapshotName",))
     AsJob = Parameter(Switch)
     Passthru = Parameter(Switch)
-
-    def begin(self) -> None:
-        self.ops = Operations(self, self.AsJob)
 
     def process(self) -> None:
         groups: dict[int, tuple[VM, list[VMSnapshot]]] = {}
@@ -243,11 +229,8 @@ class RemoveVMSnapshot(Cmdlet):
                 the_lab, vm, chosen, bool(self.IncludeAllChildSnapshots)),
                 vm if self.Passthru else None)
 
-    def end(self) -> None:
-        self.ops.finish()
 
-
-class ExportVMSnapshot(Cmdlet):
+class ExportVMSnapshot(OperationCmdlet):
     """Exports a checkpoint as a virtual machine that Import-VM can read:
     its settings and one merged disk per drive, under <Path>\\<VMName>.
     A running VM's checkpoint exports only on Windows Server 2012 R2."""
@@ -268,9 +251,6 @@ class ExportVMSnapshot(Cmdlet):
     AsJob = Parameter(Switch)
     Passthru = Parameter(Switch)
 
-    def begin(self) -> None:
-        self.ops = Operations(self, self.AsJob)
-
     def process(self) -> None:
         if self.parameter_set == "SnapshotObject":
             found = [s for s in self.VMSnapshot if _live(self, s)]
@@ -288,6 +268,3 @@ class ExportVMSnapshot(Cmdlet):
             self.ops.run(snapshot.vm, lambda snapshot=snapshot: exports.begin_export(
                 the_lab, snapshot.vm, self.Path, snapshot),
                 snapshot if self.Passthru else None)
-
-    def end(self) -> None:
-        self.ops.finish()

@@ -4,14 +4,15 @@ simulated time from the bytes the files hold and the storage throughput;
 (Compare-VM) is not modelled."""
 from __future__ import annotations
 
-from hvshell.cmdlets._hyperv import RETURNED, Operations, hosts_for, lab, report, target_vms
+from hvshell.cmdlets._hyperv import (RETURNED, OperationCmdlet, hosts_for, lab, report,
+                                     target_vms)
 from hvshell.model import exports
 from hvshell.model.errors import LabError
 from hvshell.model.vm import VM
-from hvshell.runtime.cmdlet import Cmdlet, Parameter, Switch
+from hvshell.runtime.cmdlet import Parameter, Switch
 
 
-class ExportVM(Cmdlet):
+class ExportVM(OperationCmdlet):
     """Exports a virtual machine to <Path>\\<VMName>: its configuration,
     checkpoints and disks, ready for Import-VM.
 
@@ -29,9 +30,6 @@ class ExportVM(Cmdlet):
     AsJob = Parameter(Switch)
     Passthru = Parameter(Switch)
 
-    def begin(self) -> None:
-        self.ops = Operations(self, self.AsJob)
-
     def process(self) -> None:
         the_lab = lab(self)
         for vm in target_vms(self):
@@ -42,11 +40,8 @@ class ExportVM(Cmdlet):
             self.ops.run(vm, lambda vm=vm: exports.begin_export(the_lab, vm, self.Path),
                          vm if self.Passthru else None)
 
-    def end(self) -> None:
-        self.ops.finish()
 
-
-class ImportVM(Cmdlet):
+class ImportVM(OperationCmdlet):
     """Imports an exported virtual machine from its configuration file
     (<export>\\Virtual Machines\\<Id>.XML).
 
@@ -70,9 +65,6 @@ class ImportVM(Cmdlet):
     ComputerName = Parameter(str, array=True, complete="host")
     AsJob = Parameter(Switch)
 
-    def begin(self) -> None:
-        self.ops = Operations(self, self.AsJob)
-
     def process(self) -> None:
         the_lab = lab(self)
         copy = self.parameter_set == "Copy"
@@ -91,6 +83,3 @@ class ImportVM(Cmdlet):
                 the_lab, host, record, copy, bool(self.GenerateNewId), self.VhdDestinationPath,
                 self.VirtualMachinePath, self.SnapshotFilePath, self.SmartPagingFilePath),
                 RETURNED, host.name)
-
-    def end(self) -> None:
-        self.ops.finish()

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any, Callable, Generator
 
 import hvshell.format.storage_views  # noqa: F401  (registers the views of these types)
-from hvshell.cmdlets._hyperv import RETURNED, Operations, host_named, lab, report
+from hvshell.cmdlets._hyperv import RETURNED, OperationCmdlet, host_named, lab, report
 from hvshell.model import netconfig
 from hvshell.model.errors import LabError
 from hvshell.model.host import Host
@@ -16,16 +16,13 @@ from hvshell.model.network import HostNic, LoadBalancingAlgorithm, NicTeam, Team
 from hvshell.model.netconfig import (BandwidthLimitCategory, NetAdapterJumboPacket,
                                      NetAdapterRdma, SmbBandwidthLimit)
 from hvshell.model.names import has_wildcard, wildcard_match
-from hvshell.runtime.cmdlet import Cmdlet, Parameter, Switch
+from hvshell.runtime.cmdlet import Parameter, Switch
 
 CIM_EXCEPTION = "Microsoft.Management.Infrastructure.CimException"
 
 
-class _CimCmdlet(Cmdlet):
+class _CimCmdlet(OperationCmdlet):
     """A CIM cmdlet: acts on the local host; -AsJob returns a job."""
-
-    def begin(self) -> None:
-        self.ops = Operations(self, bool(getattr(self, "AsJob", False)))
 
     def host(self) -> Host | None:
         return host_named(self, None)
@@ -44,9 +41,6 @@ class _CimCmdlet(Cmdlet):
                 error.exception_type = CIM_EXCEPTION
                 raise
         self.ops.run(None, operation, RETURNED, host.name)
-
-    def end(self) -> None:
-        self.ops.finish()
 
 
 # ---------------------------------------------------------------------------

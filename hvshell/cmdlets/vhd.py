@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import hvshell.format.storage_views  # noqa: F401  (registers the views of these types)
-from hvshell.cmdlets._hyperv import RETURNED, Operations, hosts_for, lab, report
+from hvshell.cmdlets._hyperv import RETURNED, OperationCmdlet, hosts_for, lab, report
 from hvshell.model import disks, usage
 from hvshell.model.errors import LabError
 from hvshell.model.host import Host
@@ -34,7 +34,7 @@ def find_vhd(cmdlet: Cmdlet, host: Host, path: str) -> VirtualHardDisk | None:
         return None
 
 
-class NewVHD(Cmdlet):
+class NewVHD(OperationCmdlet):
     """Creates a virtual hard disk file: VHD or VHDX, chosen by the extension.
 
     Dynamic unless -Fixed; -ParentPath makes a differencing disk. A fixed
@@ -65,9 +65,6 @@ class NewVHD(Cmdlet):
     AsJob = Parameter(Switch)
     ComputerName = _computer_name()
 
-    def begin(self) -> None:
-        self.ops = Operations(self, self.AsJob)
-
     def process(self) -> None:
         the_lab = lab(self)
         for host in hosts_for(self, self.ComputerName):
@@ -78,9 +75,6 @@ class NewVHD(Cmdlet):
                     the_lab, host, path, self.SizeBytes, bool(self.Fixed), self.ParentPath,
                     self.BlockSizeBytes or 0, self.LogicalSectorSizeBytes,
                     self.PhysicalSectorSizeBytes), RETURNED, host.name)
-
-    def end(self) -> None:
-        self.ops.finish()
 
 
 class GetVHD(Cmdlet):
@@ -138,7 +132,7 @@ class GetVHD(Cmdlet):
         return True
 
 
-class ResizeVHD(Cmdlet):
+class ResizeVHD(OperationCmdlet):
     """Changes the size of a virtual hard disk.
 
     Both formats grow; only VHDX shrinks, and never below its MinimumSize
@@ -156,9 +150,6 @@ class ResizeVHD(Cmdlet):
     Passthru = Parameter(Switch)
     ComputerName = _computer_name()
 
-    def begin(self) -> None:
-        self.ops = Operations(self, self.AsJob)
-
     def process(self) -> None:
         the_lab = lab(self)
         for host in hosts_for(self, self.ComputerName):
@@ -169,6 +160,3 @@ class ResizeVHD(Cmdlet):
                 self.ops.run(None, lambda vhd=vhd: disks.begin_resize(
                     the_lab, vhd, self.SizeBytes, bool(self.ToMinimumSize)),
                     vhd if self.Passthru else None, host.name)
-
-    def end(self) -> None:
-        self.ops.finish()

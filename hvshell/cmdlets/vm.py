@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import hvshell.format.hyperv_views  # noqa: F401  (registers the views of these types)
-from hvshell.cmdlets._hyperv import (Operations, computer_name_param, hosts_for, lab, report,
+from hvshell.cmdlets._hyperv import (OperationCmdlet, computer_name_param, hosts_for, lab, report,
                                      sorted_vms, target_vms, vm_name_param, vm_object_param,
                                      vms_named)
 from hvshell.model import build, config, power
@@ -76,7 +76,7 @@ class GetVM(Cmdlet):
                                  "Microsoft.HyperV.PowerShell.VirtualizationInvalidArgumentException")
 
 
-class NewVM(Cmdlet):
+class NewVM(OperationCmdlet):
     """Creates a new virtual machine.
 
     The VM is created Off with one network adapter (connected with
@@ -100,9 +100,6 @@ class NewVM(Cmdlet):
     AsJob = Parameter(Switch)
     ComputerName = computer_name_param(sets=())
 
-    def begin(self) -> None:
-        self.ops = Operations(self, self.AsJob)
-
     def process(self) -> None:
         for host in hosts_for(self, self.ComputerName):
             name = self.Name if self.Name is not None else build.DEFAULT_VM_NAME
@@ -125,16 +122,13 @@ class NewVM(Cmdlet):
             else:
                 self.write(vm)
 
-    def end(self) -> None:
-        self.ops.finish()
-
 
 def _instant() -> Any:
     """An operation that completes as soon as it starts."""
     yield 0.0
 
 
-class _PowerCmdlet(Cmdlet):
+class _PowerCmdlet(OperationCmdlet):
     """A change of state on each VM named or piped in: the operation runs
     to its end, or, with -AsJob, all of them in one job."""
     default_set = "Name"
@@ -146,9 +140,6 @@ class _PowerCmdlet(Cmdlet):
     VM = vm_object_param()
     AsJob = Parameter(Switch)
 
-    def begin(self) -> None:
-        self.ops = Operations(self, self.AsJob)
-
     def operation(self, vm: VM) -> Any:
         """The generator that performs the change on `vm`."""
         raise NotImplementedError
@@ -158,9 +149,6 @@ class _PowerCmdlet(Cmdlet):
         for vm in target_vms(self):
             if _whatif(self, vm, self.verb):
                 self.ops.run(vm, lambda vm=vm: self.operation(vm), vm if passthru else None)
-
-    def end(self) -> None:
-        self.ops.finish()
 
 
 class StartVM(_PowerCmdlet):
@@ -231,7 +219,7 @@ class ResumeVM(_PowerCmdlet):
         return power.begin_resume(vm)
 
 
-class RemoveVM(Cmdlet):
+class RemoveVM(OperationCmdlet):
     """Deletes a virtual machine's configuration; its VHD files stay.
 
     The VM must be off or saved."""
@@ -247,9 +235,6 @@ class RemoveVM(Cmdlet):
     AsJob = Parameter(Switch)
     Passthru = Parameter(Switch)
 
-    def begin(self) -> None:
-        self.ops = Operations(self, self.AsJob)
-
     def process(self) -> None:
         the_lab = lab(self)
         for vm in target_vms(self):
@@ -261,9 +246,6 @@ class RemoveVM(Cmdlet):
                 return _removing(the_lab, vm)
 
             self.ops.run(vm, begin, vm if self.Passthru else None)
-
-    def end(self) -> None:
-        self.ops.finish()
 
 
 def _removing(the_lab: Any, vm: VM) -> Any:
