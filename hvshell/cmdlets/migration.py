@@ -14,8 +14,9 @@ from __future__ import annotations
 from typing import Any
 
 import hvshell.format.migration_views as charts
-from hvshell.cmdlets._hyperv import (LOCAL_NAMES, command_text, computer_name_param, host_named,
-                                     lab, local_name, report, vms_named)
+from hvshell.cmdlets._hyperv import (LOCAL_NAMES, OperationCmdlet, Operations,
+                                     computer_name_param, host_named, lab, local_name, report,
+                                     vms_named)
 from hvshell.model.errors import LabError
 from hvshell.model.host import VMMigrationPerformance
 from hvshell.model.migration import LabMigrationState, MigrationForecast, MigrationRecord
@@ -119,16 +120,11 @@ def follow(cmdlet: Cmdlet, event: Any, activity: str, status: Any,
     return True
 
 
-class Mover:
+class Mover(Operations):
     """Runs a cmdlet's moves: each to its end (progress reported as the
     clock advances), or, under -AsJob, all in one job returned at the end."""
 
-    def __init__(self, cmdlet: Cmdlet, as_job: bool):
-        self.cmdlet = cmdlet
-        self.as_job = as_job
-        self.job: Any = None
-
-    def run(self, request: MoveRequest, output: Any = None) -> None:
+    def move(self, request: MoveRequest, output: Any = None) -> None:
         cmdlet = self.cmdlet
         the_lab = lab(cmdlet)
         try:
@@ -139,9 +135,7 @@ class Mover:
         vm = request.vm
         body = watch(record, output)
         if self.as_job:
-            if self.job is None:
-                self.job = the_lab.new_job(command_text(cmdlet), vm.host_name)
-            launch(the_lab, vm, body, self.job)
+            launch(the_lab, vm, body, self.job_for(vm.host_name))
             return
         process = launch(the_lab, vm, body)
         try:
@@ -152,14 +146,6 @@ class Mover:
             return
         if output is not None:
             cmdlet.write(output)
-
-    def finish(self) -> None:
-        if self.as_job:
-            if self.job is None:
-                self.job = lab(self.cmdlet).new_job(command_text(self.cmdlet),
-                                                    local_name(self.cmdlet))
-            self.job.seal()
-            self.cmdlet.write(self.job)
 
 
 def _whatif(cmdlet: Cmdlet, request: MoveRequest) -> bool:
@@ -223,7 +209,7 @@ class _MoveTarget:
         return found
 
 
-class MoveVM(_MoveTarget, Cmdlet):
+class MoveVM(_MoveTarget, OperationCmdlet):
     """Moves a virtual machine to another Hyper-V host: live when it runs,
     with its storage (shared-nothing) when -IncludeStorage is given.
 
@@ -240,18 +226,15 @@ class MoveVM(_MoveTarget, Cmdlet):
     Passthru = Parameter(Switch)
 
     def begin(self) -> None:
-        self.mover = Mover(self, self.AsJob)
+        self.ops = Mover(self, self.AsJob)
 
     def process(self) -> None:
         for request in self.requests():
             if _whatif(self, request):
-                self.mover.run(request, request.vm if self.Passthru else None)
-
-    def end(self) -> None:
-        self.mover.finish()
+                self.ops.move(request, request.vm if self.Passthru else None)
 
 
-class MoveVMStorage(Cmdlet):
+class MoveVMStorage(OperationCmdlet):
     """Moves a virtual machine's storage (configuration, checkpoints, smart
     paging file and virtual hard disks) while it keeps running on its host.
 
@@ -280,7 +263,7 @@ class MoveVMStorage(Cmdlet):
     AsJob = Parameter(Switch)
 
     def begin(self) -> None:
-        self.mover = Mover(self, self.AsJob)
+        self.ops = Mover(self, self.AsJob)
 
     def process(self) -> None:
         if self.parameter_set.startswith("VM"):
@@ -298,13 +281,10 @@ class MoveVMStorage(Cmdlet):
                 report(self, error)
                 continue
             if _whatif(self, request):
-                self.mover.run(request)
-
-    def end(self) -> None:
-        self.mover.finish()
+                self.ops.move(request)
 
 
-class CompareVM(_MoveTarget, Cmdlet):
+class CompareVM(_MoveTarget, OperationCmdlet):
     """Checks whether a virtual machine can move to a host, without moving
     it: a compatibility report whose Incompatibilities say what stands in
     the way (Message, MessageId, Source).
@@ -317,26 +297,14 @@ class CompareVM(_MoveTarget, Cmdlet):
 
     AsJob = Parameter(Switch)
 
-    def begin(self) -> None:
-        self.job: Any = None
-
     def process(self) -> None:
         service = mobility(lab(self))
         for request in self.requests():
             result = VMCompatibilityReport(request, service.check(request))
-            if not self.AsJob:
+            if self.AsJob:
+                self.ops.job_for(request.vm.host_name).add(_at_once(result))
+            else:
                 self.write(result)
-                continue
-            if self.job is None:
-                self.job = lab(self).new_job(command_text(self), request.vm.host_name)
-            self.job.add(_at_once(result))
-
-    def end(self) -> None:
-        if self.AsJob:
-            if self.job is None:
-                self.job = lab(self).new_job(command_text(self), local_name(self))
-            self.job.seal()
-            self.write(self.job)
 
 
 def _at_once(value: Any) -> Any:
