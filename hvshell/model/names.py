@@ -40,7 +40,12 @@ def wildcard_regex(pattern: str, case: bool = False) -> re.Pattern[str]:
         else:
             out.append(re.escape(ch))
         i += 1
-    return re.compile("".join(out) + r"\Z", re.DOTALL | (0 if case else re.IGNORECASE))
+    flags = re.DOTALL | (0 if case else re.IGNORECASE)
+    try:
+        return re.compile("".join(out) + r"\Z", flags)
+    except re.error:
+        # A bracket that is no valid range ("[5-1]") matches itself literally.
+        return re.compile(re.escape(pattern) + r"\Z", flags)
 
 
 def wildcard_match(pattern: str, text: str, case: bool = False) -> bool:

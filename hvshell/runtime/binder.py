@@ -137,7 +137,10 @@ class Binder:
                 raise BindingError(
                     f"Cannot bind argument to parameter '{param.name}' because it is null.",
                     "ParameterArgumentValidationErrorNullNotAllowed", extent)
-            return [] if param.array else None
+            if param.array:
+                return []
+            # $null converts to a number's zero, as .NET value types do.
+            return {int: 0, float: 0.0}.get(param.type) if isinstance(param.type, type) else None
         if param.array:
             items = list(value) if isinstance(value, (list, tuple)) else [value]
             converted = [self._convert_one(param, item, extent) for item in items]

@@ -109,3 +109,7 @@ def test_mandatory_missing_unless_pipeline_can_supply():
 def test_common_parameters():
     b = binder().bind([Arg("ea", "Stop", True), Arg("Verbose")], None)
     assert b.common["ErrorAction"].name == "Stop" and b.common["Verbose"] is True
+
+
+def test_null_binds_to_a_number_as_zero():
+    assert binder().bind([Arg("Count", None, True)], None).values["Count"] == 0

@@ -100,3 +100,8 @@ def test_range_is_bounded():
     assert ops.make_range(3, 1) == [3, 2, 1]
     with pytest.raises(ops.OperatorError):
         ops.make_range(0, 10**9)
+
+
+def test_an_invalid_bracket_range_matches_literally():
+    assert ops.compare("like", "a[5-1]", "a[5-1]")
+    assert not ops.compare("like", "a5", "a[5-1]")
