@@ -576,7 +576,7 @@ class _WriteContent(Cmdlet):
     def end(self) -> None:
         texts = [to_display_string(v) for v in self._values]
         content = "".join(texts) if self.NoNewline else "".join(t + "\n" for t in texts)
-        for path in self.Path:
+        for path in self.Path or ():     # no object ever bound a -Path
             for real, shown in resolve_paths(self.ctx, path):
                 if not self.should_process(f"Path: {shown}", self.action):
                     continue
