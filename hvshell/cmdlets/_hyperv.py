@@ -115,6 +115,15 @@ def target_vms(cmdlet: Any) -> list[VM]:
     return vms_named(cmdlet, names, getattr(cmdlet, "ComputerName", None))
 
 
+def vms_by_vm_name(cmdlet: Any) -> list[VM]:
+    """The VMs of a cmdlet whose -Name names something of theirs (a
+    checkpoint, an integration service): from -VM, or -VMName and
+    -ComputerName."""
+    if getattr(cmdlet, "VM", None):
+        return target_vms(cmdlet)
+    return vms_named(cmdlet, cmdlet.VMName, cmdlet.ComputerName)
+
+
 def _live(cmdlet: Any, vm: VM) -> bool:
     """A VM object still in the lab (not removed since it was read)."""
     if lab(cmdlet).vm_by_id(vm.id) is vm:

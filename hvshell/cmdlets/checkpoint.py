@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from hvshell.cmdlets._hyperv import (RETURNED, OperationCmdlet, hosts_for, lab, target_vms,
-                                     vms_named)
+                                     vms_by_vm_name, vms_named)
 from hvshell.model import exports, snapshots
 from hvshell.model.checkpoint import SnapshotType, VMSnapshot
 from hvshell.model.names import has_wildcard, wildcard_match
@@ -119,9 +119,7 @@ class GetVMSnapshot(Cmdlet):
         elif self.parameter_set == "Parent":
             found = self._parent(self.ParentOf)
         else:
-            vms = target_vms(self) if self.VM else vms_named(self, self.VMName,
-                                                             self.ComputerName)
-            found = [s for vm in vms
+            found = [s for vm in vms_by_vm_name(self)
                      for s in snapshots_named(self, vm, [self.Name] if self.Name else None)]
         for snapshot in found:
             if self.Name and self.parameter_set in ("Child", "Parent") and \
@@ -213,9 +211,7 @@ class RemoveVMSnapshot(OperationCmdlet):
                 if _live(self, snapshot):
                     groups.setdefault(id(snapshot.vm), (snapshot.vm, []))[1].append(snapshot)
         else:
-            vms = target_vms(self) if self.VM else vms_named(self, self.VMName,
-                                                             self.ComputerName)
-            for vm in vms:
+            for vm in vms_by_vm_name(self):
                 found = snapshots_named(self, vm, self.Name)
                 if found:
                     groups[id(vm)] = (vm, found)
@@ -255,9 +251,8 @@ class ExportVMSnapshot(OperationCmdlet):
         if self.parameter_set == "SnapshotObject":
             found = [s for s in self.VMSnapshot if _live(self, s)]
         else:
-            vms = target_vms(self) if self.VM else vms_named(self, self.VMName,
-                                                             self.ComputerName)
-            found = [s for vm in vms for s in snapshots_named(self, vm, self.Name)]
+            found = [s for vm in vms_by_vm_name(self)
+                     for s in snapshots_named(self, vm, self.Name)]
         the_lab = lab(self)
         for snapshot in found:
             if not self.should_process(snapshot.name, whatif_text=f'Export-VMSnapshot will '

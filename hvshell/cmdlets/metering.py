@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hvshell.cmdlets._hyperv import lab, report, target_vms, vms_named
+from hvshell.cmdlets._hyperv import lab, report, target_vms, vms_by_vm_name
 from hvshell.model import usage
 from hvshell.model.errors import LabError, invalid_argument, invalid_state
 from hvshell.model.names import has_wildcard, wildcard_match
@@ -20,12 +20,6 @@ INVALID_ARGUMENT = "Microsoft.HyperV.PowerShell.VirtualizationInvalidArgumentExc
 
 def _computer_name(sets: tuple) -> Parameter:
     return Parameter(str, array=True, sets=sets, complete="host")
-
-
-def _vms(cmdlet: Any) -> list[VM]:
-    if getattr(cmdlet, "VM", None):
-        return target_vms(cmdlet)
-    return vms_named(cmdlet, cmdlet.VMName, cmdlet.ComputerName)
 
 
 class _MeteringSwitch(Cmdlet):
@@ -42,7 +36,7 @@ class _MeteringSwitch(Cmdlet):
         raise NotImplementedError
 
     def process(self) -> None:
-        for vm in _vms(self):
+        for vm in vms_by_vm_name(self):
             try:
                 require_feature(vm.host.version, "ResourceMetering", vm.host_name)
                 self.apply(vm)
@@ -141,7 +135,7 @@ class GetVMIntegrationService(Cmdlet):
     ComputerName = _computer_name(("VMName",))
 
     def process(self) -> None:
-        for vm in _vms(self):
+        for vm in vms_by_vm_name(self):
             for service in _services(self, vm, self.Name):
                 self.write(service)
 
@@ -166,7 +160,7 @@ class _ServiceSwitch(Cmdlet):
         if self.parameter_set == "VMIntegrationService":
             chosen = list(self.VMIntegrationService)
         else:
-            chosen = [s for vm in _vms(self) for s in _services(self, vm, self.Name)]
+            chosen = [s for vm in vms_by_vm_name(self) for s in _services(self, vm, self.Name)]
         verb = "enable" if self.enable else "disable"
         for service in chosen:
             vm = service.vm
