@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from hvshell.cmdlets._hyperv import (RETURNED, OperationCmdlet, hosts_for, lab, target_vms,
+from hvshell.cmdlets._hyperv import (RETURNED, OperationCmdlet, computer_name_param, hosts_for,
+                                     lab, target_vms, vm_name_param, vm_object_param,
                                      vms_by_vm_name, vms_named)
 from hvshell.model import exports, snapshots
 from hvshell.model.checkpoint import SnapshotType, VMSnapshot
@@ -15,10 +16,6 @@ from hvshell.runtime.cmdlet import Cmdlet, Parameter, Switch
 
 SNAPSHOT_TYPE = VMSnapshot.PS_TYPE
 INVALID_ARGUMENT = "Microsoft.HyperV.PowerShell.VirtualizationInvalidArgumentException"
-
-
-def _computer_name(sets: tuple) -> Parameter:
-    return Parameter(str, array=True, sets=sets, complete="host")
 
 
 def _by_creation(vm: VM) -> list[VMSnapshot]:
@@ -65,11 +62,10 @@ class CheckpointVM(OperationCmdlet):
     default_set = "Name"
     supports_should_process = True
 
-    Name = Parameter(str, array=True, position=0, mandatory=True, sets=("Name",), pipeline=True,
-                     aliases=("VMName",), complete="vm")
-    VM = Parameter(VM, array=True, position=0, mandatory=True, sets=("VMObject",), pipeline=True)
+    Name = vm_name_param()
+    VM = vm_object_param()
     SnapshotName = Parameter(str, position=1)
-    ComputerName = _computer_name(("Name",))
+    ComputerName = computer_name_param(sets=("Name",))
     AsJob = Parameter(Switch)
     Passthru = Parameter(Switch)
 
@@ -103,7 +99,7 @@ class GetVMSnapshot(Cmdlet):
     Name = Parameter(str, position=1, sets=("VMName", "VMObject", "Child", "Parent"),
                      complete="checkpoint")
     SnapshotType = Parameter(SnapshotType, sets=("VMName", "VMObject", "Child", "Parent"))
-    ComputerName = _computer_name(("VMName", "Id"))
+    ComputerName = computer_name_param(sets=("VMName", "Id"))
 
     def process(self) -> None:
         if self.parameter_set == "Id":
@@ -156,7 +152,7 @@ class RestoreVMSnapshot(OperationCmdlet):
     VMSnapshot = Parameter(VMSnapshot, array=True, position=0, mandatory=True,
                            sets=("SnapshotObject",), pipeline=True)
     VM = Parameter(VM, position=0, mandatory=True, sets=("VM",), pipeline=True)
-    ComputerName = _computer_name(("SnapshotName",))
+    ComputerName = computer_name_param(sets=("SnapshotName",))
     AsJob = Parameter(Switch)
     Passthru = Parameter(Switch)
 
@@ -200,7 +196,7 @@ class RemoveVMSnapshot(OperationCmdlet):
     Name = Parameter(str, array=True, position=1, sets=("SnapshotName", "VMObject"),
                      pipeline=True, complete="checkpoint")
     IncludeAllChildSnapshots = Parameter(Switch)
-    ComputerName = _computer_name(("SnapshotName",))
+    ComputerName = computer_name_param(sets=("SnapshotName",))
     AsJob = Parameter(Switch)
     Passthru = Parameter(Switch)
 
@@ -243,7 +239,7 @@ class ExportVMSnapshot(OperationCmdlet):
                            sets=("SnapshotObject",), pipeline=True)
     VM = Parameter(VM, array=True, mandatory=True, sets=("VMObject",), pipeline=True)
     Path = Parameter(str, position=1, mandatory=True)
-    ComputerName = _computer_name(("SnapshotName",))
+    ComputerName = computer_name_param(sets=("SnapshotName",))
     AsJob = Parameter(Switch)
     Passthru = Parameter(Switch)
 

@@ -4,8 +4,8 @@ simulated time from the bytes the files hold and the storage throughput;
 (Compare-VM) is not modelled."""
 from __future__ import annotations
 
-from hvshell.cmdlets._hyperv import (RETURNED, OperationCmdlet, hosts_for, lab, report,
-                                     target_vms)
+from hvshell.cmdlets._hyperv import (RETURNED, OperationCmdlet, computer_name_param, hosts_for,
+                                     lab, report, target_vms, vm_name_param, vm_object_param)
 from hvshell.model import exports
 from hvshell.model.errors import LabError
 from hvshell.model.vm import VM
@@ -22,11 +22,10 @@ class ExportVM(OperationCmdlet):
     default_set = "Name"
     supports_should_process = True
 
-    Name = Parameter(str, array=True, position=0, mandatory=True, sets=("Name",), pipeline=True,
-                     aliases=("VMName",), complete="vm")
-    VM = Parameter(VM, array=True, position=0, mandatory=True, sets=("VMObject",), pipeline=True)
+    Name = vm_name_param()
+    VM = vm_object_param()
     Path = Parameter(str, position=1, mandatory=True)
-    ComputerName = Parameter(str, array=True, sets=("Name",), complete="host")
+    ComputerName = computer_name_param()
     AsJob = Parameter(Switch)
     Passthru = Parameter(Switch)
 
@@ -62,7 +61,7 @@ class ImportVM(OperationCmdlet):
     SnapshotFilePath = Parameter(str, sets=("Copy",))
     SmartPagingFilePath = Parameter(str, sets=("Copy",))
     GenerateNewId = Parameter(Switch, sets=("Copy",))
-    ComputerName = Parameter(str, array=True, complete="host")
+    ComputerName = computer_name_param(sets=())
     AsJob = Parameter(Switch)
 
     def process(self) -> None:

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from hvshell.cmdlets._hyperv import lab, report, target_vms, vms_by_vm_name
+from hvshell.cmdlets._hyperv import (computer_name_param, lab, report, target_vms,
+                                     vms_by_vm_name)
 from hvshell.model import usage
 from hvshell.model.errors import LabError, invalid_argument, invalid_state
 from hvshell.model.names import has_wildcard, wildcard_match
@@ -16,10 +17,6 @@ from hvshell.model.vm import VM, VMIntegrationComponent
 from hvshell.runtime.cmdlet import Cmdlet, Parameter, Switch
 
 INVALID_ARGUMENT = "Microsoft.HyperV.PowerShell.VirtualizationInvalidArgumentException"
-
-
-def _computer_name(sets: tuple) -> Parameter:
-    return Parameter(str, array=True, sets=sets, complete="host")
 
 
 class _MeteringSwitch(Cmdlet):
@@ -90,7 +87,7 @@ class MeasureVM(Cmdlet):
     Name = Parameter(str, array=True, position=0, mandatory=True, sets=("Name",), pipeline=True,
                      aliases=("VMName",), complete="vm")
     VM = Parameter(VM, array=True, position=0, mandatory=True, sets=("VMObject",), pipeline=True)
-    ComputerName = _computer_name(("Name",))
+    ComputerName = computer_name_param(sets=("Name",))
 
     def process(self) -> None:
         for vm in target_vms(self):
@@ -132,7 +129,7 @@ class GetVMIntegrationService(Cmdlet):
                        pipeline=True, complete="vm")
     VM = Parameter(VM, array=True, position=0, mandatory=True, sets=("VMObject",), pipeline=True)
     Name = Parameter(str, array=True, position=1)
-    ComputerName = _computer_name(("VMName",))
+    ComputerName = computer_name_param(sets=("VMName",))
 
     def process(self) -> None:
         for vm in vms_by_vm_name(self):
@@ -153,7 +150,7 @@ class _ServiceSwitch(Cmdlet):
     VMIntegrationService = Parameter(VMIntegrationComponent, array=True, position=0,
                                      mandatory=True, sets=("VMIntegrationService",),
                                      pipeline=True)
-    ComputerName = _computer_name(("VMName",))
+    ComputerName = computer_name_param(sets=("VMName",))
     Passthru = Parameter(Switch)
 
     def process(self) -> None:

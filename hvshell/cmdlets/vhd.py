@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import hvshell.format.storage_views  # noqa: F401  (registers the views of these types)
-from hvshell.cmdlets._hyperv import RETURNED, OperationCmdlet, hosts_for, lab, report
+from hvshell.cmdlets._hyperv import (RETURNED, OperationCmdlet, computer_name_param, hosts_for,
+                                     lab, report)
 from hvshell.model import disks, usage
 from hvshell.model.errors import LabError
 from hvshell.model.host import Host
@@ -14,10 +15,6 @@ from hvshell.runtime.cmdlet import Cmdlet, In, Parameter, Switch
 
 VHD_TYPE = VirtualHardDisk.PS_TYPE
 SECTOR_SIZES = ("512", "4096")
-
-
-def _computer_name() -> Parameter:
-    return Parameter(str, array=True, complete="host")
 
 
 def _path(sets: tuple = ()) -> Parameter:
@@ -63,7 +60,7 @@ class NewVHD(OperationCmdlet):
                                                         "FixedWithoutSource"),
                                         validate_set=SECTOR_SIZES)
     AsJob = Parameter(Switch)
-    ComputerName = _computer_name()
+    ComputerName = computer_name_param(sets=())
 
     def process(self) -> None:
         the_lab = lab(self)
@@ -87,7 +84,7 @@ class GetVHD(Cmdlet):
     Path = _path(("Path",))
     VMId = Parameter("guid", array=True, position=0, mandatory=True, sets=("VMId",),
                      pipeline=True, by_property=True, aliases=("Id",))
-    ComputerName = _computer_name()
+    ComputerName = computer_name_param(sets=())
 
     def process(self) -> None:
         the_lab = lab(self)
@@ -148,7 +145,7 @@ class ResizeVHD(OperationCmdlet):
     ToMinimumSize = Parameter(Switch, mandatory=True, sets=("MinimumSize",))
     AsJob = Parameter(Switch)
     Passthru = Parameter(Switch)
-    ComputerName = _computer_name()
+    ComputerName = computer_name_param(sets=())
 
     def process(self) -> None:
         the_lab = lab(self)
