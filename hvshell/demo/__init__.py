@@ -50,19 +50,26 @@ def _cache_key(seed: int) -> str:
     return digest.hexdigest()[:24]
 
 
+def cached_demo_lab(seed: int) -> Path | None:
+    """The cached demo lab file for `seed`, if there is one."""
+    name = f"demo-lab-{_cache_key(seed)}.json"
+    return next((d / name for d in cache_dirs() if (d / name).is_file()), None)
+
+
 def demo_lab(seed: int) -> Any:
     """The demo lab for `seed`: from the cache when it holds one, else built
     (and then cached)."""
     from hvshell.model.errors import LabFileError
     from hvshell.model.lab import Lab
     from hvshell.model.persist import load_lab, save_lab
+    cached = cached_demo_lab(seed)
+    if cached is not None:
+        try:
+            return load_lab(cached)
+        except (LabFileError, OSError):
+            pass                      # damaged: build it again and replace it
     name = f"demo-lab-{_cache_key(seed)}.json"
     directories = cache_dirs()
-    for directory in directories:
-        try:
-            return load_lab(directory / name)
-        except (LabFileError, OSError):
-            continue
     lab = Lab(seed=seed)
     build_demo_lab(lab)
     for directory in directories:

@@ -31,9 +31,6 @@ from hvshell.repl.progress import ClearsProgress, ProgressDisplay
 from hvshell.runtime.signals import ExitSignal
 
 CONTINUATION_PROMPT = ">> "
-# Start loading the parser and cmdlets this long after the first prompt, so
-# that drawing the prompt comes first.
-PREWARM_DELAY = 0.05
 CANCELLED_NOTICE = "^C Operation cancelled."
 
 
@@ -100,9 +97,7 @@ class Repl:
         self.interp.stdout = ClearsProgress(self.interp.stdout, self.progress)
         self.interp.stderr = ClearsProgress(self.interp.stderr, self.progress)
         self.session.interactive = True
-        warm = threading.Timer(PREWARM_DELAY, self._prewarm)
-        warm.daemon = True
-        warm.start()
+        self._start_prewarm_after_first_render()
         try:
             while True:
                 self.menu.open = False
@@ -120,10 +115,21 @@ class Repl:
         finally:
             self.session.progress_hook, self.interp.stdout, self.interp.stderr = saved
 
+    def _start_prewarm_after_first_render(self) -> None:
+        """Loading in the background competes with drawing for the
+        interpreter lock: start it once the first prompt is on the screen."""
+        app = self.prompt_session.app
+
+        def start(_: Any) -> None:
+            app.after_render -= start
+            threading.Thread(target=self._prewarm, daemon=True).start()
+        app.after_render += start
+
     def _prewarm(self) -> None:
-        """Load the parser and every cmdlet module while the user reads the
-        prompt, so the first keystroke and Tab do not pay for them."""
+        """Load the lab, the parser and every cmdlet module while the user
+        reads the prompt, so the first keystroke and Tab do not pay for them."""
         try:
+            self.session.lab
             from hvshell.lang.tokens import tokenize
             tokenize("Get-VM -Name x")
             self.engine.complete("Get-")

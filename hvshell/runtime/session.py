@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import pathlib
+import threading
 from typing import Any, Callable
 
 from hvshell.runtime.errors import CmdletError
@@ -29,6 +30,10 @@ class Session:
         # touches it (`hvshell -c 1`) does not pay for building the demo lab.
         self._lab = lab
         self._lab_factory = lab_factory
+        self._lab_lock = threading.Lock()
+        # The local host's name when known without building the lab (from a
+        # saved lab file): the REPL shows its prompt while the lab loads.
+        self.host_hint: str | None = None
         self.seed = seed
         self.root = pathlib.Path(root or os.getcwd()).resolve()
         self.interactive = interactive
@@ -40,9 +45,14 @@ class Session:
     @property
     def lab(self) -> Any:
         if self._lab is None and self._lab_factory is not None:
-            factory, self._lab_factory = self._lab_factory, None
-            self._lab = factory()
+            with self._lab_lock:          # the REPL may load it in the background
+                if self._lab is None and self._lab_factory is not None:
+                    self._lab = self._lab_factory()
+                    self._lab_factory = None
         return self._lab
+
+    def lab_ready(self) -> bool:
+        return self._lab is not None or self._lab_factory is None
 
     @lab.setter
     def lab(self, value: Any) -> None:
@@ -57,6 +67,8 @@ class Session:
         lab's first host, else 'localhost'."""
         if self._computer_name:
             return self._computer_name
+        if self.host_hint and not self.lab_ready():
+            return self.host_hint
         first = getattr(self.lab, "local_host_name", None) if self.lab is not None else None
         return first or "localhost"
 
