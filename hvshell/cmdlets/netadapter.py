@@ -5,7 +5,7 @@ frames).  Like the real CIM cmdlets without -CimSession they act on the
 host the shell stands on (Enter-PSSession to change it)."""
 from __future__ import annotations
 
-from typing import Any, Callable, Generator
+from typing import Any, Callable, ClassVar, Generator
 
 import hvshell.format.storage_views  # noqa: F401  (registers the views of these types)
 from hvshell.cmdlets._hyperv import RETURNED, OperationCmdlet, host_named, lab, report
@@ -172,6 +172,14 @@ class GetNetLbfoTeam(_CimCmdlet):
 # ---------------------------------------------------------------------------
 
 class _AdapterCmdlet(_CimCmdlet):
+    """Shows or sets one setting of the host's NICs named by -Name; each
+    NIC is written as its live view (`view`)."""
+    module = "NetAdapter"
+    view: ClassVar[type]
+
+    Name = Parameter(str, array=True, position=0, by_property=True,
+                     aliases=("ifAlias", "InterfaceAlias"))
+
     def nics(self, host: Host) -> list[HostNic]:
         """The host's NICs named by -Name (all of them without it); a team
         interface is refused: RDMA and advanced properties are set on the
@@ -187,37 +195,74 @@ class _AdapterCmdlet(_CimCmdlet):
                                pattern, CIM_EXCEPTION)
         return netconfig.nics_matching(host, [str(n) for n in names], "(-Name)")
 
+    def wanted(self) -> Any:
+        """The value a Set cmdlet sets, read from its parameters before the
+        NICs are chosen (a LabError refuses the command)."""
+        return None
 
-class _RdmaSwitch(_AdapterCmdlet):
-    module = "NetAdapter"
-    supports_should_process = True
-    enable: bool
-
-    Name = Parameter(str, array=True, position=0, by_property=True,
-                     aliases=("ifAlias", "InterfaceAlias"))
-    NoRestart = Parameter(Switch)
-    PassThru = Parameter(Switch)
-    AsJob = Parameter(Switch)
+    def apply(self, host: Host, nics: list[HostNic], value: Any) -> None:
+        raise NotImplementedError
 
     def process(self) -> None:
         host = self.host()
         if host is None:
             return
         try:
+            value = self.wanted()
             nics = self.nics(host)
         except LabError as error:
             self.report(error)
             return
+        self.apply(host, nics, value)
+
+
+class _AdapterGetter(_AdapterCmdlet):
+    """Writes the view of each NIC chosen."""
+
+    def apply(self, host: Host, nics: list[HostNic], value: Any) -> None:
+        self.run(host, lambda: [self.view(n) for n in nics] or None)
+
+
+class _AdapterSetter(_AdapterCmdlet):
+    """Sets the value on each NIC chosen; a NIC whose value changes
+    restarts unless -NoRestart; -PassThru writes its view."""
+    supports_should_process = True
+
+    def current(self, nic: HostNic) -> Any:
+        raise NotImplementedError
+
+    def store(self, nic: HostNic, value: Any) -> None:
+        raise NotImplementedError
+
+    def apply(self, host: Host, nics: list[HostNic], value: Any) -> None:
         for nic in nics:
             if self.should_process(nic.name, self.name):
-                self.run(host, lambda nic=nic: self._apply(nic))
+                self.run(host, lambda nic=nic: self._set(nic, value))
 
-    def _apply(self, nic: HostNic) -> Any:
-        changed = nic.rdma_enabled != self.enable
-        netconfig.set_rdma(lab(self), nic, self.enable)
+    def _set(self, nic: HostNic, value: Any) -> Any:
+        changed = self.current(nic) != value
+        self.store(nic, value)
         if changed and not self.NoRestart:
             netconfig.restart_adapter(lab(self), nic)
-        return NetAdapterRdma(nic) if self.PassThru else None
+        return self.view(nic) if self.PassThru else None
+
+
+class _RdmaSwitch(_AdapterSetter):
+    view = NetAdapterRdma
+    enable: bool
+
+    NoRestart = Parameter(Switch)
+    PassThru = Parameter(Switch)
+    AsJob = Parameter(Switch)
+
+    def wanted(self) -> bool:
+        return self.enable
+
+    def current(self, nic: HostNic) -> bool:
+        return nic.rdma_enabled
+
+    def store(self, nic: HostNic, value: bool) -> None:
+        netconfig.set_rdma(lab(self), nic, value)
 
 
 class EnableNetAdapterRdma(_RdmaSwitch):
@@ -233,39 +278,26 @@ class DisableNetAdapterRdma(_RdmaSwitch):
     enable = False
 
 
-class GetNetAdapterRdma(_AdapterCmdlet):
+class GetNetAdapterRdma(_AdapterGetter):
     """Gets the RDMA setting of the host's RDMA-capable adapters."""
     name = "Get-NetAdapterRdma"
-    module = "NetAdapter"
     output_type = NetAdapterRdma.PS_TYPE
+    view = NetAdapterRdma
 
-    Name = Parameter(str, array=True, position=0, by_property=True,
-                     aliases=("ifAlias", "InterfaceAlias"))
     AsJob = Parameter(Switch)
 
-    def process(self) -> None:
-        host = self.host()
-        if host is None:
-            return
-        try:
-            nics = [n for n in self.nics(host) if n.rdma_capable]
-        except LabError as error:
-            self.report(error)
-            return
-        self.run(host, lambda: [NetAdapterRdma(n) for n in nics] or None)
+    def nics(self, host: Host) -> list[HostNic]:
+        return [n for n in super().nics(host) if n.rdma_capable]
 
 
-class SetNetAdapterAdvancedProperty(_AdapterCmdlet):
+class SetNetAdapterAdvancedProperty(_AdapterSetter):
     """Sets an advanced property of adapters. The lab models Jumbo Packet:
     -RegistryKeyword '*JumboPacket' -RegistryValue 9014 (or 4088, 1514 to
     turn it off), or -DisplayName 'Jumbo Packet' -DisplayValue '9014 Bytes'.
     The adapter restarts unless -NoRestart."""
     name = "Set-NetAdapterAdvancedProperty"
-    module = "NetAdapter"
-    supports_should_process = True
+    view = NetAdapterJumboPacket
 
-    Name = Parameter(str, array=True, position=0, by_property=True,
-                     aliases=("ifAlias", "InterfaceAlias"))
     DisplayName = Parameter(str, array=True, by_property=True, aliases=("DispN",))
     DisplayValue = Parameter(str, by_property=True)
     RegistryKeyword = Parameter(str, array=True, by_property=True, aliases=("RegKey",))
@@ -274,49 +306,24 @@ class SetNetAdapterAdvancedProperty(_AdapterCmdlet):
     PassThru = Parameter(Switch)
     AsJob = Parameter(Switch)
 
-    def process(self) -> None:
-        host = self.host()
-        if host is None:
-            return
-        try:
-            size = netconfig.parse_jumbo(
-                self.RegistryKeyword[0] if self.RegistryKeyword else None,
-                self.RegistryValue[0] if self.RegistryValue else None,
-                self.DisplayName[0] if self.DisplayName else None, self.DisplayValue)
-            nics = self.nics(host)
-        except LabError as error:
-            self.report(error)
-            return
-        for nic in nics:
-            if self.should_process(nic.name, self.name):
-                self.run(host, lambda nic=nic: self._apply(nic, size))
+    def wanted(self) -> int:
+        return netconfig.parse_jumbo(
+            self.RegistryKeyword[0] if self.RegistryKeyword else None,
+            self.RegistryValue[0] if self.RegistryValue else None,
+            self.DisplayName[0] if self.DisplayName else None, self.DisplayValue)
 
-    def _apply(self, nic: HostNic, size: int) -> Any:
-        changed = nic.jumbo_packet != size
-        netconfig.set_jumbo(lab(self), nic, size)
-        if changed and not self.NoRestart:
-            netconfig.restart_adapter(lab(self), nic)
-        return NetAdapterJumboPacket(nic) if self.PassThru else None
+    def current(self, nic: HostNic) -> int:
+        return nic.jumbo_packet
+
+    def store(self, nic: HostNic, value: int) -> None:
+        netconfig.set_jumbo(lab(self), nic, value)
 
 
-class GetNetAdapterAdvancedProperty(_AdapterCmdlet):
+class GetNetAdapterAdvancedProperty(_AdapterGetter):
     """Gets advanced properties of the host's adapters (the lab models
     Jumbo Packet)."""
     name = "Get-NetAdapterAdvancedProperty"
-    module = "NetAdapter"
     output_type = NetAdapterJumboPacket.PS_TYPE
+    view = NetAdapterJumboPacket
 
-    Name = Parameter(str, array=True, position=0, by_property=True,
-                     aliases=("ifAlias", "InterfaceAlias"))
     AsJob = Parameter(Switch)
-
-    def process(self) -> None:
-        host = self.host()
-        if host is None:
-            return
-        try:
-            nics = self.nics(host)
-        except LabError as error:
-            self.report(error)
-            return
-        self.run(host, lambda: [NetAdapterJumboPacket(n) for n in nics] or None)
