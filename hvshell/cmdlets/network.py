@@ -64,6 +64,14 @@ def _live_adapters(cmdlet: Any, adapters: list[VMNetworkAdapter]) -> list[VMNetw
     return live
 
 
+def _chosen_adapters(cmdlet: Any) -> list[VMNetworkAdapter]:
+    """The adapters piped in (-VMNetworkAdapter), or those -Name names on
+    the VMs -VMName names."""
+    if cmdlet.VMNetworkAdapter:
+        return _live_adapters(cmdlet, cmdlet.VMNetworkAdapter)
+    return _adapters(cmdlet, vms_named(cmdlet, cmdlet.VMName, cmdlet.ComputerName), cmdlet.Name)
+
+
 # ---------------------------------------------------------------------------
 # Virtual switches
 # ---------------------------------------------------------------------------
@@ -283,11 +291,7 @@ class ConnectVMNetworkAdapter(Cmdlet):
     Passthru = Parameter(Switch)
 
     def process(self) -> None:
-        if self.VMNetworkAdapter:
-            adapters = _live_adapters(self, self.VMNetworkAdapter)
-        else:
-            adapters = _adapters(self, vms_named(self, self.VMName, self.ComputerName), self.Name)
-        for adapter in adapters:
+        for adapter in _chosen_adapters(self):
             vm = adapter.vm
             switch_name = self.SwitchName
             if self.VMSwitch is not None:
@@ -326,11 +330,7 @@ class DisconnectVMNetworkAdapter(Cmdlet):
     Passthru = Parameter(Switch)
 
     def process(self) -> None:
-        if self.VMNetworkAdapter:
-            adapters = _live_adapters(self, self.VMNetworkAdapter)
-        else:
-            adapters = _adapters(self, vms_named(self, self.VMName, self.ComputerName), self.Name)
-        for adapter in adapters:
+        for adapter in _chosen_adapters(self):
             if self.should_process(adapter.vm.name,
                                    whatif_text=f'Disconnect-VMNetworkAdapter will disconnect the '
                                                f'network adapter "{adapter.name}" of '
