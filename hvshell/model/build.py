@@ -220,16 +220,23 @@ def require_storage(lab: Lab, host: Host, path: str, what: str) -> StorageLocati
 # Virtual hard disks
 # ---------------------------------------------------------------------------
 
-def new_vhd(lab: Lab, host: Host, path: str, size: int, vhd_type: VhdType = VhdType.Dynamic,
-            parent_path: str | None = None, block_size: int = 0,
-            logical_sector_size: int = 512, physical_sector_size: int | None = None) -> VirtualHardDisk:
-    """Create a VHD/VHDX file on `host` (format from the extension)."""
+def new_vhd_format(host: Host, path: str) -> VhdFormat:
+    """The format of a new disk file at `path`, from its extension; refused
+    when it has neither, or for VHDX on a host that cannot create one."""
     vhd_format = format_for_path(path)
     if vhd_format is None:
         raise invalid_argument(f"'{path}' does not end in .vhd or .vhdx, so Hyper-V cannot tell "
                                "which format to create. Add the extension.", path)
     if vhd_format is VhdFormat.VHDX:
         require_feature(host.version, "Vhdx", host.name, "Use a .vhd file on this host.")
+    return vhd_format
+
+
+def new_vhd(lab: Lab, host: Host, path: str, size: int, vhd_type: VhdType = VhdType.Dynamic,
+            parent_path: str | None = None, block_size: int = 0,
+            logical_sector_size: int = 512, physical_sector_size: int | None = None) -> VirtualHardDisk:
+    """Create a VHD/VHDX file on `host` (format from the extension)."""
+    vhd_format = new_vhd_format(host, path)
     location = require_storage(lab, host, path, "virtual hard disk path")
     if lab.find_vhd(host.name, path) is not None:
         raise invalid_argument(f"The file '{path}' already exists. Choose another path, or "

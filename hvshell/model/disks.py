@@ -20,7 +20,7 @@ from hvshell.model.storage import (IDE_CONTROLLERS, IDE_LOCATIONS, MAX_SCSI_CONT
                                    SCSI_LOCATIONS, VHD_BLOCK_BYTES, VHD_MAX_BYTES,
                                    VHDX_MAX_BYTES, VHDX_MIN_BYTES, ControllerType,
                                    HardDiskDrive, StorageType, VhdFormat, VhdType,
-                                   VirtualHardDisk, format_for_path, norm_path)
+                                   VirtualHardDisk, norm_path)
 from hvshell.model.versions import require_feature
 from hvshell.model.vm import VM, VMState
 
@@ -156,12 +156,7 @@ def _check_new(lab: Any, host: Host, path: str, size: int | None, fixed: bool,
                parent_path: str | None, block_size: int,
                logical: int | None) -> tuple[int, VirtualHardDisk | None]:
     """Every rule of New-VHD; returns the size and the parent file."""
-    vhd_format = format_for_path(path)
-    if vhd_format is None:
-        raise invalid_argument(f"'{path}' does not end in .vhd or .vhdx, so Hyper-V cannot tell "
-                               "which format to create. Add the extension.", path)
-    if vhd_format is VhdFormat.VHDX:
-        require_feature(host.version, "Vhdx", host.name, "Use a .vhd file on this host.")
+    vhd_format = build.new_vhd_format(host, path)
     location = build.require_storage(lab, host, path, "virtual hard disk path")
     if lab.find_vhd(host.name, path) is not None:
         raise invalid_argument(f"The file '{path}' already exists. Choose another path, or use "
