@@ -234,9 +234,9 @@ def _drain_status(cluster: Cluster, node: str) -> tuple[str, float, float]:
 
 class ResumeClusterNode(Cmdlet):
     """Resumes a paused cluster node: it takes roles again. -Failback
-    Immediate brings back the roles a drain moved off it; Policy only those
-    whose failback policy allows it (AutoFailbackType 1); NoFailback, the
-    default, none."""
+    Immediate brings back the roles a drain or a failover moved off it;
+    Policy only those whose failback policy allows it (AutoFailbackType 1,
+    within the failback window); NoFailback, the default, none."""
     name = "Resume-ClusterNode"
     module = CLUSTERS
     output_type = ClusterNode.PS_TYPE
@@ -251,7 +251,7 @@ class ResumeClusterNode(Cmdlet):
         the_lab = lab(self)
         cluster = resolve_cluster(self, self.Cluster, self.InputObject)
         for node in _nodes(self, cluster, self.Name):
-            if not node.record.paused:
+            if not node.record.paused and not node.record.moved_roles:
                 self.write_warning(f"Node {node.Name} is not paused.")
             moves.failback(the_lab, cluster, node.record, self.Failback.name)
             self.write(node)

@@ -54,6 +54,15 @@ class NodeDrainStatus(PSEnum):
 UNSET_DWORD = 4294967295
 DEFAULT_GROUP_PRIORITY = 2000
 
+# Heartbeats (section 10, Get-Cluster sample, the Windows Server 2012 R2
+# defaults): one every SameSubnetDelay = 1000 ms between nodes on one
+# subnet, CrossSubnetDelay = 1000 ms across subnets; a node that misses
+# Same/CrossSubnetThreshold = 5 in a row is removed: 5 s.
+SAME_SUBNET_DELAY_MS = 1000
+SAME_SUBNET_THRESHOLD = 5
+CROSS_SUBNET_DELAY_MS = 1000
+CROSS_SUBNET_THRESHOLD = 5
+
 
 @attrs.define(eq=False)
 class ClusterNodeRecord:
@@ -64,6 +73,13 @@ class ClusterNodeRecord:
     drain_status: NodeDrainStatus = NodeDrainStatus.NotInitiated
     drain_target: str | None = None
     node_weight: int = 1
+    # When the node stopped answering heartbeats (None while it answers),
+    # and whether the cluster has since removed it (declared it Down).
+    missed_heartbeats_since: float | None = None
+    removed: bool = False
+    # Roles a drain or a failover moved off the node, for Resume-ClusterNode
+    # -Failback and the groups' failback policy.
+    moved_roles: list[str] = attrs.Factory(list)
 
 
 @attrs.define(eq=False)
@@ -86,6 +102,9 @@ class ClusterGroup:
     preferred_owners: list[str] = attrs.Factory(list)
     description: str = ""
     failed: bool = False
+    # When the role went down with its node (None: not waiting for a
+    # failover); cleared when its guest answers again.
+    outage_since: float | None = None
     lab: Any = attrs.field(init=False, default=None, repr=False)
 
     @property
@@ -151,9 +170,28 @@ class ClusterGroup:
     def FailbackWindowStart(self) -> int:
         return self.failback_window_start
 
+    @FailbackWindowStart.setter
+    def FailbackWindowStart(self, value: Any) -> None:
+        self.failback_window_start = _window_hour(value, "FailbackWindowStart")
+
     @property
     def FailbackWindowEnd(self) -> int:
         return self.failback_window_end
+
+    @FailbackWindowEnd.setter
+    def FailbackWindowEnd(self, value: Any) -> None:
+        self.failback_window_end = _window_hour(value, "FailbackWindowEnd")
+
+    def failback_window_open(self, hour: int) -> bool:
+        """Whether failback may happen in this hour of the day: any hour
+        unless both ends are set; from the start hour through the end hour,
+        across midnight when the start is the later one."""
+        start, end = self.failback_window_start, self.failback_window_end
+        if UNSET_DWORD in (start, end):
+            return True
+        if start <= end:
+            return start <= hour <= end
+        return hour >= start or hour <= end
 
     @property
     def AntiAffinityClassNames(self) -> list[str]:
@@ -184,6 +222,14 @@ class ClusterGroup:
         return self.name
 
 
+def _window_hour(value: Any, name: str) -> int:
+    hour = int(value)
+    if hour != UNSET_DWORD and not 0 <= hour <= 23:
+        raise ValueError(f"{name} is an hour of the day, 0 to 23, or {UNSET_DWORD} for any "
+                         "time.")
+    return hour
+
+
 @attrs.define(eq=False)
 class Cluster:
     PS_TYPE = "Microsoft.FailoverClusters.PowerShell.Cluster"
@@ -195,11 +241,14 @@ class Cluster:
     static_addresses: list[str] = attrs.Factory(list)
     groups: list[ClusterGroup] = attrs.Factory(list)
     next_node_id: int = 1
-    # Heartbeat settings (section 10, Get-Cluster sample: 1000 ms, 5 misses).
-    same_subnet_delay: int = 1000
-    same_subnet_threshold: int = 5
-    cross_subnet_delay: int = 1000
-    cross_subnet_threshold: int = 5
+    same_subnet_delay: int = SAME_SUBNET_DELAY_MS
+    same_subnet_threshold: int = SAME_SUBNET_THRESHOLD
+    cross_subnet_delay: int = CROSS_SUBNET_DELAY_MS
+    cross_subnet_threshold: int = CROSS_SUBNET_THRESHOLD
+    # ClusterEnforcedAntiAffinity (section 10, Get-Cluster sample: 0): with
+    # 1 a role never shares a node with one of its anti-affinity class; it
+    # stays offline instead.
+    enforced_anti_affinity: int = 0
     shared_volumes_root: str = "C:\\ClusterStorage"
     lab: Any = attrs.field(init=False, default=None, repr=False)
 
@@ -269,6 +318,14 @@ class Cluster:
         self.cross_subnet_threshold = int(value)
 
     @property
+    def ClusterEnforcedAntiAffinity(self) -> int:
+        return self.enforced_anti_affinity
+
+    @ClusterEnforcedAntiAffinity.setter
+    def ClusterEnforcedAntiAffinity(self, value: Any) -> None:
+        self.enforced_anti_affinity = 1 if int(value) else 0
+
+    @property
     def SharedVolumesRoot(self) -> str:
         return self.shared_volumes_root
 
@@ -299,10 +356,14 @@ class ClusterNode:
 
     @property
     def State(self) -> ClusterNodeState:
+        """The cluster's view: a node that stopped answering is still Up
+        until it has missed enough heartbeats to be removed."""
+        record = self.record
         host = self.host
-        if not host.is_up or not host.network_up:
+        unreachable = not host.is_up or not host.network_up
+        if record.removed or (unreachable and record.missed_heartbeats_since is None):
             return ClusterNodeState.Down
-        return ClusterNodeState.Paused if self.record.paused else ClusterNodeState.Up
+        return ClusterNodeState.Paused if record.paused else ClusterNodeState.Up
 
     @property
     def Id(self) -> str:

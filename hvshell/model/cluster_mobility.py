@@ -5,8 +5,10 @@ through the lab's migrations (hvshell.model.mobility).
 
 Placement, when no node is named: a node that is up and not paused, with
 room for the VM's memory (counting migrations already on their way there);
-a node where no role of the same anti-affinity class runs is preferred;
-then the one with the most free memory (hyperv-cmdlets.md section 10:
+a node where no role of the same anti-affinity class runs is preferred (the
+only choice when the cluster enforces anti-affinity); then the group's
+preferred owners in their order; then the one with the most free memory,
+which spreads roles over the nodes (hyperv-cmdlets.md section 10:
 AntiAffinityClassNames keeps such roles apart when the cluster places
 them).
 
@@ -18,6 +20,8 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from typing import Any
+
+import attrs
 
 from hvshell.model import power
 from hvshell.model.cluster import (Cluster, ClusterGroup, ClusterNodeRecord, GroupType,
@@ -50,16 +54,28 @@ def _classes(group: ClusterGroup) -> set[str]:
     return {name.lower() for name in group.anti_affinity_class_names}
 
 
-def choose_node(lab: Any, cluster: Cluster, group: ClusterGroup,
-                exclude: set[str]) -> Host | None:
-    """Where the cluster would put `group` (None: no node has room)."""
+@attrs.frozen
+class Placement:
+    """A node that can take a role: whether a role of the same anti-affinity
+    class is (or is arriving) there, and its free memory."""
+    host: Host
+    clash: bool
+    free: int
+
+
+def rank_nodes(lab: Any, cluster: Cluster, group: ClusterGroup, exclude: set[str],
+               need: int | None = None) -> list[Placement]:
+    """The nodes that could take `group`, best first.  `need` is the memory
+    it takes there (default: what it holds now with overhead, 0 when off)."""
     service = mobility(lab)
     vm = group.vm
-    need = 0
-    if vm.is_running:
-        assigned = vm.memory_assigned()
-        need = assigned + vm_memory_overhead(assigned)
+    if need is None:
+        need = 0
+        if vm.is_running:
+            assigned = vm.memory_assigned()
+            need = assigned + vm_memory_overhead(assigned)
     classes = _classes(group)
+    preferred = [name.lower() for name in group.preferred_owners]
     ranked = []
     for index, record in enumerate(cluster.nodes):
         if record.name.lower() in exclude or record.paused:
@@ -74,8 +90,19 @@ def choose_node(lab: Any, cluster: Cluster, group: ClusterGroup,
         arriving = {id(v) for v in service.incoming(host)}
         neighbours += [g for g in cluster.groups if g.vm is not None and id(g.vm) in arriving]
         clash = bool(classes) and any(classes & _classes(g) for g in neighbours)
-        ranked.append((clash, -free, index, host))
-    return min(ranked, key=lambda r: r[:3])[3] if ranked else None
+        if clash and cluster.enforced_anti_affinity:
+            continue
+        key = host.name.lower()
+        rank = preferred.index(key) if key in preferred else len(preferred)
+        ranked.append(((clash, rank, -free, index), Placement(host, clash, free)))
+    return [placement for _, placement in sorted(ranked, key=lambda r: r[0])]
+
+
+def choose_node(lab: Any, cluster: Cluster, group: ClusterGroup,
+                exclude: set[str]) -> Host | None:
+    """Where the cluster would put `group` (None: no node has room)."""
+    ranked = rank_nodes(lab, cluster, group, exclude)
+    return ranked[0].host if ranked else None
 
 
 def begin_role_move(lab: Any, cluster: Cluster, group: ClusterGroup, node: Host,
@@ -140,7 +167,7 @@ def drain_node(lab: Any, cluster: Cluster, node: ClusterNodeRecord,
             records.append(service.submit(request))
         except LabError as error:
             stuck.append(f"{group.name}: {error.message}")
-    service.drained[(cluster.name, node.name)] = [g.name for g in groups]
+    remember_moved(node, groups)
     finished = lab.clock.all_of([r.done for r in records])
 
     def ended(_event: Any) -> None:
@@ -158,26 +185,43 @@ def drain_node(lab: Any, cluster: Cluster, node: ClusterNodeRecord,
     return finished
 
 
+def remember_moved(node: ClusterNodeRecord, groups: list[ClusterGroup]) -> None:
+    """Note roles moved off `node` (a drain, a failover) for failback."""
+    for group in groups:
+        if group.name not in node.moved_roles:
+            node.moved_roles.append(group.name)
+
+
 def failback(lab: Any, cluster: Cluster, node: ClusterNodeRecord,
              policy: str) -> list[MigrationRecord]:
     """Resume-ClusterNode: the node takes roles again; with -Failback
-    Immediate the roles a drain moved off it come back, with Policy those
-    whose AutoFailbackType allows it (NoFailback: none)."""
-    service = mobility(lab)
+    Immediate the roles a drain or a failover moved off it come back, with
+    Policy those whose failback policy allows it now (NoFailback: none).
+    Either way the node forgets the rest."""
     node.paused = False
-    drained = service.drained.pop((cluster.name, node.name), [])
     lab.record("NodeResumed", node.name, f"Node {node.name} of cluster {cluster.name} is up "
                "and takes roles again.")
-    if policy == "NoFailback":
-        return []
+    records = [] if policy == "NoFailback" else return_roles(lab, cluster, node, policy)
+    node.moved_roles.clear()
+    return records
+
+
+def return_roles(lab: Any, cluster: Cluster, node: ClusterNodeRecord,
+                 policy: str) -> list[MigrationRecord]:
+    """Live-migrate back to `node` the roles moved off it: all of them
+    (Immediate), or those whose failback policy allows it now (Policy).
+    They leave the node's list of moved roles."""
+    service = mobility(lab)
     host = lab.host(node.name)
     records = []
-    for name in drained:
+    for name in list(node.moved_roles):
         group = cluster.group(name)
         if group is None or group.vm is None or group.owner_node.lower() == node.name.lower():
+            node.moved_roles.remove(name)
             continue
-        if policy == "Policy" and not group.auto_failback_type:
+        if policy == "Policy" and not _policy_allows(lab, cluster, group, node):
             continue
+        node.moved_roles.remove(name)
         request = plan_cluster_move(lab, group.vm, host, command="Resume-ClusterNode")
         try:
             records.append(service.submit(request))
@@ -185,6 +229,21 @@ def failback(lab: Any, cluster: Cluster, node: ClusterNodeRecord,
             lab.record("FailbackFailed", group.name, f"'{group.name}' did not fail back to "
                        f"{node.name}: {error.message}")
     return records
+
+
+def _policy_allows(lab: Any, cluster: Cluster, group: ClusterGroup,
+                   node: ClusterNodeRecord) -> bool:
+    """A group's failback policy: AutoFailbackType 1, the failback window
+    open, and `node` its most preferred owner among the nodes up (any node
+    it left, when it names no preferred owners)."""
+    if not group.auto_failback_type:
+        return False
+    if not group.failback_window_open(lab.time_at(lab.clock.now).hour):
+        return False
+    up = [name for name in group.preferred_owners
+          if (record := cluster.node_record(name)) is not None and not record.paused
+          and lab.host(record.name).is_up]
+    return not up or up[0].lower() == node.name.lower()
 
 
 def cancel_role_move(lab: Any, group: ClusterGroup) -> bool:

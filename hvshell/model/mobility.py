@@ -44,9 +44,6 @@ class Mobility:
         self._requests: dict[int, MoveRequest] = {}
         self._records: dict[int, MigrationRecord] = {}
         self._started: set[int] = set()
-        # Clustered roles a drain moved off each node, for Resume-ClusterNode
-        # -Failback: (cluster, node) -> group names.
-        self.drained: dict[tuple[str, str], list[str]] = {}
         for record in lab.migrations:
             if record.state not in FINISHED_STATES:    # saved mid-flight: cannot resume
                 record.state = LabMigrationState.Failed

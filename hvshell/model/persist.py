@@ -14,7 +14,7 @@ later, a host's boot, delayed automatic starts) are records and are
 re-armed on load.  Operations in flight (a VM starting, saving ...) are
 not: on load the VM goes back to the state it had before the operation,
 and the job that ran it is marked Failed, reason 'interrupted: the lab was
-reloaded'.
+reloaded'.  A cluster failover that was starting roles starts them again.
 """
 from __future__ import annotations
 
@@ -28,7 +28,8 @@ from typing import Any
 import cattrs
 from cattrs.preconf.json import make_converter
 
-from hvshell.model import power  # noqa: F401  (registers the timed actions a lab re-arms)
+# These register the timed actions a lab re-arms.
+from hvshell.model import failover, power
 from hvshell.model.errors import LabFileError
 from hvshell.model.ids import Guid
 from hvshell.model.lab import Lab
@@ -121,6 +122,7 @@ def _after_load(lab: Lab) -> None:
     for job in lab.jobs:
         job.interrupt_on_reload()
     rearm(lab)
+    failover.after_load(lab)
 
 
 def save_lab(lab: Lab, path: str | os.PathLike) -> None:

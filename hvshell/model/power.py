@@ -317,6 +317,18 @@ def _interrupt_operations(host: Host, reason: str) -> None:
             vm.operation.interrupt(operation_failed(reason, vm.name))
 
 
+def halt(vm: VM) -> None:
+    """The VM stops at once, as if its host lost power: what its memory held
+    is gone, and it is marked as having been running."""
+    vm.running_at_host_stop = True
+    vm.state = VMState.Off
+    vm.transition_from = None
+    vm.status_text = None
+    vm.started_at = None
+    vm.guest_ready_at = None
+    vm.saved_memory = 0
+
+
 def crash_host(lab: Any, host: Host) -> None:
     """The host stops at once: its VMs lose their memory (saved states on
     disk survive) and whatever they were doing fails."""
@@ -328,13 +340,7 @@ def crash_host(lab: Any, host: Host) -> None:
     for vm in host.vms:
         cancel_actions(lab, "AutoStart", str(vm.id))
         if vm.is_running:
-            vm.running_at_host_stop = True
-            vm.state = VMState.Off
-            vm.transition_from = None
-            vm.status_text = None
-            vm.started_at = None
-            vm.guest_ready_at = None
-            vm.saved_memory = 0
+            halt(vm)
     host.state = HostState.Down
     lab.record("HostDown", host.name, f"Host {host.name} crashed; its running virtual machines "
                "stopped.")

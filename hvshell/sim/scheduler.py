@@ -115,6 +115,12 @@ class MigrationHandle:
         point of no return."""
         return self.scheduler._abort(self, MigrationState.Cancelled, reason)
 
+    def fail(self, reason: str) -> bool:
+        """End the migration as failed because something outside it stopped
+        the VM; False if it already finished or passed its point of no
+        return."""
+        return self.scheduler._abort(self, MigrationState.Failed, reason)
+
     def progress(self) -> Progress:
         now = self.scheduler.clock.now
         if self.result is not None:

@@ -28,6 +28,9 @@ def test_cluster_creation_and_queries():
     assert [(n.Name, n.Id, n.State.name) for n in nodes] == [("HV01", "1", "Up"),
                                                              ("HV02", "2", "Up")]
     shell.run("Invoke-LabFault -ComputerName HV02 -Fault HostCrash")
+    # The cluster removes a silent node after 5 missed heartbeats, 1 s apart.
+    assert shell.value("Get-ClusterNode HV02").State.name == "Up"
+    shell.run("Start-Sleep 5")
     assert shell.value("Get-ClusterNode HV02").State.name == "Down"
     assert [g.Name for g in shell.values("Get-ClusterGroup")] == ["Cluster Group",
                                                                   "Available Storage"]
