@@ -425,9 +425,9 @@ class SmbBandwidthLimit:
         return self.host.name
 
 
-class NetAdapterRdma:
-    """MSFT_NetAdapterRdmaSettingData of one NIC."""
-    PS_TYPE = CIM_PREFIX + "StandardCimv2/MSFT_NetAdapterRdmaSettingData"
+class _NicSettingData:
+    """One setting of one NIC (MSFT_NetAdapterSettingData, which the
+    setting classes below derive from)."""
     __slots__ = ("nic",)
 
     def __init__(self, nic: HostNic):
@@ -436,6 +436,12 @@ class NetAdapterRdma:
     @property
     def Name(self) -> str:
         return self.nic.name
+
+
+class NetAdapterRdma(_NicSettingData):
+    """MSFT_NetAdapterRdmaSettingData of one NIC."""
+    PS_TYPE = CIM_PREFIX + "StandardCimv2/MSFT_NetAdapterRdmaSettingData"
+    __slots__ = ()
 
     @property
     def InterfaceDescription(self) -> str:
@@ -450,18 +456,11 @@ class NetAdapterRdma:
         return self.nic.host_name
 
 
-class NetAdapterJumboPacket:
+class NetAdapterJumboPacket(_NicSettingData):
     """MSFT_NetAdapterAdvancedPropertySettingData: a NIC's Jumbo Packet
     setting (the one advanced property the lab models)."""
     PS_TYPE = CIM_PREFIX + "StandardCimv2/MSFT_NetAdapterAdvancedPropertySettingData"
-    __slots__ = ("nic",)
-
-    def __init__(self, nic: HostNic):
-        self.nic = nic
-
-    @property
-    def Name(self) -> str:
-        return self.nic.name
+    __slots__ = ()
 
     @property
     def DisplayName(self) -> str:

@@ -525,10 +525,8 @@ class VMIntegrationComponent:
         return self.vm.host_name
 
 
-class VMMemory:
-    """A VM's memory settings (Get-VMMemory, Set-VMMemory -Passthru): a
-    live view of the VM."""
-    PS_TYPE = "Microsoft.HyperV.PowerShell.VMMemory"
+class _VMSettings:
+    """A live view of one group of a VM's settings."""
     __slots__ = ("vm",)
 
     def __init__(self, vm: VM):
@@ -537,6 +535,13 @@ class VMMemory:
     @property
     def VMName(self) -> str:
         return self.vm.name
+
+
+class VMMemory(_VMSettings):
+    """A VM's memory settings (Get-VMMemory, Set-VMMemory -Passthru): a
+    live view of the VM."""
+    PS_TYPE = "Microsoft.HyperV.PowerShell.VMMemory"
+    __slots__ = ()
 
     @property
     def DynamicMemoryEnabled(self) -> bool:
@@ -567,17 +572,10 @@ class VMMemory:
         return self.vm.host_name
 
 
-class VMProcessor:
+class VMProcessor(_VMSettings):
     """A VM's processor settings (Set-VMProcessor -Passthru): a live view."""
     PS_TYPE = "Microsoft.HyperV.PowerShell.VMProcessor"
-    __slots__ = ("vm",)
-
-    def __init__(self, vm: VM):
-        self.vm = vm
-
-    @property
-    def VMName(self) -> str:
-        return self.vm.name
+    __slots__ = ()
 
     @property
     def Count(self) -> int:
