@@ -400,14 +400,19 @@ def test_rule_a_usable_migration_network():
     assert "share no migration network" in refused(shell, "Move-VM SOFS1 B")
 
 
-def test_rule_versions_2012_to_2012r2_only():
-    shell = base("""
+# A Windows Server 2012 host (OLD) that migrates with A over 10.0.0.0/24,
+# running a VM (V12) whose files are on the share.
+OLD_2012_HOST = """
 New-LabHost OLD -Version 2012 | Out-Null
 Enable-VMMigration OLD
 Add-VMMigrationNetwork 10.0.0.0/24 -ComputerName A, OLD
 New-VM V12 1GB -Path \\\\SOFS\\VMs -ComputerName OLD | Out-Null
 Start-VM V12 -ComputerName OLD
-""")
+"""
+
+
+def test_rule_versions_2012_to_2012r2_only():
+    shell = base(OLD_2012_HOST)
     assert "never back" in refused(shell, "Move-VM SOFS1 OLD")
     shell.run("Move-VM V12 A -ComputerName OLD")
     assert not shell.errors and shell.lab.migrations[-1].Transport == "TCP/IP"
@@ -419,13 +424,7 @@ def test_rule_2008r2_hosts_only_inside_a_cluster():
 
 
 def test_rule_transport_options_need_2012r2():
-    shell = base("""
-New-LabHost OLD -Version 2012 | Out-Null
-Enable-VMMigration OLD
-Add-VMMigrationNetwork 10.0.0.0/24 -ComputerName A, OLD
-New-VM V12 1GB -Path \\\\SOFS\\VMs -ComputerName OLD | Out-Null
-Start-VM V12 -ComputerName OLD
-""")
+    shell = base(OLD_2012_HOST)
     rows = shell.values("Measure-LabMigration V12 A -ComputerName OLD -PerformanceOption TCPIP, SMB")
     assert [r.PerformanceOption for r in rows] == ["TCPIP"]
     assert "needs Windows Server 2012 R2" in shell.errors[-1].message
