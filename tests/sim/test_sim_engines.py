@@ -6,7 +6,7 @@ import pytest
 
 from hvshell.sim import (EngineKind, ExactEngine, FastEngine, HostSpec, MemoryLayout,
                          MigrationSpec, NicSpec, PageClass, WorkloadSpec, plan_migration)
-from hvshell.sim.memory import PassTiming, RateProfile, dirty_budget, pass_segments, solve_write_scale
+from tests.sim.memory_passes import constant_pass
 
 GiB, MiB = 2**30, 2**20
 SEEDS = range(40)
@@ -57,15 +57,9 @@ def test_engines_agree_over_seeds(name):
 
 def run_passes(engine, layout: MemoryLayout, rate: float, passes: int) -> list[list[float]]:
     """Dirty counts per class after each of `passes` constant-rate passes."""
-    costs = [c.wire_bytes(False) for c in layout.classes]
     history = []
     for _ in range(passes):
-        runs = engine.runs()
-        wire = sum(n * c for n, c in zip(engine.dirty_counts(), costs))
-        timing = PassTiming(RateProfile.constant(wire, rate), wire)
-        segments = pass_segments(layout, runs, costs, timing, engine.clean_runs())
-        kappa = solve_write_scale(layout, segments, dirty_budget(layout, segments))
-        engine.finish_pass(timing, segments, costs, kappa)
+        constant_pass(engine, layout, rate)
         history.append(engine.dirty_counts())
     return history
 

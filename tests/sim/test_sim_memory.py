@@ -10,8 +10,9 @@ import pytest
 from hvshell.sim import (EngineKind, ExactEngine, FastEngine, HostSpec, MemoryLayout,
                          MigrationSpec, NicSpec, PageClass, WorkloadSpec, plan_migration)
 from hvshell.sim import constants as C
-from hvshell.sim.memory import (PAGE, PassTiming, RateProfile, dirty_budget, pass_segments,
+from hvshell.sim.memory import (PAGE, PassTiming, RateProfile, pass_segments,
                                 solve_write_scale)
+from tests.sim.memory_passes import constant_pass
 
 GiB = 2**30
 LINE_10G = 10e9 / 8
@@ -122,18 +123,6 @@ def test_lru_first_pass_sends_the_working_set_last():
 
 
 # --- the per-page law: P(dirty) = 1 − exp(−λ(T − t)) ----------------------------------
-
-def constant_pass(engine, layout: MemoryLayout, rate: float, compressed: bool = False) -> float:
-    """Run the engine's current pass at a constant rate; return κ."""
-    costs = [c.wire_bytes(compressed) for c in layout.classes]
-    runs = engine.runs()
-    wire = sum(n * c for n, c in zip(engine.dirty_counts(), costs))
-    timing = PassTiming(RateProfile.constant(wire, rate), wire)
-    segments = pass_segments(layout, runs, costs, timing, engine.clean_runs())
-    kappa = solve_write_scale(layout, segments, dirty_budget(layout, segments))
-    engine.finish_pass(timing, segments, costs, kappa)
-    return kappa
-
 
 def test_exact_engine_dirties_pages_by_time_left_in_the_pass():
     pages = 400_000
