@@ -23,6 +23,8 @@ One concern per module:
     build      creating hosts, NICs, storage, VHDs, VMs, clusters (with rules)
     config     changing VMs and hosts (Set-VM, Set-VMMemory, Set-VMHost ...)
     power      VM lifecycle operations and host crash/recovery/restart
+    failover   cluster heartbeats, nodes removed and rejoining, roles
+               restarted on the nodes left, failback by policy
     persist    saving and loading a whole lab (atomic JSON)
 
 Objects the shell sees are these live objects: their upper-case properties
