@@ -23,6 +23,7 @@ from typing import Any
 
 import attrs
 
+from hvshell.model.disks import chain
 from hvshell.model.errors import invalid_argument
 from hvshell.model.host import Host
 from hvshell.model.network import JUMBO_FRAME, LoadBalancingAlgorithm, NicTeam, parse_subnet
@@ -194,12 +195,7 @@ def disk_files(lab: Any, vm: VM) -> list[VirtualHardDisk]:
     paths = [d.path for d in vm.hard_drives if d.path]
     paths += [entry[3] for snap in vm.snapshots for entry in snap.hard_drive_paths if entry[3]]
     for path in paths:
-        chain = []
-        vhd = lab.find_vhd(vm.host_name, path)
-        while vhd is not None and vhd not in chain:
-            chain.append(vhd)
-            vhd = lab.find_vhd(vm.host_name, vhd.parent_path) if vhd.parent_path else None
-        for item in reversed(chain):
+        for item in reversed(chain(lab, vm.host_name, path)):
             if item not in found:
                 found.append(item)
     return found
