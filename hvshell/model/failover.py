@@ -206,16 +206,25 @@ def _change_owner(lab: Any, cluster: Cluster, group: ClusterGroup,
                   node: ClusterNodeRecord) -> None:
     """A role that was not running (or must not start by itself) moves to
     a node that is up, and stays as it was."""
-    ranked = rank_nodes(lab, cluster, group, set(), need=0)
-    if not ranked:
+    host = _hand_over(lab, cluster, group)
+    if host is None:
         return
-    host = ranked[0].host
-    lab.place_vm(group.vm, host)
-    group.owner_node = host.name
     how = ("it stays offline: its priority is No Auto Start (0)" if group.priority == 0
            and group.vm.running_at_host_stop else f"it stays {group.vm.state.name}")
     lab.record("GroupMoved", group.name, f"'{group.name}' moved from {node.name} to {host.name}; "
                f"{how}.")
+
+
+def _hand_over(lab: Any, cluster: Cluster, group: ClusterGroup) -> Host | None:
+    """Give the role, as it is, to the best node up (None: there is none)."""
+    ranked = rank_nodes(lab, cluster, group, set(), need=0)
+    if not ranked:
+        return None
+    host = ranked[0].host
+    if host.name != group.vm.host_name:
+        lab.place_vm(group.vm, host)
+    group.owner_node = host.name
+    return host
 
 
 def place(lab: Any, cluster: Cluster, group: ClusterGroup) -> bool:
@@ -242,9 +251,14 @@ def place(lab: Any, cluster: Cluster, group: ClusterGroup) -> bool:
     up = [n for n in cluster.nodes if _reachable(lab, n) and not n.paused]
     group.failed = bool(up)
     why = "; ".join(refusals) or _no_room(lab, cluster, group, up, need)
+    # Like a real cluster, a role that failed belongs to a node that is up
+    # when one may hold it, where Start-VM can bring it back once there is room.
+    holder = _hand_over(lab, cluster, group)
+    then = (f"It stays Failed on {holder.name}: start it there (Start-VM) once there is room, "
+            "or a node joining the cluster tries again" if holder is not None else
+            f"It stays {group.State.name} on {group.owner_node} until a node joins the cluster")
     lab.record("GroupFailed", group.name, f"'{group.name}' could not start on any node of "
-               f"cluster {cluster.name}: {why}. It stays {group.State.name} until a node joins "
-               "the cluster.")
+               f"cluster {cluster.name}: {why}. {then}.")
     return False
 
 
@@ -310,6 +324,7 @@ def _role_started(lab: Any, vm_name: str) -> None:
     """A failed-over VM is running: its role is back when its guest is."""
     for group in _pending_groups(lab, vm_name):
         vm = group.vm
+        group.failed = False
         if vm.state is VMState.Running and vm.guest_ready_at is not None:
             schedule_action(lab, vm.guest_ready_at - lab.clock.now, GROUP_RECOVERED,
                             str(group.id))

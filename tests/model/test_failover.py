@@ -132,15 +132,23 @@ def test_enforced_anti_affinity_leaves_the_role_failed_until_a_node_joins():
     assert web1.vm.host_name == "A" and web1.State is ClusterGroupState.Online
 
 
-def test_a_role_no_node_has_room_for_stays_failed_with_the_reason():
-    lab, cluster = cluster_lab(memory=(64 * GB, 8 * GB))
+def test_a_role_no_node_has_room_for_fails_on_a_node_up_where_it_can_be_started_later():
+    lab, cluster = cluster_lab(memory=(64 * GB, 24 * GB))
     big = role(lab, cluster, "A", "big", memory=16 * GB)
+    hog = role(lab, cluster, "B", "hog", memory=10 * GB)
     fault(lab, "HostCrash", "A")
     lab.clock.advance(5)
-    assert big.State is ClusterGroupState.Failed and big.vm.host_name == "A"
+    assert big.State is ClusterGroupState.Failed
+    assert big.owner_node == big.vm.host_name == "B" and big.vm.state is VMState.Off
     [failed] = events(lab, "GroupFailed")
     assert "needs 16536 MB" in failed.message and "B, has" in failed.message
-    assert "stays Failed until a node joins" in failed.message
+    assert "stays Failed on B: start it there (Start-VM) once there is room" in failed.message
+    # The administrator makes room and starts it.
+    lab.clock.run_until_done(power.launch(lab, hog.vm, power.begin_stop(hog.vm, turn_off=True)))
+    lab.clock.run_until_done(power.launch(lab, big.vm, power.begin_start(big.vm)))
+    assert big.State is ClusterGroupState.Online
+    lab.clock.advance(power.GUEST_BOOT_SECONDS[GuestOS.Windows])
+    assert [e.source for e in events(lab, "GroupRecovered")] == ["big"]
 
 
 def test_with_no_node_left_the_roles_stay_offline_and_start_when_the_node_is_back():
@@ -342,3 +350,34 @@ def test_a_failover_start_cut_by_a_reload_starts_again(tmp_path):
     assert group.vm.state is VMState.Starting and group.owner_node == "B"
     loaded.clock.advance(RESTART)
     assert group.vm.guest_ready() and group.outage_since is None
+
+
+def test_an_orderly_restart_hands_the_saved_roles_to_the_other_node_at_once():
+    lab, cluster = cluster_lab(memory=(64 * GB, 64 * GB))
+    group = role(lab, cluster, "A", "one")
+    lab.clock.advance(60)
+    lab.clock.process(power.restart_host(lab, lab.host("A")))
+    lab.clock.run_until(lab.clock.now + 30)
+    # Its stop action saved it; the node left without a heartbeat wait and
+    # the VM was restored from its saved state on B.
+    [left] = events(lab, "NodeDown")
+    assert "is restarting" in left.message
+    assert group.owner_node == "B" and group.vm.state is VMState.Running
+    assert any("from its saved state" in e.message for e in events(lab, "VMStarted"))
+    [back] = events(lab, "GroupRecovered")
+    assert back.time < left.time + 30
+
+
+def test_a_role_whose_new_node_fails_too_moves_on():
+    lab, cluster = cluster_lab()
+    group = role(lab, cluster, "A", "one")
+    fault(lab, "HostCrash", "A")
+    lab.clock.advance(5)
+    first = group.owner_node
+    crash = lab.clock.now
+    fault(lab, "HostCrash", first)       # while it is still starting there
+    lab.clock.advance(5 + RESTART)
+    assert group.owner_node not in ("A", first) and group.vm.guest_ready()
+    [back] = events(lab, "GroupRecovered")
+    assert back.time - crash == 5 + RESTART
+    assert "52.0 s after it went down" in back.message     # counted from the first crash
