@@ -425,9 +425,9 @@ class SmbBandwidthLimit:
         return self.host.name
 
 
-class _NicSettingData:
-    """One setting of one NIC (MSFT_NetAdapterSettingData, which the
-    setting classes below derive from)."""
+class NetAdapterRdma:
+    """MSFT_NetAdapterRdmaSettingData of one NIC."""
+    PS_TYPE = CIM_PREFIX + "StandardCimv2/MSFT_NetAdapterRdmaSettingData"
     __slots__ = ("nic",)
 
     def __init__(self, nic: HostNic):
@@ -436,12 +436,6 @@ class _NicSettingData:
     @property
     def Name(self) -> str:
         return self.nic.name
-
-
-class NetAdapterRdma(_NicSettingData):
-    """MSFT_NetAdapterRdmaSettingData of one NIC."""
-    PS_TYPE = CIM_PREFIX + "StandardCimv2/MSFT_NetAdapterRdmaSettingData"
-    __slots__ = ()
 
     @property
     def InterfaceDescription(self) -> str:
@@ -456,11 +450,18 @@ class NetAdapterRdma(_NicSettingData):
         return self.nic.host_name
 
 
-class NetAdapterJumboPacket(_NicSettingData):
+class NetAdapterJumboPacket:
     """MSFT_NetAdapterAdvancedPropertySettingData: a NIC's Jumbo Packet
     setting (the one advanced property the lab models)."""
     PS_TYPE = CIM_PREFIX + "StandardCimv2/MSFT_NetAdapterAdvancedPropertySettingData"
-    __slots__ = ()
+    __slots__ = ("nic",)
+
+    def __init__(self, nic: HostNic):
+        self.nic = nic
+
+    @property
+    def Name(self) -> str:
+        return self.nic.name
 
     @property
     def DisplayName(self) -> str:

@@ -525,8 +525,10 @@ class VMIntegrationComponent:
         return self.vm.host_name
 
 
-class _VMSettings:
-    """A live view of one group of a VM's settings."""
+class VMMemory:
+    """A VM's memory settings (Get-VMMemory, Set-VMMemory -Passthru): a
+    live view of the VM."""
+    PS_TYPE = "Microsoft.HyperV.PowerShell.VMMemory"
     __slots__ = ("vm",)
 
     def __init__(self, vm: VM):
@@ -535,13 +537,6 @@ class _VMSettings:
     @property
     def VMName(self) -> str:
         return self.vm.name
-
-
-class VMMemory(_VMSettings):
-    """A VM's memory settings (Get-VMMemory, Set-VMMemory -Passthru): a
-    live view of the VM."""
-    PS_TYPE = "Microsoft.HyperV.PowerShell.VMMemory"
-    __slots__ = ()
 
     @property
     def DynamicMemoryEnabled(self) -> bool:
@@ -572,10 +567,17 @@ class VMMemory(_VMSettings):
         return self.vm.host_name
 
 
-class VMProcessor(_VMSettings):
+class VMProcessor:
     """A VM's processor settings (Set-VMProcessor -Passthru): a live view."""
     PS_TYPE = "Microsoft.HyperV.PowerShell.VMProcessor"
-    __slots__ = ()
+    __slots__ = ("vm",)
+
+    def __init__(self, vm: VM):
+        self.vm = vm
+
+    @property
+    def VMName(self) -> str:
+        return self.vm.name
 
     @property
     def Count(self) -> int:
