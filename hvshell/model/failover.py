@@ -268,13 +268,15 @@ def _start_on(lab: Any, group: ClusterGroup, host: Host) -> None:
     vm = group.vm
     origin = vm.host
     index = origin.vms.index(vm)
-    lab.place_vm(vm, host)
+    if host is not origin:
+        lab.place_vm(vm, host)
     try:
         starting = power.begin_start(vm)
     except LabError:
-        lab.place_vm(vm, origin)
-        origin.vms.remove(vm)
-        origin.vms.insert(index, vm)
+        if host is not origin:
+            lab.place_vm(vm, origin)
+            origin.vms.remove(vm)
+            origin.vms.insert(index, vm)
         raise
     group.owner_node = host.name
     group.failed = False

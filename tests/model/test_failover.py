@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from hvshell.model import build, config, failover, power
+from hvshell.model import build, config, failover, netconfig, power
 from hvshell.model.cluster import ClusterGroupState, ClusterNode, ClusterNodeState
 from hvshell.model.cluster_mobility import failback
 from hvshell.model.lab import Lab
+from hvshell.model.network import VMSwitchType
 from hvshell.model.persist import lab_to_document, load_lab, save_lab
 from hvshell.model.schedule import schedule_action
 from hvshell.model.storage import StorageType
@@ -130,6 +131,20 @@ def test_enforced_anti_affinity_leaves_the_role_failed_until_a_node_joins():
     assert node_state(cluster, "A") is ClusterNodeState.Up
     lab.clock.advance(power.VM_POWER_ON_SECONDS)
     assert web1.vm.host_name == "A" and web1.State is ClusterGroupState.Online
+
+
+def test_a_node_that_refuses_the_start_is_skipped_for_the_next():
+    lab, cluster = cluster_lab(memory=(64 * GB, 64 * GB, 32 * GB))
+    for name in "AC":
+        netconfig.new_switch(lab, lab.host(name), "Private", VMSwitchType.Private)
+    group = role(lab, cluster, "A", "one", start=False)
+    netconfig.connect_adapter(lab, group.vm.network_adapters[0], "Private")
+    lab.clock.run_until_done(power.launch(lab, group.vm, power.begin_start(group.vm)))
+    fault(lab, "HostCrash", "A")
+    lab.clock.advance(5)
+    # B has the most free memory but no switch 'Private'.
+    assert group.owner_node == "C" and group.vm.state is VMState.Starting
+    assert [vm.name for vm in lab.host("B").vms] == []
 
 
 def test_a_role_no_node_has_room_for_fails_on_a_node_up_where_it_can_be_started_later():
