@@ -1,6 +1,7 @@
 """No input, however malformed, may reach a Python traceback: the
 interpreter reports parse and runtime errors as PowerShell errors."""
 import io
+import tempfile
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -19,9 +20,13 @@ FRAGMENTS = [
 ]
 
 
+# Random text can redirect to a file (`x > y`): keep such files out of the tree.
+SCRATCH = tempfile.mkdtemp(prefix="hvshell-fuzz-")
+
+
 def run(text: str) -> None:
     out, err = io.StringIO(), io.StringIO()
-    interp = Interpreter(Session(None, seed=1), stdout=out, stderr=err)
+    interp = Interpreter(Session(None, seed=1, root=SCRATCH), stdout=out, stderr=err)
     try:
         interp.execute(text)
     except ExitSignal:
