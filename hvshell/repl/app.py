@@ -35,7 +35,10 @@ CANCELLED_NOTICE = "^C Operation cancelled."
 
 
 def in_remote_session(session: Any) -> bool:
-    """Inside Enter-PSSession: the session host is not the lab's local host."""
+    """Inside Enter-PSSession: the session host is not the lab's local host.
+    (A lab still loading behind the first prompt cannot have been entered.)"""
+    if not session.lab_ready():
+        return False
     local = getattr(session.lab, "local_host_name", None) if session.lab is not None else None
     return bool(local) and session.computer_name.lower() != local.lower()
 
