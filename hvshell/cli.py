@@ -86,12 +86,16 @@ def _run(options: argparse.Namespace) -> int:
     interactive = options.file is None and options.command is None
     session = Session(lab, seed=options.seed, root=options.root, interactive=interactive,
                       lab_factory=lambda: build_lab(options.seed, options.empty))
-    if interactive and lab is None and not options.empty:
-        # The prompt can show the host while the REPL loads the lab behind it.
-        from hvshell.demo import cached_demo_lab
-        from hvshell.model.labfile import peek_local_host
-        cached = cached_demo_lab(options.seed)
-        session.host_hint = peek_local_host(cached) if cached else None
+    if interactive and lab is None:
+        # The prompt can show the host while the REPL loads the lab behind it
+        # (an empty lab has none: the shell stands on "localhost").
+        if options.empty:
+            session.host_hint = "localhost"
+        else:
+            from hvshell.demo import cached_demo_lab
+            from hvshell.model.labfile import peek_local_host
+            cached = cached_demo_lab(options.seed)
+            session.host_hint = peek_local_host(cached) if cached else None
     width = SCRIPT_WIDTH
     if sys.stdout.isatty():
         width = max(40, os.get_terminal_size().columns)
