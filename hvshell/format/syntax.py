@@ -86,10 +86,6 @@ def syntax_parts(spec: CommandSpec, set_name: str) -> list[str]:
     return parts
 
 
-def syntax_line(spec: CommandSpec, set_name: str) -> str:
-    return " ".join(syntax_parts(spec, set_name))
-
-
 def syntax_sets(command: type[Cmdlet] | CommandSpec) -> list[list[str]]:
     """`syntax_parts` of every parameter set, the default set first."""
     spec = command_spec(command)

@@ -56,11 +56,6 @@ def operation_failed(message: str, target: Any = None, category: str = "NotSpeci
     return LabError(message, "OperationFailed", category, target, OPERATION_FAILED_EXCEPTION)
 
 
-def object_not_found(message: str, target: Any = None) -> LabError:
-    return LabError(message, "ObjectNotFound", "ObjectNotFound", target,
-                    INVALID_ARGUMENT_EXCEPTION)
-
-
 def lab_argument(message: str, target: Any = None) -> LabError:
     """Bad input to a simulator (`*-Lab*`) cmdlet."""
     return LabError(message, "InvalidLabArgument", "InvalidArgument", target, ARGUMENT_EXCEPTION)
