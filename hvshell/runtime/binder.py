@@ -52,7 +52,6 @@ class Arg:
     has_value: bool = False
     extent: Extent | None = None
     text: str = ""                        # the parameter token as typed, e.g. '-Dest'
-    from_splat: bool = False
 
 
 @attrs.define
@@ -61,7 +60,6 @@ class Binding:
     common: dict[str, Any]                # common parameter name -> value
     sets: list[str]                       # parameter sets still possible
     extra_args: list[Any]
-    bound_by_pipeline: set[str] = attrs.Factory(set)
 
     @property
     def parameter_set(self) -> str:

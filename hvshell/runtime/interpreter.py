@@ -189,7 +189,7 @@ class Interpreter:
             self._out_default.close()
         self.flush()
 
-    def write_host_text(self, text: str, stream: str = "host", newline: bool = True) -> None:
+    def write_host_text(self, text: str, newline: bool = True) -> None:
         """Text that bypasses the pipeline (Write-Host, warnings, verbose)."""
         if self._out_default is not None:
             self._out_default.flush()
@@ -493,7 +493,7 @@ class Interpreter:
         processors: list[Processor] = []
         count = len(pipeline.elements)
         for index, element in enumerate(pipeline.elements):
-            processors.append(self.make_processor(element, index > 0, count))
+            processors.append(self.make_processor(element, index > 0))
         files: list[tuple[str, bool, list[Any]]] = []     # (path, append, what goes there)
         for index, processor in enumerate(processors):
             processor.downstream = processors[index + 1].receive if index + 1 < count else sink
@@ -573,7 +573,7 @@ class Interpreter:
                                      "FileOpenFailure", "OpenError",
                                      "System.IO.IOException", target=path) from None
 
-    def make_processor(self, element: Any, downstream_of_input: bool, count: int) -> Processor:
+    def make_processor(self, element: Any, downstream_of_input: bool) -> Processor:
         if isinstance(element, ast.CommandExpression):
             return ExpressionProcessor(self.evaluate(element.expression))
         assert isinstance(element, ast.Command)
@@ -641,12 +641,12 @@ class Interpreter:
                 value = _null(self.get_variable(element.name))
                 if isinstance(value, Hashtable):
                     for key, item in value.items():
-                        args.append(Arg(str(key), item, True, element.extent, f"-{key}", True))
+                        args.append(Arg(str(key), item, True, element.extent, f"-{key}"))
                 elif isinstance(value, (list, tuple)):
                     for item in value:
-                        args.append(Arg(None, item, True, element.extent, from_splat=True))
+                        args.append(Arg(None, item, True, element.extent))
                 elif value is not None:
-                    args.append(Arg(None, value, True, element.extent, from_splat=True))
+                    args.append(Arg(None, value, True, element.extent))
         return args
 
     def argument_value(self, expr: Any) -> Any:
@@ -767,7 +767,7 @@ class Interpreter:
                 f'The running command stopped because the preference variable '
                 f'"{preference_name}" or common parameter is set to Stop: {text}',
                 "ActionPreferenceStop", "OperationStopped"))
-        self.write_host_text(f"{stream.upper()}: {text}", stream)
+        self.write_host_text(f"{stream.upper()}: {text}")
 
     def should_process(self, cmdlet: Cmdlet, target: str, action: str,
                        whatif_text: str | None) -> bool:
