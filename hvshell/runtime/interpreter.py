@@ -81,6 +81,7 @@ class Interpreter:
         self.scope = self.global_scope
         self.source = ast.Source("")
         self.functions: dict[str, FunctionInfo] = {}
+        self.script_binders: dict[int, tuple] = {}    # see pipeline._script_binder
         self.errors: list[ErrorRecord] = []
         self.last_status = True
         self.try_depth = 0

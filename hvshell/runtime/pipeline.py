@@ -269,6 +269,18 @@ def script_spec(name: str, body: ast.ScriptBody, interp: "Interpreter") -> tuple
     return spec, by_name
 
 
+def _script_binder(name: str, body: ast.ScriptBody, interp: "Interpreter"
+                   ) -> tuple[CommandSpec, dict[str, ast.ParameterDecl], Binder]:
+    """A param() block's spec and binder, made once per body: attribute
+    arguments are constants, so a function called in a loop need not
+    rebuild them.  The cache holds the body, so its id stays unique."""
+    cached = interp.script_binders.get(id(body))
+    if cached is None or cached[0] is not body or cached[1].name != name:
+        spec, decls = script_spec(name, body, interp)
+        cached = interp.script_binders[id(body)] = (body, spec, decls, Binder(spec))
+    return cached[1], cached[2], cached[3]
+
+
 def _flatten(values: list[Any]) -> list[Any]:
     out: list[Any] = []
     for value in values:
@@ -311,8 +323,7 @@ class ScriptProcessor(Processor):
                 self.extent, "CallDepthOverflow")
         self.scope = interp.scope if self.dot_source else Scope(interp.scope)
         with interp.entered(self.scope, self.source):
-            spec, decls = script_spec(self.name, self.body, interp)
-            self.binder = Binder(spec)
+            spec, decls, self.binder = _script_binder(self.name, self.body, interp)
             try:
                 binding = self.binder.bind_command(self.args, self.extent, self.expects_input)
             except BindingError as error:
