@@ -14,6 +14,7 @@ import attrs
 
 from hvshell.model.base import PSEnum
 from hvshell.model.network import HostNic, MigrationNetwork, NicTeam, VMSwitch, subnet_contains
+from hvshell.model.replication import ReplicaServerSettings
 from hvshell.model.versions import HostVersion, limits, product_name
 from hvshell.model.vm import VM, VMState
 
@@ -102,6 +103,8 @@ class Host:
     smb_bandwidth_limits: dict[str, int] = attrs.Factory(dict)
     # When a booting host will be up (kept so a reloaded lab resumes the boot).
     boot_done_at: float | None = None
+    # Set-VMReplicationServer (hvshell.model.replica).
+    replica_server: ReplicaServerSettings = attrs.Factory(ReplicaServerSettings)
     lab: Any = attrs.field(init=False, default=None, repr=False)
 
     # ---- facts the model and other layers use -------------------------------

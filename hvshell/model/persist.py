@@ -29,7 +29,7 @@ import cattrs
 from cattrs.preconf.json import make_converter
 
 # These register the timed actions a lab re-arms.
-from hvshell.model import failover, power
+from hvshell.model import failover, power, replica  # noqa: F401
 from hvshell.model.errors import LabFileError
 from hvshell.model.ids import Guid
 from hvshell.model.lab import Lab

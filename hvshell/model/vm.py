@@ -19,6 +19,7 @@ from hvshell.model.base import PSEnum
 from hvshell.model.checkpoint import VMSnapshot
 from hvshell.model.ids import Guid
 from hvshell.model.network import VMNetworkAdapter
+from hvshell.model.replication import ReplicationSettings
 from hvshell.model.storage import ControllerType, DvdDrive, HardDiskDrive
 from hvshell.model.usage import VMUsage
 from hvshell.model.workload import GuestOS, Workload
@@ -187,6 +188,8 @@ class VM:
     replication_state: ReplicationState = ReplicationState.Disabled
     replication_health: ReplicationHealth = ReplicationHealth.NotApplicable
     replication_mode: ReplicationMode = ReplicationMode["None"]
+    # Hyper-V Replica relationship (hvshell.model.replica), None when not replicated.
+    replication: ReplicationSettings | None = None
     resource_metering_enabled: bool = False
     # Resource use over time: metering totals, guest writes (hvshell.model.usage).
     usage: VMUsage = attrs.Factory(VMUsage)

@@ -1,0 +1,259 @@
+"""Hyper-V Replica: Set- and Get-VMReplicationServer, Enable-,
+Get-, Suspend- and Resume-VMReplication, Start-VMInitialReplication,
+Measure-VMReplication, Start-, Complete- and Stop-VMFailover
+(hyperv-cmdlets.md section 8)."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import hvshell.format.replica_views  # noqa: F401  (registers the views of these types)
+from hvshell.cmdlets._hyperv import (RETURNED, OperationCmdlet, computer_name_param, hosts_for,
+                                     lab, report, sorted_vms, target_vms, vm_object_param)
+from hvshell.model import replica
+from hvshell.model.errors import LabError
+from hvshell.model.replication import RecoveryAuthenticationType, ReplicationAuthenticationType
+from hvshell.model.vm import VM, ReplicationHealth, ReplicationMode, ReplicationState
+from hvshell.runtime.cmdlet import Cmdlet, Parameter, Switch
+
+INVALID_ARGUMENT = "Microsoft.HyperV.PowerShell.VirtualizationInvalidArgumentException"
+
+
+def _vm_name_param(mandatory: bool = True) -> Parameter:
+    return Parameter(str, array=True, position=0, mandatory=mandatory, sets=("VMName",),
+                     pipeline=True, aliases=("Name",), complete="vm")
+
+
+class _ReplicaCmdlet(OperationCmdlet):
+    """The VMName (-ComputerName) and VMObject sets every replica cmdlet has."""
+    default_set = "VMName"
+    supports_should_process = True
+
+    VMName = _vm_name_param()
+    VM = vm_object_param()
+    ComputerName = computer_name_param(sets=("VMName",))
+    PassThru = Parameter(Switch)
+
+    def each(self, verb: str, change: Callable[[VM], Any], output: Callable[[VM], Any]) -> None:
+        """Apply an instant change to each VM (reporting a refusal and going
+        on), writing `output(vm)` under -PassThru."""
+        for vm in target_vms(self):
+            if not self.should_process(vm.name, whatif_text=f'{self.name} will {verb} of the '
+                                                             f'virtual machine "{vm.name}".'):
+                continue
+            try:
+                change(vm)
+            except LabError as error:
+                report(self, error)
+                continue
+            if self.PassThru:
+                self.write(output(vm))
+
+
+class SetVMReplicationServer(Cmdlet):
+    """Configures a host as a replica server: whether it accepts
+    replication, with which authentication, from any primary server (then
+    into -DefaultStorageLocation), and its Kerberos (HTTP) port."""
+    name = "Set-VMReplicationServer"
+    supports_should_process = True
+
+    ReplicationEnabled = Parameter(bool, position=0, aliases=("RepEnabled",))
+    AllowedAuthenticationType = Parameter(RecoveryAuthenticationType, position=1,
+                                          aliases=("AuthType",))
+    ReplicationAllowedFromAnyServer = Parameter(bool, position=2, aliases=("AllowAnyServer",))
+    DefaultStorageLocation = Parameter(str, aliases=("StorageLoc",))
+    KerberosAuthenticationPort = Parameter(int, aliases=("KerbAuthPort",))
+    ComputerName = computer_name_param(sets=())
+    Force = Parameter(Switch)
+    PassThru = Parameter(Switch)
+
+    def process(self) -> None:
+        for host in hosts_for(self, self.ComputerName):
+            if not self.should_process(host.name, whatif_text=f'Set-VMReplicationServer will '
+                                                               f'configure the replication '
+                                                               f'server "{host.name}".'):
+                continue
+            try:
+                replica.set_replication_server(
+                    host, self.ReplicationEnabled, self.AllowedAuthenticationType,
+                    self.ReplicationAllowedFromAnyServer, self.DefaultStorageLocation,
+                    self.KerberosAuthenticationPort)
+            except LabError as error:
+                report(self, error)
+                continue
+            if self.PassThru:
+                self.write(replica.VMReplicationServer(host))
+
+
+class GetVMReplicationServer(Cmdlet):
+    """Gets the replica-server settings of hosts."""
+    name = "Get-VMReplicationServer"
+    output_type = replica.VMReplicationServer.PS_TYPE
+
+    ComputerName = computer_name_param(sets=(), position=0)
+
+    def process(self) -> None:
+        for host in hosts_for(self, self.ComputerName):
+            self.write(replica.VMReplicationServer(host))
+
+
+class EnableVMReplication(_ReplicaCmdlet):
+    """Enables replication of virtual machines to a replica server: the
+    replica VM is created there (off); run Start-VMInitialReplication next.
+    -ReplicationFrequencySec takes 30, 300 or 900 on Windows Server 2012 R2;
+    Windows Server 2012 replicates every 300 seconds only."""
+    name = "Enable-VMReplication"
+
+    ReplicaServerName = Parameter(str, position=1, mandatory=True, aliases=("ReplicaServer",),
+                                  complete="host")
+    ReplicaServerPort = Parameter(int, position=2, mandatory=True, aliases=("ReplicaPort",))
+    AuthenticationType = Parameter(ReplicationAuthenticationType, position=3, mandatory=True,
+                                   aliases=("AuthType",))
+    CompressionEnabled = Parameter(bool, default=True)
+    RecoveryHistory = Parameter(int, default=0, aliases=("RecHist",))
+    VSSSnapshotFrequencyHour = Parameter(int, default=0, aliases=("VSSFreq",))
+    ReplicationFrequencySec = Parameter(int, aliases=("RepFreq",))
+
+    def process(self) -> None:
+        the_lab = lab(self)
+        self.each("enable replication", lambda vm: replica.enable(
+            the_lab, vm, self.ReplicaServerName, self.ReplicaServerPort,
+            self.AuthenticationType, self.ReplicationFrequencySec, self.RecoveryHistory,
+            self.VSSSnapshotFrequencyHour, self.CompressionEnabled),
+            lambda vm: replica.VMReplication(the_lab, vm))
+
+
+class StartVMInitialReplication(_ReplicaCmdlet):
+    """Copies a replicated VM's disks to its replica server over the
+    network; replication then runs every cycle."""
+    name = "Start-VMInitialReplication"
+
+    AsJob = Parameter(Switch)
+
+    def process(self) -> None:
+        the_lab = lab(self)
+        for vm in target_vms(self):
+            if self.should_process(vm.name, whatif_text=f'Start-VMInitialReplication will '
+                                                         f'start the initial replication of the '
+                                                         f'virtual machine "{vm.name}".'):
+                self.ops.run(vm, lambda vm=vm: replica.begin_initial_replication(the_lab, vm),
+                             RETURNED if self.PassThru else None)
+
+
+class _ReplicationQuery(Cmdlet):
+    """Get- and Measure-VMReplication: the replicated VMs of the hosts
+    (or those named), filtered by state, health and mode."""
+    default_set = "VMName"
+
+    VMName = _vm_name_param(mandatory=False)
+    VM = vm_object_param()
+    ComputerName = computer_name_param(sets=("VMName",))
+    ReplicationState = Parameter(ReplicationState, sets=("VMName",), aliases=("State",))
+    ReplicationHealth = Parameter(ReplicationHealth, sets=("VMName",), aliases=("Health",))
+    ReplicationMode = Parameter(ReplicationMode, sets=("VMName",), aliases=("Mode",))
+
+    view: Any = None        # the output type, built from (lab, vm)
+
+    def process(self) -> None:
+        if self.VM or self.VMName:
+            vms = target_vms(self)
+            for vm in vms:
+                if vm.replication is None:
+                    self.write_error(f"Replication is not enabled for virtual machine "
+                                     f"'{vm.name}'. Enable it with Enable-VMReplication.",
+                                     "InvalidParameter", "InvalidArgument", vm.name,
+                                     INVALID_ARGUMENT)
+        else:
+            vms = [vm for host in hosts_for(self, self.ComputerName) for vm in sorted_vms(host)]
+        for vm in vms:
+            if vm.replication is None:
+                continue
+            if self.ReplicationState is not None and vm.replication_state is not \
+                    self.ReplicationState:
+                continue
+            if self.ReplicationHealth is not None and vm.replication_health is not \
+                    self.ReplicationHealth:
+                continue
+            if self.ReplicationMode is not None and vm.replication_mode is not \
+                    self.ReplicationMode:
+                continue
+            self.write(self.view(lab(self), vm))
+
+
+class GetVMReplication(_ReplicationQuery):
+    """Gets the replication settings of virtual machines."""
+    name = "Get-VMReplication"
+    output_type = replica.VMReplication.PS_TYPE
+    view = replica.VMReplication
+
+
+class MeasureVMReplication(_ReplicationQuery):
+    """Gets replication statistics over the monitoring window: state,
+    health, last replication time, pending and average log sizes,
+    successful and missed cycles."""
+    name = "Measure-VMReplication"
+    output_type = replica.VMReplicationHealth.PS_TYPE
+    view = replica.VMReplicationHealth
+
+
+class SuspendVMReplication(_ReplicaCmdlet):
+    """Pauses replication; writes keep being tracked and are sent once it
+    is resumed."""
+    name = "Suspend-VMReplication"
+
+    def process(self) -> None:
+        the_lab = lab(self)
+        self.each("suspend replication", lambda vm: replica.suspend(the_lab, vm),
+                  lambda vm: replica.VMReplication(the_lab, vm))
+
+
+class ResumeVMReplication(_ReplicaCmdlet):
+    """Resumes suspended replication at the next cycle."""
+    name = "Resume-VMReplication"
+
+    def process(self) -> None:
+        the_lab = lab(self)
+        self.each("resume replication", lambda vm: replica.resume(the_lab, vm),
+                  lambda vm: replica.VMReplication(the_lab, vm))
+
+
+class StartVMFailover(_ReplicaCmdlet):
+    """On the replica server, fails a replica VM over to its latest
+    recovery point (start it with Start-VM); on the primary, -Prepare sends
+    the last writes of a VM that is off, for a planned failover."""
+    name = "Start-VMFailover"
+
+    Prepare = Parameter(Switch)
+    AsJob = Parameter(Switch)
+
+    def process(self) -> None:
+        the_lab = lab(self)
+        begin = replica.begin_prepare if self.Prepare else replica.begin_failover
+        for vm in target_vms(self):
+            if self.should_process(vm.name, whatif_text=f'Start-VMFailover will '
+                                                         f'{"prepare" if self.Prepare else "start"}'
+                                                         f' the failover of the virtual machine '
+                                                         f'"{vm.name}".'):
+                self.ops.run(vm, lambda vm=vm: begin(the_lab, vm),
+                             RETURNED if self.PassThru else None)
+
+
+class CompleteVMFailover(_ReplicaCmdlet):
+    """Commits a failover on the replica server (the other recovery points
+    are deleted)."""
+    name = "Complete-VMFailover"
+
+    def process(self) -> None:
+        the_lab = lab(self)
+        self.each("complete the failover", lambda vm: replica.complete_failover(the_lab, vm),
+                  lambda vm: vm)
+
+
+class StopVMFailover(_ReplicaCmdlet):
+    """Cancels a failover not yet completed, or a prepared planned
+    failover; replication goes on."""
+    name = "Stop-VMFailover"
+
+    def process(self) -> None:
+        the_lab = lab(self)
+        self.each("cancel the failover", lambda vm: replica.stop_failover(the_lab, vm),
+                  lambda vm: vm)

@@ -1,0 +1,193 @@
+"""Hyper-V Replica: enabling (and its refusals), the initial copy, replica
+log cycles and health, failover, and cycles surviving a save and load."""
+from __future__ import annotations
+
+import pytest
+
+from hvshell.model import build, power, replica
+from hvshell.model.errors import LabError
+from hvshell.model.lab import Lab
+from hvshell.model.persist import lab_from_document, lab_to_document
+from hvshell.model.replication import RecoveryAuthenticationType, ReplicationAuthenticationType
+from hvshell.model.schedule import ScheduledAction
+from hvshell.model.versions import HostVersion
+from hvshell.model.vm import ReplicationHealth, ReplicationMode, ReplicationState, VMState
+
+GB = 2**30
+MB = 2**20
+KERBEROS = ReplicationAuthenticationType.Kerberos
+
+
+def replica_lab(primary_version="2012R2", link_gbps=1.0, used=10 * GB):
+    """P replicates to R over 1 GbE; P's VM 'app' runs with a 40 GB disk
+    holding `used` bytes."""
+    lab = Lab(seed=3)
+    primary = build.new_host(lab, "P", HostVersion[primary_version])
+    target = build.new_host(lab, "R", HostVersion["2012R2"])
+    for host in (primary, target):
+        host.nics[0].speed_gbps = link_gbps
+    vm = build.new_vm(lab, primary, "app", 2 * GB, new_vhd_path="C:\\VMs\\app.vhdx",
+                      new_vhd_size=1024 * GB)
+    lab.find_vhd("P", "C:\\VMs\\app.vhdx").used_size = used
+    lab.clock.run_until_done(power.launch(lab, vm, power.begin_start(vm)))
+    return lab, vm
+
+
+def accept(lab, name="R"):
+    replica.set_replication_server(lab.host(name), True, RecoveryAuthenticationType.Kerberos,
+                                   True, "C:\\Replica")
+
+
+def replicating(frequency=300, **kwargs):
+    lab, vm = replica_lab(**kwargs)
+    accept(lab)
+    replica.enable(lab, vm, "R", 80, KERBEROS, frequency, compression=False)
+    lab.clock.run_until_done(lab.clock.process(replica.begin_initial_replication(lab, vm)))
+    return lab, vm
+
+
+def cycles(lab):
+    return [r for r in lab.scheduled if isinstance(r, ScheduledAction) and
+            r.action == replica.CYCLE]
+
+
+def test_enable_is_refused_by_a_server_that_does_not_accept_replication():
+    lab, vm = replica_lab()
+    with pytest.raises(LabError, match="does not accept replication"):
+        replica.enable(lab, vm, "R", 80, KERBEROS)
+    assert vm.replication is None and len(lab.host("R").vms) == 0
+    accept(lab)
+    with pytest.raises(LabError, match="port 80, not 443"):
+        replica.enable(lab, vm, "R", 443, KERBEROS)
+
+
+def test_frequencies_per_version():
+    lab, vm = replica_lab(primary_version="2012")
+    accept(lab)
+    with pytest.raises(LabError, match="Windows Server 2012: it replicates every 300"):
+        replica.enable(lab, vm, "R", 80, KERBEROS, 30)
+    replica.enable(lab, vm, "R", 80, KERBEROS, 300)
+    lab, vm = replica_lab()
+    accept(lab)
+    with pytest.raises(LabError, match="30, 300 or 900"):
+        replica.enable(lab, vm, "R", 80, KERBEROS, 60)
+    replica.enable(lab, vm, "R", 80, KERBEROS, 30)
+
+
+def test_enable_creates_the_replica_vm_and_refuses_a_second_relationship():
+    lab, vm = replica_lab()
+    accept(lab)
+    copy = replica.enable(lab, vm, "R", 80, KERBEROS)
+    assert copy.host_name == "R" and copy.state is VMState.Off and copy.id != vm.id
+    assert copy.replication_mode is ReplicationMode.Replica
+    assert vm.replication_mode is ReplicationMode.Primary
+    assert vm.replication_state is copy.replication_state is \
+        ReplicationState.ReadyForInitialReplication
+    with pytest.raises(LabError, match="already a primary"):
+        replica.enable(lab, vm, "R", 80, KERBEROS)
+
+
+def test_initial_replication_copies_the_used_bytes_over_the_slower_link():
+    lab, vm = replica_lab()
+    accept(lab)
+    replica.enable(lab, vm, "R", 80, KERBEROS, compression=True)
+    size = replica.replicated_size(lab, vm)
+    assert size == 10 * GB
+    # 1 GbE less TCP overhead; the local disks are faster.
+    assert replica.transfer_rate(lab, vm) == pytest.approx(1e9 / 8 * replica.TCP_EFFICIENCY)
+    start = lab.clock.now
+    lab.clock.run_until_done(lab.clock.process(replica.begin_initial_replication(lab, vm)))
+    expected = replica.INITIAL_SETUP_SECONDS + size / replica.COMPRESSION_RATIO / \
+        (1e9 / 8 * replica.TCP_EFFICIENCY)
+    assert lab.clock.now - start == pytest.approx(expected)
+    assert vm.replication_state is ReplicationState.Replicating
+    assert lab.find_vhd("R", "C:\\Replica\\app\\app.vhdx") is not None
+    assert len(cycles(lab)) == 1
+
+
+def test_each_cycle_sends_the_writes_of_the_interval():
+    lab, vm = replicating()
+    lab.clock.advance(3 * 300 + 10)
+    health = replica.VMReplicationHealth(lab, vm)
+    per_cycle = vm.workload.disk_write_mbps * MB * 300
+    assert health.SuccessfulReplicationCount == 3 and health.MissedReplicationCount == 0
+    assert health.AverageReplicationSize == pytest.approx(per_cycle, rel=0.01)
+    assert health.Health is ReplicationHealth.Normal
+    assert health.PendingReplicationSize == pytest.approx(vm.workload.disk_write_mbps * MB * 10,
+                                                          rel=0.01)
+    # One timed action per replicated VM, whatever the time simulated.
+    assert len(cycles(lab)) == 1
+
+
+def test_a_log_that_cannot_keep_up_turns_health_to_warning_then_critical():
+    lab, vm = replicating(used=400 * GB)
+    vm.workload.disk_write_mbps = 200.0        # 60 GB a cycle; 1 GbE sends about 33
+    lab.clock.advance(2 * 300 + 1)
+    assert vm.replication.missed == 1
+    assert vm.replication_health is ReplicationHealth.Warning
+    lab.clock.advance(3600)
+    assert vm.replication_health is ReplicationHealth.Critical
+
+
+def test_planned_failover_loses_nothing():
+    lab, vm = replicating()
+    lab.clock.advance(450)
+    with pytest.raises(LabError, match="turned off"):
+        replica.begin_prepare(lab, vm)
+    lab.clock.run_until_done(power.launch(lab, vm, power.begin_stop(vm, turn_off=True)))
+    lab.clock.run_until_done(lab.clock.process(replica.begin_prepare(lab, vm)))
+    assert vm.replication_state is ReplicationState.PreparedForFailover
+    copy = replica.replica_of(lab, vm)
+    lab.clock.run_until_done(lab.clock.process(replica.begin_failover(lab, copy)))
+    assert copy.replication_state is ReplicationState.FailedOverWaitingCompletion
+    assert "no data lost" in lab.events[-1].message
+    replica.complete_failover(lab, copy)
+    assert copy.replication_state is ReplicationState.FailedOver
+    assert not cycles(lab)
+
+
+def test_unplanned_failover_after_a_crash_loses_at_most_the_last_interval():
+    lab, vm = replicating()
+    lab.clock.advance(300 * 4 + 200)      # 200 s after the fourth log was cut
+    power.crash_host(lab, vm.host)
+    lab.clock.advance(100)
+    copy = replica.replica_of(lab, vm)
+    lab.clock.run_until_done(lab.clock.process(replica.begin_failover(lab, copy)))
+    message = lab.events[-1].message
+    lost = vm.workload.disk_write_mbps * 200
+    assert f"{lost:.1f} MB of writes since then are lost" in message
+    assert "RPO 305 s" in message      # the cut, 200 s to the crash, 100 s, 5 s to apply
+
+
+def test_stop_failover_returns_to_replicating():
+    lab, vm = replicating()
+    copy = replica.replica_of(lab, vm)
+    power.crash_host(lab, vm.host)
+    lab.clock.run_until_done(lab.clock.process(replica.begin_failover(lab, copy)))
+    replica.stop_failover(lab, copy)
+    assert copy.replication_state is ReplicationState.Replicating and len(cycles(lab)) == 1
+
+
+def test_suspend_keeps_tracking_writes_and_resume_sends_them():
+    lab, vm = replicating()
+    replica.suspend(lab, vm)
+    assert vm.replication_health is ReplicationHealth.Warning and not cycles(lab)
+    lab.clock.advance(900)
+    replica.resume(lab, vm)
+    lab.clock.advance(310)
+    replica.settle(lab, vm)        # the log arrived (figures are brought up to date on reading)
+    assert vm.replication.successful == 1
+    assert vm.replication.largest == pytest.approx(vm.workload.disk_write_mbps * MB * 1200,
+                                                   rel=0.01)
+
+
+def test_cycles_go_on_after_a_save_and_load():
+    lab, vm = replicating()
+    lab.clock.advance(610)
+    loaded = lab_from_document(lab_to_document(lab))
+    copy = loaded.vm_by_id(vm.id)
+    assert replica.VMReplicationHealth(loaded, copy).SuccessfulReplicationCount == 2
+    assert len(cycles(loaded)) == 1
+    loaded.clock.advance(600)
+    assert replica.VMReplicationHealth(loaded, copy).SuccessfulReplicationCount == 4
+    assert lab_to_document(loaded)["lab"]["hosts"][1]["replica_server"]["replication_enabled"]
