@@ -216,9 +216,9 @@ def check_enable(lab: Any, vm: VM, replica_name: str, port: int,
     require_feature(host.version, "Replica", host.name)
     if vm.replication is not None:
         raise invalid_state(
-            f"'{vm.name}' is already a {vm.replication_mode.name.lower()} virtual machine of a "
-            f"replication relationship (state {vm.replication_state.name}). Remove it with "
-            "Remove-VMReplication before enabling it again.", vm.name)
+            f"'{vm.name}' is already the {vm.replication_mode.name.lower()} virtual machine of "
+            f"a replication relationship (state {vm.replication_state.name}); a virtual machine "
+            "replicates to one replica server. Check it with Get-VMReplication.", vm.name)
     replica_host = lab.find_host(replica_name)
     if replica_host is None:
         raise operation_failed(f"The replica server '{replica_name}' cannot be reached: there "

@@ -83,7 +83,7 @@ def test_enable_creates_the_replica_vm_and_refuses_a_second_relationship():
     assert vm.replication_mode is ReplicationMode.Primary
     assert vm.replication_state is copy.replication_state is \
         ReplicationState.ReadyForInitialReplication
-    with pytest.raises(LabError, match="already a primary"):
+    with pytest.raises(LabError, match="already the primary"):
         replica.enable(lab, vm, "R", 80, KERBEROS)
 
 

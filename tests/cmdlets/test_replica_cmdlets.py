@@ -1,0 +1,113 @@
+"""The Hyper-V Replica cmdlets through the shell: parameters, refusals as
+PowerShell errors that leave the lab unchanged, -AsJob, -PassThru, filters
+and the failover sequence."""
+from __future__ import annotations
+
+from tests.cmdlets.hyperv_shell import lab_shell
+
+MB = 2**20
+
+SETUP = """
+New-LabHost P -Version 2012R2 | Out-Null
+New-LabHost R -Version 2012R2 | Out-Null
+New-LabHost OLD -Version 2012 | Out-Null
+New-VM app 2GB -ComputerName P -NewVHDPath C:\\VMs\\app.vhdx -NewVHDSizeBytes 40GB | Out-Null
+Set-LabGuestDisk C:\\VMs\\app.vhdx -ComputerName P -PartitionSize 40GB -UsedSize 8GB
+Set-LabWorkload app -ComputerName P -Profile Web
+Start-VM app -ComputerName P
+Set-VMReplicationServer $true Kerberos $true -DefaultStorageLocation C:\\Replica -ComputerName R
+"""
+
+
+def shell():
+    return lab_shell(SETUP)
+
+
+def test_replication_server_settings_and_the_2008_r2_refusal():
+    sh = shell()
+    server = sh.value("Get-VMReplicationServer R")
+    assert (server.ReplicationEnabled, server.AllowedAuthenticationType.name,
+            server.KerbAuthPort, server.DefaultStorageLocation) == (True, "Kerberos", 80,
+                                                                    "C:\\Replica")
+    sh.run("Set-VMReplicationServer -ReplicationAllowedFromAnyServer $true -ComputerName P")
+    assert sh.errors[-1].FullyQualifiedErrorId.startswith("InvalidParameter")
+    assert "-DefaultStorageLocation" in str(sh.errors[-1])
+    assert not sh.value("Get-VMReplicationServer P").ReplicationAllowedFromAnyServer
+
+
+def test_enable_refusals_leave_the_lab_unchanged():
+    sh = shell()
+    sh.run("Enable-VMReplication app OLD 80 Kerberos -ComputerName P")
+    assert "does not accept replication" in str(sh.errors[-1])
+    sh.run("Enable-VMReplication app R 80 Kerberos -ComputerName P -ReplicationFrequencySec 60")
+    assert "30, 300 or 900" in str(sh.errors[-1])
+    assert sh.run("Get-VM -ComputerName R") == ""
+    assert sh.value("(Get-VM app -ComputerName P).ReplicationState").name == "Disabled"
+
+
+def test_enable_passthru_initial_replication_as_job_and_measure():
+    sh = shell()
+    rep = sh.value("Enable-VMReplication app R 80 Kerberos -ComputerName P "
+                   "-ReplicationFrequencySec 30 -PassThru")
+    assert (rep.FrequencySec, rep.Mode.name, rep.ReplicaServer) == (30, "Primary", "R.lab.local")
+    assert sh.value("(Get-VM app -ComputerName R).ReplicationMode").name == "Replica"
+    job = sh.value("Start-VMInitialReplication app -ComputerName P -AsJob")
+    assert sh.value("(Get-VMReplication app -ComputerName P).State").name == \
+        "InitialReplicationInProgress"
+    sh.run(f"Wait-Job -Id {job.Id} | Out-Null")
+    assert sh.value("(Get-VMReplication app -ComputerName R).State").name == "Replicating"
+    sh.run("Start-Sleep -Seconds 95")
+    health = sh.value("Measure-VMReplication app -ComputerName P")
+    assert health.SuccessfulReplicationCount == 3 and health.Health.name == "Normal"
+    assert health.AverageReplicationSize == 30 * MB     # the Web profile writes 1 MB/s
+    assert "30.00" in sh.run("Measure-VMReplication -ComputerName P | Out-String")
+    assert sh.values("Get-VMReplication -ComputerName P -ReplicationState Suspended") == []
+    assert not sh.errors
+
+
+def test_query_of_a_vm_not_replicated_is_an_error():
+    sh = shell()
+    sh.run("Measure-VMReplication app -ComputerName P")
+    assert "Replication is not enabled for virtual machine 'app'" in str(sh.errors[-1])
+
+
+def test_planned_failover_sequence():
+    sh = shell()
+    sh.run("Enable-VMReplication app R 80 Kerberos -ComputerName P; "
+           "Start-VMInitialReplication app -ComputerName P; Start-Sleep 400")
+    sh.run("Start-VMFailover app -ComputerName P -Prepare")
+    assert "turned off" in str(sh.errors[-1])
+    sh.clear_errors()
+    sh.run("Stop-VM app -ComputerName P -Force; Start-VMFailover app -ComputerName P -Prepare")
+    vm = sh.value("Start-VMFailover app -ComputerName R -PassThru")
+    assert vm.ReplicationState.name == "FailedOverWaitingCompletion"
+    sh.run("Complete-VMFailover app -ComputerName R; Start-VM app -ComputerName R")
+    assert sh.value("(Get-VM app -ComputerName R).State").name == "Running"
+    assert not sh.errors
+
+
+def test_unplanned_failover_reports_the_writes_lost():
+    sh = shell()
+    sh.run("Enable-VMReplication app R 80 Kerberos -ComputerName P; "
+           "Start-VMInitialReplication app -ComputerName P; Start-Sleep 400")
+    sh.run("Invoke-LabFault -ComputerName P -Fault HostCrash")
+    sh.run("Start-VMFailover app -ComputerName R")
+    message = sh.value("(Get-LabEvent | Select-Object -Last 1).Message")
+    assert "MB of writes since then are lost (RPO" in message
+    sh.run("Stop-VMFailover app -ComputerName R")
+    assert sh.value("(Get-VMReplication app -ComputerName R).State").name == "Replicating"
+    assert not sh.errors
+
+
+def test_suspend_and_resume_with_whatif():
+    sh = shell()
+    sh.run("Enable-VMReplication app R 80 Kerberos -ComputerName P; "
+           "Start-VMInitialReplication app -ComputerName P")
+    sh.run("Suspend-VMReplication app -ComputerName P -WhatIf")
+    assert sh.value("(Get-VMReplication app -ComputerName P).State").name == "Replicating"
+    sh.run("Suspend-VMReplication app -ComputerName P")
+    assert sh.value("(Get-VMReplication app -ComputerName P).Health").name == "Warning"
+    sh.run("Suspend-VMReplication app -ComputerName P")
+    assert "cannot be suspended" in str(sh.errors[-1])
+    rep = sh.value("Resume-VMReplication app -ComputerName P -PassThru")
+    assert rep.State.name == "Replicating"
