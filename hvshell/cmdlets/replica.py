@@ -122,6 +122,33 @@ class EnableVMReplication(_ReplicaCmdlet):
             lambda vm: replica.VMReplication(the_lab, vm))
 
 
+class SetVMReplication(_ReplicaCmdlet):
+    """Changes a relationship's frequency (30, 300 or 900 s on Windows
+    Server 2012 R2, 300 s on 2012), compression and recovery points; or,
+    with -Reverse on the replica server after a planned failover, makes
+    the failed-over VM the primary replicating back."""
+    name = "Set-VMReplication"
+
+    CompressionEnabled = Parameter(bool)
+    RecoveryHistory = Parameter(int, aliases=("RecHist",))
+    VSSSnapshotFrequencyHour = Parameter(int, aliases=("VSSFreq",))
+    ReplicationFrequencySec = Parameter(int, aliases=("RepFreq",))
+    Reverse = Parameter(Switch)
+
+    def process(self) -> None:
+        the_lab = lab(self)
+
+        def change(vm: VM) -> None:
+            if self.Reverse:
+                replica.reverse(the_lab, vm)
+            replica.configure(the_lab, vm, self.ReplicationFrequencySec,
+                              self.CompressionEnabled, self.RecoveryHistory,
+                              self.VSSSnapshotFrequencyHour)
+
+        self.each("change the replication settings", change,
+                  lambda vm: replica.VMReplication(the_lab, vm))
+
+
 class StartVMInitialReplication(_ReplicaCmdlet):
     """Copies a replicated VM's disks to its replica server over the
     network; replication then runs every cycle."""

@@ -19,6 +19,8 @@ import datetime as dt
 import ntpath
 from typing import Any, Generator
 
+import attrs
+
 from hvshell.model.disks import chain
 from hvshell.model.errors import LabError, invalid_argument, invalid_state, operation_failed
 from hvshell.model.events import add_event_hook
@@ -232,14 +234,7 @@ def check_enable(lab: Any, vm: VM, replica_name: str, port: int,
                                "ConnectionError")
     require_feature(replica_host.version, "Replica", replica_host.name)
     if frequency is not None:
-        allowed = FREQUENCIES[host.version]
-        if frequency not in allowed:
-            raise invalid_argument(
-                f"A replication frequency of {frequency} seconds is not supported on "
-                f"'{host.name}', which runs {product_name(host.version)}: "
-                + ("it replicates every 300 seconds only (30 and 900 seconds need Windows "
-                   "Server 2012 R2)." if host.version is V2012 else
-                   "use 30, 300 or 900 seconds."), frequency)
+        _check_frequency(host, frequency)
     limit = MAX_RECOVERY_HISTORY[host.version]
     if not 0 <= recovery_history <= limit:
         raise invalid_argument(f"-RecoveryHistory must be between 0 and {limit} on "
@@ -825,3 +820,92 @@ def stop_failover(lab: Any, vm: VM) -> None:
     cancel_actions(lab, CYCLE, str(primary.id))
     schedule_action(lab, primary.replication.frequency_sec, CYCLE, str(primary.id))
     _set_health(lab, primary)
+
+
+# ---------------------------------------------------------------------------
+# Set-VMReplication
+# ---------------------------------------------------------------------------
+
+def _check_frequency(host: Host, frequency: int) -> None:
+    if frequency not in FREQUENCIES[host.version]:
+        raise invalid_argument(
+            f"A replication frequency of {frequency} seconds is not supported on "
+            f"'{host.name}', which runs {product_name(host.version)}: "
+            + ("it replicates every 300 seconds only (30 and 900 seconds need Windows "
+               "Server 2012 R2)." if host.version is V2012 else "use 30, 300 or 900 seconds."),
+            frequency)
+
+
+def configure(lab: Any, vm: VM, frequency: int | None = None, compression: bool | None = None,
+              recovery_history: int | None = None, vss_hours: int | None = None) -> None:
+    """Change a relationship's settings (on its primary); a new frequency
+    takes effect from the next cycle."""
+    primary = primary_of(lab, vm)
+    if primary is None:
+        raise invalid_state(f"Replication is not enabled for virtual machine '{vm.name}'.",
+                            vm.name)
+    settings = primary.replication
+    host = primary.host
+    if frequency is not None:
+        _check_frequency(host, frequency)
+    history = settings.recovery_history if recovery_history is None else recovery_history
+    hours = settings.vss_frequency_hour if vss_hours is None else vss_hours
+    limit = MAX_RECOVERY_HISTORY[host.version]
+    if not 0 <= history <= limit:
+        raise invalid_argument(f"-RecoveryHistory must be between 0 and {limit} on "
+                               f"{product_name(host.version)}.", history)
+    if hours and not history:
+        raise invalid_argument("-VSSSnapshotFrequencyHour needs additional recovery points "
+                               "(-RecoveryHistory 1 or more).", hours)
+    for side in (primary, _partner(lab, primary)):
+        if side is None:
+            continue
+        if frequency is not None:
+            side.replication.frequency_sec = frequency
+        if compression is not None:
+            side.replication.compression_enabled = compression
+        side.replication.recovery_history = history
+        side.replication.vss_frequency_hour = hours
+    if frequency is not None and primary.replication_state is ReplicationState.Replicating:
+        cancel_actions(lab, CYCLE, str(primary.id))
+        schedule_action(lab, frequency, CYCLE, str(primary.id))
+
+
+def reverse(lab: Any, vm: VM) -> None:
+    """After a planned failover, on the replica server: the failed-over VM
+    becomes the primary and replicates back to the old primary, which holds
+    the same data (no initial replication needed)."""
+    old = primary_of(lab, vm)
+    if vm.replication_mode is not ReplicationMode.Replica or \
+            vm.replication_state is not ReplicationState.FailedOverWaitingCompletion or \
+            old is None:
+        raise invalid_state(f"Replication of '{vm.name}' can be reversed only on the replica "
+                            f"server after Start-VMFailover (its replication is "
+                            f"{vm.replication_state.name}).", vm.name)
+    if old.replication_state is not ReplicationState.PreparedForFailover:
+        raise invalid_state(f"'{old.name}' on {old.host_name} was not prepared for a planned "
+                            "failover, so it does not hold the replica's data: reversing needs "
+                            "a resynchronization, which this lab does not model. Remove the "
+                            "relationship and enable replication anew.", vm.name)
+    old_settings = old.replication
+    _accepts(lab, vm.host, old.host, old_settings.replica_port,
+             old_settings.authentication_type)
+    now = lab.clock.now
+    vm.replication = ReplicationSettings(
+        primary_server=vm.host.fqdn, replica_server=old.host.fqdn,
+        replica_port=old_settings.replica_port,
+        authentication_type=old_settings.authentication_type,
+        frequency_sec=old_settings.frequency_sec,
+        recovery_history=old_settings.recovery_history,
+        vss_frequency_hour=old_settings.vss_frequency_hour,
+        compression_enabled=old_settings.compression_enabled, partner_id=str(old.id),
+        replica_folder=old.path, counted_at=now, was_running=vm.is_running, window_start=now,
+        recovery_point=now, last_replication_time=now)
+    old.replication = attrs.evolve(vm.replication, partner_id=str(vm.id))
+    vm.replication_mode, old.replication_mode = ReplicationMode.Primary, ReplicationMode.Replica
+    _set_state(lab, vm, ReplicationState.Replicating)
+    _set_health(lab, vm)
+    schedule_action(lab, vm.replication.frequency_sec, CYCLE, str(vm.id))
+    lab.record("ReplicationReversed", vm.name,
+               f"Replication of '{vm.name}' reversed: {vm.host_name} is now the primary "
+               f"server, replicating to {old.host_name}.")

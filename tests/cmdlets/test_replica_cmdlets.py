@@ -111,3 +111,31 @@ def test_suspend_and_resume_with_whatif():
     assert "cannot be suspended" in str(sh.errors[-1])
     rep = sh.value("Resume-VMReplication app -ComputerName P -PassThru")
     assert rep.State.name == "Replicating"
+
+
+def test_set_frequency_and_reverse_after_a_planned_failover():
+    sh = shell()
+    sh.run("Enable-VMReplication app R 80 Kerberos -ComputerName P; "
+           "Start-VMInitialReplication app -ComputerName P")
+    rep = sh.value("Set-VMReplication app -ComputerName P -ReplicationFrequencySec 900 "
+                   "-CompressionEnabled $false -PassThru")
+    assert (rep.FrequencySec, rep.CompressionEnabled) == (900, False)
+    sh.run("Set-VMReplication app -ComputerName P -ReplicationFrequencySec 45")
+    assert "30, 300 or 900" in str(sh.errors[-1])
+    sh.clear_errors()
+    sh.run("Start-Sleep 1000")
+    assert sh.value("Measure-VMReplication app -ComputerName P").SuccessfulReplicationCount == 1
+    sh.run("Stop-VM app -ComputerName P -Force; Start-VMFailover app -ComputerName P -Prepare; "
+           "Start-VMFailover app -ComputerName R")
+    sh.run("Set-VMReplication app -ComputerName R -Reverse")
+    assert "'P' does not accept replication" in str(sh.errors[-1])
+    sh.clear_errors()
+    sh.run("Set-VMReplicationServer $true -AllowedAuthenticationType Kerberos "
+           "-ReplicationAllowedFromAnyServer $true -DefaultStorageLocation C:\\Replica "
+           "-ComputerName P; Set-VMReplication app -ComputerName R -Reverse; "
+           "Start-VM app -ComputerName R; Start-Sleep 910")
+    assert not sh.errors, sh.err.getvalue()
+    new = sh.value("Get-VMReplication app -ComputerName R")
+    assert (new.Mode.name, new.State.name, new.ReplicaServer) == ("Primary", "Replicating",
+                                                                  "P.lab.local")
+    assert sh.value("Measure-VMReplication app -ComputerName R").SuccessfulReplicationCount == 1
