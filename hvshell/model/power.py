@@ -18,7 +18,8 @@ from hvshell.model.errors import LabError, invalid_state, operation_failed
 from hvshell.model.host import Host, HostState
 from hvshell.model.schedule import cancel_actions, register_action, schedule_action
 from hvshell.model.storage import StorageLocation
-from hvshell.model.vm import VM, StartAction, StopAction, VMState
+from hvshell.model.vm import (VM, ReplicationMode, ReplicationState, StartAction, StopAction,
+                              VMState)
 from hvshell.model.workload import GuestOS
 
 MB = 2**20
@@ -127,6 +128,12 @@ def check_start(vm: VM) -> None:
         hint = ("Use Resume-VM to continue a paused virtual machine." if vm.state is VMState.Paused
                 else "It is already running or changing state.")
         raise _state_error(vm, "start", hint)
+    if vm.replication_mode is ReplicationMode.Replica and vm.replication_state not in (
+            ReplicationState.FailedOverWaitingCompletion, ReplicationState.FailedOver):
+        # Hyper-V Replica: the replica's disks change with every log applied.
+        raise invalid_state(f"'{vm.name}' on {vm.host_name} is a replica virtual machine; it "
+                            f"can start only after a failover (Start-VMFailover {vm.name} "
+                            f"-ComputerName {vm.host_name}).", vm.name)
     host = _require_host_up(vm, "start")
     lab = vm.lab
     if vm.processor_count > host.logical_processors:

@@ -139,3 +139,12 @@ def test_set_frequency_and_reverse_after_a_planned_failover():
     assert (new.Mode.name, new.State.name, new.ReplicaServer) == ("Primary", "Replicating",
                                                                   "P.lab.local")
     assert sh.value("Measure-VMReplication app -ComputerName R").SuccessfulReplicationCount == 1
+
+
+def test_a_replica_vm_starts_only_after_a_failover():
+    sh = shell()
+    sh.run("Enable-VMReplication app R 80 Kerberos -ComputerName P; "
+           "Start-VMInitialReplication app -ComputerName P")
+    sh.run("Start-VM app -ComputerName R")
+    assert "can start only after a failover" in str(sh.errors[-1])
+    assert sh.value("(Get-VM app -ComputerName R).State").name == "Off"
