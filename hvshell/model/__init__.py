@@ -26,6 +26,9 @@ One concern per module:
     failover   cluster heartbeats, nodes removed and rejoining, roles
                restarted on the nodes left, failback by policy
     persist    saving and loading a whole lab (atomic JSON)
+    replication  Hyper-V Replica settings: replica servers, relationships
+    replica    Hyper-V Replica: enabling, initial copy, log cycles and
+               health, failover
 
 Objects the shell sees are these live objects: their upper-case properties
 are what PowerShell shows (hvshell.model.base).  The model never imports

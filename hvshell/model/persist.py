@@ -29,7 +29,7 @@ import cattrs
 from cattrs.preconf.json import make_converter
 
 # These register the timed actions a lab re-arms.
-from hvshell.model import failover, power, replica  # noqa: F401
+from hvshell.model import failover, power, replica
 from hvshell.model.errors import LabFileError
 from hvshell.model.ids import Guid
 from hvshell.model.lab import Lab
@@ -123,6 +123,7 @@ def _after_load(lab: Lab) -> None:
         job.interrupt_on_reload()
     rearm(lab)
     failover.after_load(lab)
+    replica.after_load(lab)
 
 
 def save_lab(lab: Lab, path: str | os.PathLike) -> None:

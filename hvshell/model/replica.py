@@ -462,6 +462,20 @@ register_action(CYCLE, _cycle)
 add_event_hook(_on_event)
 
 
+def after_load(lab: Any) -> None:
+    """An initial replication or planned-failover preparation cannot
+    survive a reload: the first is pending again, the second is abandoned
+    and replication goes on."""
+    for vm in list(lab.all_vms()):
+        if vm.replication is None or vm.replication_mode is not ReplicationMode.Primary:
+            continue
+        if vm.replication_state is ReplicationState.InitialReplicationInProgress:
+            _set_state(lab, vm, ReplicationState.ReadyForInitialReplication)
+        elif vm.replication_state is ReplicationState.Replicating and not any(
+                r.action == CYCLE and r.target == str(vm.id) for r in lab.scheduled):
+            schedule_action(lab, vm.replication.frequency_sec, CYCLE, str(vm.id))
+
+
 # ---------------------------------------------------------------------------
 # Measure-VMReplication
 # ---------------------------------------------------------------------------
@@ -732,7 +746,6 @@ def begin_prepare(lab: Any, vm: VM) -> Generator[Any, Any, VM]:
         raise operation_failed(f"The replica server of '{vm.name}' does not answer.", vm.name,
                                "ConnectionError")
     settle(lab, vm)
-    cancel_actions(lab, CYCLE, str(vm.id))
     settings = vm.replication
     # The log on the wire, if any, arrives first; then the last one.
     waiting = max(0.0, (settings.in_flight_until or lab.clock.now) - lab.clock.now)
@@ -742,7 +755,12 @@ def begin_prepare(lab: Any, vm: VM) -> Generator[Any, Any, VM]:
     arrival = _send(lab, vm, waiting + PREPARE_SETUP_SECONDS)
 
     def run() -> Generator[Any, Any, VM]:
-        yield arrival - lab.clock.now
+        cancel_actions(lab, CYCLE, str(vm.id))
+        try:
+            yield arrival - lab.clock.now
+        except BaseException:
+            schedule_action(lab, settings.frequency_sec, CYCLE, str(vm.id))
+            raise
         settle(lab, vm)
         _set_state(lab, vm, ReplicationState.PreparedForFailover)
         lab.record("FailoverPrepared", vm.name,

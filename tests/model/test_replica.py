@@ -191,3 +191,23 @@ def test_cycles_go_on_after_a_save_and_load():
     loaded.clock.advance(600)
     assert replica.VMReplicationHealth(loaded, copy).SuccessfulReplicationCount == 4
     assert lab_to_document(loaded)["lab"]["hosts"][1]["replica_server"]["replication_enabled"]
+
+
+def test_a_reload_during_the_initial_copy_or_a_prepare_leaves_replication_consistent():
+    lab, vm = replica_lab()
+    accept(lab)
+    replica.enable(lab, vm, "R", 80, KERBEROS)
+    lab.clock.process(replica.begin_initial_replication(lab, vm))
+    lab.clock.advance(5)
+    assert vm.replication_state is ReplicationState.InitialReplicationInProgress
+    loaded = lab_from_document(lab_to_document(lab))
+    assert loaded.vm_by_id(vm.id).replication_state is \
+        ReplicationState.ReadyForInitialReplication
+    lab, vm = replicating()
+    lab.clock.run_until_done(power.launch(lab, vm, power.begin_stop(vm, turn_off=True)))
+    lab.clock.process(replica.begin_prepare(lab, vm))
+    lab.clock.advance(0.5)
+    assert not cycles(lab)
+    loaded = lab_from_document(lab_to_document(lab))
+    assert loaded.vm_by_id(vm.id).replication_state is ReplicationState.Replicating
+    assert len(cycles(loaded)) == 1
