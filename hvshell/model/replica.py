@@ -22,7 +22,7 @@ from typing import Any, Generator
 import attrs
 
 from hvshell.model.disks import chain
-from hvshell.model.errors import LabError, invalid_argument, invalid_state, operation_failed
+from hvshell.model.errors import invalid_argument, invalid_state, operation_failed
 from hvshell.model.events import add_event_hook
 from hvshell.model.host import Host
 from hvshell.model.replication import (RecoveryAuthenticationType, ReplicationAuthenticationType,
@@ -120,6 +120,12 @@ def transfer_rate(lab: Any, primary: VM) -> float:
                   if d.path), default=DEFAULT_DISK_MBPS * MB)
     target = _disk_rate(lab, replica_host.name, settings.replica_folder)
     return min(network, source, target)
+
+
+def _require_network(lab: Any, vm: VM) -> None:
+    if transfer_rate(lab, vm) <= 0:
+        raise operation_failed(f"'{vm.name}' cannot replicate: {vm.host_name} or its replica "
+                               "server has no network adapter up.", vm.name, "ConnectionError")
 
 
 def _on_wire(settings: ReplicationSettings, size: float) -> float:
@@ -319,6 +325,7 @@ def begin_initial_replication(lab: Any, vm: VM) -> Generator[Any, Any, VM]:
     if not replica_host.is_up:
         raise operation_failed(f"The replica server '{replica_host.name}' does not answer.",
                                replica_host.name, "ConnectionError")
+    _require_network(lab, vm)
     size = replicated_size(lab, vm)
     seconds = initial_replication_seconds(lab, vm)
     _set_state(lab, vm, ReplicationState.InitialReplicationInProgress)
@@ -420,7 +427,7 @@ def _cycle(lab: Any, target: str) -> None:
     settings = vm.replication
     replica = replica_of(lab, vm)
     reachable = vm.host.is_up and vm.host.network_up and replica is not None and \
-        replica.host.is_up and replica.host.network_up
+        replica.host.is_up and replica.host.network_up and transfer_rate(lab, vm) > 0
     if settings.in_flight_until is not None or not reachable:
         settings.missed += 1
     else:
@@ -745,6 +752,7 @@ def begin_prepare(lab: Any, vm: VM) -> Generator[Any, Any, VM]:
     if not _replica_host(lab, vm).is_up:
         raise operation_failed(f"The replica server of '{vm.name}' does not answer.", vm.name,
                                "ConnectionError")
+    _require_network(lab, vm)
     settle(lab, vm)
     settings = vm.replication
     # The log on the wire, if any, arrives first; then the last one.

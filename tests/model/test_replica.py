@@ -211,3 +211,14 @@ def test_a_reload_during_the_initial_copy_or_a_prepare_leaves_replication_consis
     loaded = lab_from_document(lab_to_document(lab))
     assert loaded.vm_by_id(vm.id).replication_state is ReplicationState.Replicating
     assert len(cycles(loaded)) == 1
+
+
+def test_without_a_network_adapter_up_cycles_are_missed():
+    lab, vm = replicating()
+    lab.host("R").nics[0].up = False
+    lab.clock.advance(610)
+    assert vm.replication.missed == 2 and vm.replication_health is ReplicationHealth.Warning
+    lab.host("R").nics[0].up = True
+    lab.clock.advance(300)
+    replica.settle(lab, vm)
+    assert vm.replication.successful == 1
