@@ -22,7 +22,8 @@ from typing import Any, Generator
 import attrs
 
 from hvshell.model.disks import chain
-from hvshell.model.errors import invalid_argument, invalid_state, operation_failed
+from hvshell.model.errors import (invalid_argument, invalid_state, not_supported,
+                                  operation_failed)
 from hvshell.model.events import add_event_hook
 from hvshell.model.host import Host
 from hvshell.model.replication import (RecoveryAuthenticationType, ReplicationAuthenticationType,
@@ -198,12 +199,11 @@ def _accepts(lab: Any, primary_host: Host, replica_host: Host, port: int,
         raise operation_failed(
             f"The replica server '{replica_host.name}' accepts {allowed} authentication, not "
             f"{authentication.name}.", replica_host.name, "ConnectionError")
-    expected = server.kerberos_port if authentication is ReplicationAuthenticationType.Kerberos \
-        else server.certificate_port
-    if port != expected:
+    if port != server.kerberos_port:
         raise operation_failed(
             f"The replica server '{replica_host.name}' listens for {authentication.name} "
-            f"replication on port {expected}, not {port}.", replica_host.name, "ConnectionError")
+            f"replication on port {server.kerberos_port}, not {port}.", replica_host.name,
+            "ConnectionError")
     if not server.allowed_from_any_server:
         raise operation_failed(
             f"The replica server '{replica_host.name}' accepts no primary server: neither any "
@@ -239,6 +239,12 @@ def check_enable(lab: Any, vm: VM, replica_name: str, port: int,
                                f"(it is {replica_host.state.name.lower()}).", replica_host.name,
                                "ConnectionError")
     require_feature(replica_host.version, "Replica", replica_host.name)
+    if authentication is ReplicationAuthenticationType.Certificate:
+        # HTTPS replication needs a certificate (-CertificateThumbprint), and
+        # the lab has no certificate store.
+        raise not_supported("Certificate-based replication needs a server certificate, which "
+                            "this lab does not model. Use -AuthenticationType Kerberos (port "
+                            f"{replica_host.replica_server.kerberos_port}).", vm.name)
     if frequency is not None:
         _check_frequency(host, frequency)
     limit = MAX_RECOVERY_HISTORY[host.version]

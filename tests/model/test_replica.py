@@ -59,6 +59,8 @@ def test_enable_is_refused_by_a_server_that_does_not_accept_replication():
     accept(lab)
     with pytest.raises(LabError, match="port 80, not 443"):
         replica.enable(lab, vm, "R", 443, KERBEROS)
+    with pytest.raises(LabError, match="Use -AuthenticationType Kerberos"):
+        replica.enable(lab, vm, "R", 443, ReplicationAuthenticationType.Certificate)
 
 
 def test_frequencies_per_version():
