@@ -247,15 +247,7 @@ def check_enable(lab: Any, vm: VM, replica_name: str, port: int,
                             f"{replica_host.replica_server.kerberos_port}).", vm.name)
     if frequency is not None:
         _check_frequency(host, frequency)
-    limit = MAX_RECOVERY_HISTORY[host.version]
-    if not 0 <= recovery_history <= limit:
-        raise invalid_argument(f"-RecoveryHistory must be between 0 and {limit} on "
-                               f"{product_name(host.version)}.", recovery_history)
-    if vss_hours and not recovery_history:
-        raise invalid_argument("-VSSSnapshotFrequencyHour needs additional recovery points "
-                               "(-RecoveryHistory 1 or more).", vss_hours)
-    if not 0 <= vss_hours <= 12:
-        raise invalid_argument("-VSSSnapshotFrequencyHour must be between 1 and 12.", vss_hours)
+    _check_history(host, recovery_history, vss_hours)
     _accepts(lab, host, replica_host, port, authentication)
     if any(v.name.lower() == vm.name.lower() for v in replica_host.vms):
         raise invalid_state(f"'{replica_host.name}' already has a virtual machine named "
@@ -285,20 +277,14 @@ def enable(lab: Any, vm: VM, replica_name: str, port: int,
     replica.resource_metering_enabled = False
     replica.path = ntpath.join(folder, vm.name)
     settings = ReplicationSettings(
-        primary_server=vm.host.fqdn, replica_server=replica_host.name, replica_port=port,
+        primary_server=vm.host.fqdn, replica_server=replica_host.fqdn, replica_port=port,
         authentication_type=authentication, frequency_sec=frequency or DEFAULT_FREQUENCY,
         recovery_history=recovery_history, vss_frequency_hour=vss_hours,
         compression_enabled=compression, partner_id=str(replica.id),
         replica_folder=replica.path, counted_at=lab.clock.now, was_running=vm.is_running,
         window_start=lab.clock.now)
     vm.replication = settings
-    replica.replication = ReplicationSettings(
-        primary_server=settings.primary_server, replica_server=replica_host.fqdn,
-        replica_port=port, authentication_type=authentication,
-        frequency_sec=settings.frequency_sec, recovery_history=recovery_history,
-        vss_frequency_hour=vss_hours, compression_enabled=compression, partner_id=str(vm.id),
-        replica_folder=replica.path)
-    settings.replica_server = replica_host.fqdn
+    replica.replication = attrs.evolve(settings, partner_id=str(vm.id))
     replica.replication_mode = ReplicationMode.Replica
     vm.replication_mode = ReplicationMode.Primary
     lab.place_vm(replica, replica_host)
@@ -868,6 +854,18 @@ def _check_frequency(host: Host, frequency: int) -> None:
             frequency)
 
 
+def _check_history(host: Host, history: int, hours: int) -> None:
+    limit = MAX_RECOVERY_HISTORY[host.version]
+    if not 0 <= history <= limit:
+        raise invalid_argument(f"-RecoveryHistory must be between 0 and {limit} on "
+                               f"{product_name(host.version)}.", history)
+    if not 0 <= hours <= 12:
+        raise invalid_argument("-VSSSnapshotFrequencyHour must be between 1 and 12.", hours)
+    if hours and not history:
+        raise invalid_argument("-VSSSnapshotFrequencyHour needs additional recovery points "
+                               "(-RecoveryHistory 1 or more).", hours)
+
+
 def configure(lab: Any, vm: VM, frequency: int | None = None, compression: bool | None = None,
               recovery_history: int | None = None, vss_hours: int | None = None) -> None:
     """Change a relationship's settings (on its primary); a new frequency
@@ -882,13 +880,7 @@ def configure(lab: Any, vm: VM, frequency: int | None = None, compression: bool 
         _check_frequency(host, frequency)
     history = settings.recovery_history if recovery_history is None else recovery_history
     hours = settings.vss_frequency_hour if vss_hours is None else vss_hours
-    limit = MAX_RECOVERY_HISTORY[host.version]
-    if not 0 <= history <= limit:
-        raise invalid_argument(f"-RecoveryHistory must be between 0 and {limit} on "
-                               f"{product_name(host.version)}.", history)
-    if hours and not history:
-        raise invalid_argument("-VSSSnapshotFrequencyHour needs additional recovery points "
-                               "(-RecoveryHistory 1 or more).", hours)
+    _check_history(host, history, hours)
     for side in (primary, _partner(lab, primary)):
         if side is None:
             continue

@@ -224,3 +224,20 @@ def test_without_a_network_adapter_up_cycles_are_missed():
     lab.clock.advance(300)
     replica.settle(lab, vm)
     assert vm.replication.successful == 1
+
+
+def test_recovery_points_per_version_and_a_new_frequency_from_the_next_cycle():
+    lab, vm = replica_lab(primary_version="2012")
+    accept(lab)
+    with pytest.raises(LabError, match="between 0 and 15"):
+        replica.enable(lab, vm, "R", 80, KERBEROS, recovery_history=16)
+    with pytest.raises(LabError, match="needs additional recovery points"):
+        replica.enable(lab, vm, "R", 80, KERBEROS, vss_hours=4)
+    lab, vm = replicating()
+    with pytest.raises(LabError, match="between 0 and 24"):
+        replica.configure(lab, vm, recovery_history=25)
+    replica.configure(lab, vm, frequency=30, recovery_history=24)
+    copy = replica.replica_of(lab, vm)
+    assert copy.replication.frequency_sec == 30 and copy.replication.recovery_history == 24
+    lab.clock.advance(95)
+    assert replica.VMReplicationHealth(lab, vm).SuccessfulReplicationCount == 3
