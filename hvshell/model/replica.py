@@ -11,7 +11,16 @@ latest recovery point when it arrives.  A cycle that is due while the
 previous log is still on the wire is missed, and its writes go with the
 next log.  Each cycle is one timed action per replicated VM (kept in
 `Lab.scheduled`, so it survives a save and load): O(replicated VMs) work
-per cycle, whatever the length of the simulated time.
+per cycle, whatever the length of the simulated time.  A log's arrival
+needs no timer of its own: it is taken into account (`settle`) by the next
+cycle or whoever reads the figures.
+
+Failover: planned (the primary, off, sends its last writes with -Prepare,
+then the replica fails over with nothing lost, and -Reverse makes it the
+primary replicating back) or unplanned (the replica takes the latest
+recovery point; the writes since it was cut are lost, reported with the
+RPO in the event).  Not modelled: extended replication, certificate
+authentication, additional recovery points as snapshots, resynchronization.
 """
 from __future__ import annotations
 
