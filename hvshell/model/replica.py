@@ -371,9 +371,12 @@ def _count_writes(vm: VM, now: float) -> None:
     """Add the guest's writes since they were last counted (it writes at
     its workload's disk rate while it runs)."""
     settings = vm.replication
-    if settings.was_running and now > settings.counted_at:
-        settings.pending_bytes += vm.workload.disk_write_mbps * MB * (now - settings.counted_at)
-    settings.counted_at = max(settings.counted_at, now)
+    if settings.was_running or vm.is_running:
+        # (a stopped VM's count stays at the moment it stopped writing)
+        if settings.was_running and now > settings.counted_at:
+            settings.pending_bytes += vm.workload.disk_write_mbps * MB * \
+                (now - settings.counted_at)
+        settings.counted_at = max(settings.counted_at, now)
     settings.was_running = vm.is_running
 
 
@@ -801,13 +804,15 @@ def begin_failover(lab: Any, vm: VM) -> Generator[Any, Any, VM]:
     settings = primary.replication
     lost = settings.pending_bytes + settings.in_flight_bytes
     point = settings.recovery_point
+    # The writes lost span from the recovery point to the primary's last
+    # write (now, if it still runs).
+    rpo = max(0.0, settings.counted_at - point) if point is not None else 0.0
 
     def run() -> Generator[Any, Any, VM]:
         yield FAILOVER_SECONDS
         cancel_actions(lab, CYCLE, str(primary.id))
         vm.replication_state = ReplicationState.FailedOverWaitingCompletion
         when = lab.time_at(point).strftime("%H:%M:%S") if point is not None else "none"
-        rpo = lab.clock.now - point if point is not None else 0.0
         lab.record("ReplicaFailover", vm.name,
                    f"'{vm.name}' failed over on {vm.host_name} to the recovery point of {when}"
                    + (" (planned: no data lost)." if planned else
