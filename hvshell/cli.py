@@ -59,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write("\n")
         return 130
     except BrokenPipeError:
+        # `hvshell ... | head`: the reader left; say nothing more on stdout.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except Exception as error:  # last resort: a defect is reported, never a traceback
         if os.environ.get("HVSHELL_DEBUG"):

@@ -18,6 +18,9 @@ from hvshell.format.text import ELLIPSIS, display_width, head, tail
 
 SEPARATOR = 1            # blanks between table columns
 MIN_COLUMN_WIDTH = 1
+# A column cut narrower than this would show only "..." and a character or
+# two; it is dropped instead, as PowerShell drops columns that do not fit.
+MIN_SHRUNK_WIDTH = 5
 MIN_SCREEN_COLUMNS = 5
 LIST_SEPARATOR = " : "
 
@@ -37,7 +40,8 @@ def share_widths(requested: list[int | None], screen: int) -> list[int]:
     """Final column widths: `None` columns share the room the fixed ones
     leave (one cell at a time, left to right); then, while the table is
     wider than the screen, the rightmost visible column shrinks, or is
-    hidden (-1) when it would drop below one cell."""
+    hidden (-1) when it would drop below MIN_SHRUNK_WIDTH cells (or below
+    its own width, when that is narrower)."""
     widths = [w if w and w > 0 else 0 for w in requested]
     if any(w == 0 for w in widths):
         fixed = [w > 0 for w in widths]
@@ -54,7 +58,8 @@ def share_widths(requested: list[int | None], screen: int) -> list[int]:
             break
         last = visible[-1]
         shrunk = widths[last] - (_table_width(widths) - screen)
-        widths[last] = shrunk if shrunk >= MIN_COLUMN_WIDTH else -1
+        floor = max(MIN_COLUMN_WIDTH, min(MIN_SHRUNK_WIDTH, widths[last]))
+        widths[last] = shrunk if shrunk >= floor else -1
     return widths
 
 

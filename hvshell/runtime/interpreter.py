@@ -668,8 +668,8 @@ class Interpreter:
             if getattr(stop, "processor", None) is None:
                 stop.processor = processor    # where the pipeline resumes its end blocks
             raise
-        except (FlowSignal, KeyboardInterrupt):
-            raise
+        except (FlowSignal, KeyboardInterrupt, BrokenPipeError):
+            raise                 # a closed output pipe ends hvshell quietly (cli.main)
         except RecursionError:
             raise self.runtime_error("The script failed due to call depth overflow.",
                                      processor.extent, "CallDepthOverflow") from None

@@ -20,7 +20,10 @@ def test_open_widths_share_the_rest_left_first():
 
 
 def test_too_wide_tables_shrink_then_hide_the_last_column():
-    assert share_widths([10, 10, 10], 25) == [10, 10, 3]
+    assert share_widths([10, 10, 10], 27) == [10, 10, 5]
+    # narrower than 5 cells a cut value would read as another value: dropped
+    assert share_widths([10, 10, 10], 25) == [10, 10, -1]
+    assert share_widths([10, 10, 3], 25) == [10, 10, 3]
     assert share_widths([10, 10, 10], 21) == [10, 10, -1]
     assert share_widths([30, 30], 20) == [20, -1]
 
@@ -47,8 +50,9 @@ def test_narrow_column_cuts_the_label_and_its_dashes():
 
 def test_hidden_header_and_hidden_columns():
     assert TableLayout(119, [3], ["left"], hide_header=True).header(["A"]) == []
-    assert TableLayout(8, [5, 5], ["left", "left"]).header(["A", "B"]) == ["A     B ",
-                                                                         "-     - "]
+    assert TableLayout(11, [5, 5], ["left", "left"]).header(["A", "B"]) == ["A     B    ",
+                                                                          "-     -    "]
+    assert TableLayout(8, [5, 5], ["left", "left"]).header(["A", "B"]) == ["A    ", "-    "]
     table = TableLayout(6, [5, 5], ["left", "left"])
     assert table.header(["A", "B"]) == ["A    ", "-    "]
     assert table.row(["x", "y"]) == ["x    "]
