@@ -1,5 +1,5 @@
 """Hyper-V Replica: Set- and Get-VMReplicationServer, Enable-,
-Get-, Suspend- and Resume-VMReplication, Start-VMInitialReplication,
+Get-, Suspend-, Resume- and Remove-VMReplication, Start-VMInitialReplication,
 Measure-VMReplication, Start-, Complete- and Stop-VMFailover
 (hyperv-cmdlets.md section 8)."""
 from __future__ import annotations
@@ -11,7 +11,8 @@ from hvshell.cmdlets._hyperv import (RETURNED, OperationCmdlet, computer_name_pa
                                      lab, report, sorted_vms, target_vms, vm_object_param)
 from hvshell.model import replica
 from hvshell.model.errors import LabError
-from hvshell.model.replication import RecoveryAuthenticationType, ReplicationAuthenticationType
+from hvshell.model.replication import (RecoveryAuthenticationType, ReplicationAuthenticationType,
+                                       ReplicationRelationshipType)
 from hvshell.model.vm import VM, ReplicationHealth, ReplicationMode, ReplicationState
 from hvshell.runtime.cmdlet import Cmdlet, Parameter, Switch
 
@@ -100,7 +101,9 @@ class EnableVMReplication(_ReplicaCmdlet):
     """Enables replication of virtual machines to a replica server: the
     replica VM is created there (off); run Start-VMInitialReplication next.
     -ReplicationFrequencySec takes 30, 300 or 900 on Windows Server 2012 R2;
-    Windows Server 2012 replicates every 300 seconds only."""
+    Windows Server 2012 replicates every 300 seconds only.  Run on the
+    replica server for a replica VM, it enables extended replication to a
+    third Windows Server 2012 R2 server (every 300 or 900 seconds)."""
     name = "Enable-VMReplication"
 
     ReplicaServerName = Parameter(str, position=1, mandatory=True, aliases=("ReplicaServer",),
@@ -151,7 +154,8 @@ class SetVMReplication(_ReplicaCmdlet):
 
 class StartVMInitialReplication(_ReplicaCmdlet):
     """Copies a replicated VM's disks to its replica server over the
-    network; replication then runs every cycle."""
+    network (run on the replica server, a replica VM's to its extended
+    replica server); replication then runs every cycle."""
     name = "Start-VMInitialReplication"
 
     AsJob = Parameter(Switch)
@@ -167,8 +171,10 @@ class StartVMInitialReplication(_ReplicaCmdlet):
 
 
 class _ReplicationQuery(Cmdlet):
-    """Get- and Measure-VMReplication: the replicated VMs of the hosts
-    (or those named), filtered by state, health and mode."""
+    """Get- and Measure-VMReplication: the relationships of the hosts'
+    VMs (or those named), filtered by state, health, mode and relationship
+    type.  A replica VM's extended relationship shows with
+    -ReplicationRelationshipType Extended; an extended replica's always."""
     default_set = "VMName"
 
     VMName = _vm_name_param(mandatory=False)
@@ -177,33 +183,51 @@ class _ReplicationQuery(Cmdlet):
     ReplicationState = Parameter(ReplicationState, sets=("VMName",), aliases=("State",))
     ReplicationHealth = Parameter(ReplicationHealth, sets=("VMName",), aliases=("Health",))
     ReplicationMode = Parameter(ReplicationMode, sets=("VMName",), aliases=("Mode",))
+    ReplicationRelationshipType = Parameter(ReplicationRelationshipType,
+                                            aliases=("Relationship",))
 
-    view: Any = None        # the output type, built from (lab, vm)
+    view: Any = None        # the output type, built from (lab, vm, relationship)
+
+    def _relationship(self, vm: VM) -> ReplicationRelationshipType | None:
+        """The relationship of the VM asked for, or None if it has none."""
+        if vm.replication is None:
+            return None
+        if vm.replication_mode is ReplicationMode.ExtendedReplica:
+            extended = ReplicationRelationshipType.Extended
+            return None if self.ReplicationRelationshipType is \
+                ReplicationRelationshipType.Simple else extended
+        if self.ReplicationRelationshipType is ReplicationRelationshipType.Extended:
+            return self.ReplicationRelationshipType if vm.replication.extended is not None \
+                else None
+        return ReplicationRelationshipType.Simple
 
     def process(self) -> None:
-        if self.VM or self.VMName:
+        named = bool(self.VM or self.VMName)
+        if named:
             vms = target_vms(self)
-            for vm in vms:
-                if vm.replication is None:
-                    self.write_error(f"Replication is not enabled for virtual machine "
-                                     f"'{vm.name}'. Enable it with Enable-VMReplication.",
-                                     "InvalidParameter", "InvalidArgument", vm.name,
-                                     INVALID_ARGUMENT)
         else:
             vms = [vm for host in hosts_for(self, self.ComputerName) for vm in sorted_vms(host)]
         for vm in vms:
-            if vm.replication is None:
+            relationship = self._relationship(vm)
+            if relationship is None:
+                if named:
+                    kind = self.ReplicationRelationshipType
+                    what = f"{kind.name} replication" if kind is not None else "Replication"
+                    self.write_error(f"{what} is not enabled for virtual machine '{vm.name}'. "
+                                     "Enable it with Enable-VMReplication.",
+                                     "InvalidParameter", "InvalidArgument", vm.name,
+                                     INVALID_ARGUMENT)
                 continue
-            if self.ReplicationState is not None and vm.replication_state is not \
-                    self.ReplicationState:
+            item = self.view(lab(self), vm, relationship)
+            if self.ReplicationState is not None and item.State is not self.ReplicationState:
                 continue
-            if self.ReplicationHealth is not None and vm.replication_health is not \
+            if self.ReplicationHealth is not None and item.Health is not \
                     self.ReplicationHealth:
                 continue
             if self.ReplicationMode is not None and vm.replication_mode is not \
                     self.ReplicationMode:
                 continue
-            self.write(self.view(lab(self), vm))
+            self.write(item)
 
 
 class GetVMReplication(_ReplicationQuery):
@@ -241,6 +265,24 @@ class ResumeVMReplication(_ReplicaCmdlet):
         the_lab = lab(self)
         self.each("resume replication", lambda vm: replica.resume(the_lab, vm),
                   lambda vm: replica.VMReplication(the_lab, vm))
+
+
+class RemoveVMReplication(_ReplicaCmdlet):
+    """Removes a relationship on this side (the VM's ReplicationState
+    becomes Disabled; the VM stays); with -ReplicationRelationshipType
+    Extended on the replica server, the replica VM's extended one.  The
+    other side, in Error, is removed there with the same cmdlet."""
+    name = "Remove-VMReplication"
+
+    ReplicationRelationshipType = Parameter(ReplicationRelationshipType,
+                                            sets=("VMName", "VMObject"),
+                                            aliases=("Relationship",))
+
+    def process(self) -> None:
+        the_lab = lab(self)
+        relationship = self.ReplicationRelationshipType or ReplicationRelationshipType.Simple
+        self.each("remove replication", lambda vm: replica.remove(the_lab, vm, relationship),
+                  lambda vm: vm)
 
 
 class StartVMFailover(_ReplicaCmdlet):

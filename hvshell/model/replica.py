@@ -19,8 +19,18 @@ Failover: planned (the primary, off, sends its last writes with -Prepare,
 then the replica fails over with nothing lost, and -Reverse makes it the
 primary replicating back) or unplanned (the replica takes the latest
 recovery point; the writes since it was cut are lost, reported with the
-RPO in the event).  Not modelled: extended replication, certificate
-authentication, additional recovery points as snapshots, resynchronization.
+RPO in the event).
+
+Extended replication (2012 R2): the replica VM replicates on to a third
+server.  Its record is `ReplicationSettings.extended` on the replica VM
+(the sending side); the extended replica VM (ReplicationMode
+ExtendedReplica) holds the leg's state and health.  Each extended cycle
+sends what the replica received since the last one: one timed action per
+extended replica, like the primary cycles.  Remove-VMReplication ends a
+relationship on one side; the other side, left alone, is in Error.
+
+Not modelled: certificate authentication, additional recovery points as
+snapshots, resynchronization, failover to the extended replica.
 """
 from __future__ import annotations
 
@@ -43,11 +53,15 @@ from hvshell.model.vm import ReplicationHealth, ReplicationMode, ReplicationStat
 
 MB = 2**20
 CYCLE = "ReplicaCycle"
+EXTENDED_CYCLE = "ReplicaExtendedCycle"
 
 # Replication frequencies (hyperv-cmdlets.md sections 8 and C): 30 s, 5 or
 # 15 min on 2012 R2; a fixed 5 minutes on 2012.
 FREQUENCIES = {V2012: (300,), V2012R2: (30, 300, 900)}
 DEFAULT_FREQUENCY = 300
+# Extended replication: every 5 or 15 minutes only (SPEC section 5;
+# hyperv-cmdlets.md section 8, Enable-VMReplication notes).
+EXTENDED_FREQUENCIES = (300, 900)
 # Recovery points kept besides the latest: 15 on 2012, 24 on 2012 R2
 # (section D).
 MAX_RECOVERY_HISTORY = {V2012: 15, V2012R2: 24}
@@ -87,16 +101,35 @@ def _partner(lab: Any, vm: VM) -> VM | None:
 
 
 def primary_of(lab: Any, vm: VM) -> VM | None:
-    """The primary side of the VM's relationship (itself when primary)."""
+    """The primary side of the VM's simple relationship (itself when
+    primary; none for an extended replica)."""
     if vm.replication is None:
         return None
-    return vm if vm.replication_mode is ReplicationMode.Primary else _partner(lab, vm)
+    if vm.replication_mode is ReplicationMode.Primary:
+        return vm
+    return _partner(lab, vm) if vm.replication_mode is ReplicationMode.Replica else None
 
 
 def replica_of(lab: Any, vm: VM) -> VM | None:
     if vm.replication is None:
         return None
-    return vm if vm.replication_mode is ReplicationMode.Replica else _partner(lab, vm)
+    if vm.replication_mode is ReplicationMode.Replica:
+        return vm
+    return _partner(lab, vm) if vm.replication_mode is ReplicationMode.Primary else None
+
+
+def extended_of(lab: Any, vm: VM) -> VM | None:
+    """The extended replica VM of a replica VM, if it has one."""
+    leg = vm.replication.extended if vm.replication is not None else None
+    return lab.vm_by_id(leg.partner_id) if leg is not None else None
+
+
+def extended_state(lab: Any, vm: VM) -> ReplicationState:
+    """The state of a replica VM's extended relationship: the extended
+    replica's, or Error once that side has removed it."""
+    target = extended_of(lab, vm)
+    return target.replication_state if target is not None and \
+        target.replication is not None else ReplicationState.Error
 
 
 def _set_state(lab: Any, vm: VM, state: ReplicationState) -> None:
@@ -120,10 +153,11 @@ def _disk_rate(lab: Any, host_name: str, path: str) -> float:
     return (location.throughput_mbps if location is not None else DEFAULT_DISK_MBPS) * MB
 
 
-def transfer_rate(lab: Any, primary: VM) -> float:
-    """Bytes per second from the primary's disks to the replica's: the
-    slower host's fastest NIC (less TCP overhead) and the two storages."""
-    settings = primary.replication
+def transfer_rate(lab: Any, primary: VM, settings: ReplicationSettings | None = None) -> float:
+    """Bytes per second from the sending VM's disks to the receiving
+    server's (the replica, or with `settings` the extended leg): the slower
+    host's fastest NIC (less TCP overhead) and the two storages."""
+    settings = settings or primary.replication
     replica_host = lab.find_host(settings.replica_server)
     network = min(_link_bytes(primary.host), _link_bytes(replica_host)) * TCP_EFFICIENCY
     source = min((_disk_rate(lab, primary.host_name, d.path) for d in primary.hard_drives
@@ -268,23 +302,14 @@ def enable(lab: Any, vm: VM, replica_name: str, port: int,
            authentication: ReplicationAuthenticationType, frequency: int | None = None,
            recovery_history: int = 0, vss_hours: int = 0, compression: bool = True) -> VM:
     """Start a relationship: the replica VM is created, off, on the replica
-    server; the primary is ReadyForInitialReplication."""
-    from hvshell.model.persist import detached_copy    # persist imports this module
+    server; the primary is ReadyForInitialReplication.  Run on a replica
+    VM, the relationship is its extended one."""
+    if vm.replication_mode is ReplicationMode.Replica:
+        return enable_extended(lab, vm, replica_name, port, authentication, frequency,
+                               recovery_history, vss_hours, compression)
     replica_host = check_enable(lab, vm, replica_name, port, authentication, frequency,
                                 recovery_history, vss_hours)
-    folder = replica_host.replica_server.default_storage_location or \
-        replica_host.virtual_machine_path
-    replica = detached_copy(vm)
-    replica.id = lab.new_guid()
-    replica.snapshots = []
-    replica.parent_snapshot_id = None
-    replica.state = VMState.Off
-    replica.started_at = replica.guest_ready_at = None
-    replica.saved_memory = 0
-    replica.transition_from = replica.status_text = None
-    replica.running_at_host_stop = False
-    replica.resource_metering_enabled = False
-    replica.path = ntpath.join(folder, vm.name)
+    replica = _receiving_copy(lab, vm, replica_host)
     settings = ReplicationSettings(
         primary_server=vm.host.fqdn, replica_server=replica_host.fqdn, replica_port=port,
         authentication_type=authentication, frequency_sec=frequency or DEFAULT_FREQUENCY,
@@ -306,6 +331,117 @@ def enable(lab: Any, vm: VM, replica_name: str, port: int,
     return replica
 
 
+def _receiving_copy(lab: Any, vm: VM, host: Host) -> VM:
+    """The VM that receives `vm`'s logs on `host`: its configuration, off,
+    in the host's replica storage location (not yet placed)."""
+    from hvshell.model.persist import detached_copy    # persist imports this module
+    folder = host.replica_server.default_storage_location or host.virtual_machine_path
+    replica = detached_copy(vm)
+    replica.replication = None
+    replica.id = lab.new_guid()
+    replica.snapshots = []
+    replica.parent_snapshot_id = None
+    replica.state = VMState.Off
+    replica.started_at = replica.guest_ready_at = None
+    replica.saved_memory = 0
+    replica.transition_from = replica.status_text = None
+    replica.running_at_host_stop = False
+    replica.resource_metering_enabled = False
+    replica.path = ntpath.join(folder, vm.name)
+    return replica
+
+
+def _third_host(lab: Any, vm: VM, name: str) -> Host:
+    """The extended replica server of a replica VM, checked."""
+    host = lab.find_host(name)
+    if host is None:
+        raise operation_failed(f"The extended replica server '{name}' cannot be reached: there "
+                               "is no such host in the lab.", name, "ConnectionError")
+    primary = primary_of(lab, vm)
+    if host is vm.host or (primary is not None and host is primary.host):
+        raise invalid_argument(f"The extended replica server must be a third host, neither "
+                               f"the replica server '{vm.host_name}' nor the primary server. "
+                               "Name another host.", name)
+    if not host.is_up:
+        raise operation_failed(f"The extended replica server '{host.name}' does not answer "
+                               f"(it is {host.state.name.lower()}).", host.name,
+                               "ConnectionError")
+    return host
+
+
+def check_enable_extended(lab: Any, vm: VM, target_name: str, port: int,
+                          authentication: ReplicationAuthenticationType, frequency: int | None,
+                          recovery_history: int, vss_hours: int) -> Host:
+    """Every rule of extended replication (raises LabError)."""
+    for host in (vm.host, lab.find_host(target_name)):
+        if host is not None and host.version is not V2012R2:
+            raise not_supported(
+                f"Extended replication needs Windows Server 2012 R2 on the replica and the "
+                f"extended replica servers; '{host.name}' runs {product_name(host.version)}. "
+                "Choose servers running Windows Server 2012 R2.", vm.name)
+    if vm.replication.extended is not None:
+        raise invalid_state(
+            f"The replica '{vm.name}' on {vm.host_name} already replicates to "
+            f"{vm.replication.extended.replica_server}; a replica has one extended "
+            "relationship. Remove it first (Remove-VMReplication -ReplicationRelationshipType "
+            "Extended).", vm.name)
+    if vm.replication_state is not ReplicationState.Replicating:
+        raise invalid_state(
+            f"The replica '{vm.name}' on {vm.host_name} is {vm.replication_state.name}; "
+            "extended replication needs its initial replication completed (state "
+            "Replicating). Run Start-VMInitialReplication on the primary server and let it "
+            "finish.", vm.name)
+    if frequency is not None and frequency not in EXTENDED_FREQUENCIES:
+        raise invalid_argument(
+            f"Extended replication sends every 300 or 900 seconds, not {frequency} (30 "
+            "seconds is for the primary relationship only). Use -ReplicationFrequencySec 300 "
+            "or 900.", frequency)
+    if vss_hours:
+        raise invalid_argument("Extended replication keeps no application-consistent "
+                               "recovery points. Leave out -VSSSnapshotFrequencyHour.",
+                               vss_hours)
+    target = _third_host(lab, vm, target_name)
+    if authentication is ReplicationAuthenticationType.Certificate:
+        raise not_supported("Certificate-based replication needs a server certificate, which "
+                            "this lab does not model. Use -AuthenticationType Kerberos.",
+                            vm.name)
+    _check_history(vm.host, recovery_history, 0)
+    _accepts(lab, vm.host, target, port, authentication)
+    if any(v.name.lower() == vm.name.lower() for v in target.vms):
+        raise invalid_state(f"'{target.name}' already has a virtual machine named "
+                            f"'{vm.name}'.", vm.name)
+    return target
+
+
+def enable_extended(lab: Any, vm: VM, target_name: str, port: int,
+                    authentication: ReplicationAuthenticationType, frequency: int | None = None,
+                    recovery_history: int = 0, vss_hours: int = 0,
+                    compression: bool = True) -> VM:
+    """On the replica server: the replica VM replicates on to a third
+    server, where the extended replica VM is created (off); its initial
+    replication is started on the replica server."""
+    target = check_enable_extended(lab, vm, target_name, port, authentication, frequency,
+                                   recovery_history, vss_hours)
+    copy = _receiving_copy(lab, vm, target)
+    now = lab.clock.now
+    leg = ReplicationSettings(
+        primary_server=vm.host.fqdn, replica_server=target.fqdn, replica_port=port,
+        authentication_type=authentication, frequency_sec=frequency or DEFAULT_FREQUENCY,
+        recovery_history=recovery_history, vss_frequency_hour=0,
+        compression_enabled=compression, partner_id=str(copy.id), replica_folder=copy.path,
+        counted_at=now, window_start=now)
+    vm.replication.extended = leg
+    copy.replication = attrs.evolve(leg, partner_id=str(vm.id))
+    copy.replication_mode = ReplicationMode.ExtendedReplica
+    copy.replication_state = ReplicationState.ReadyForInitialReplication
+    copy.replication_health = ReplicationHealth.Warning       # no initial copy yet
+    lab.place_vm(copy, target)
+    lab.record("ReplicationEnabled", vm.name,
+               f"Extended replication of '{vm.name}' from {vm.host_name} to {target.name} "
+               f"enabled (every {leg.frequency_sec} s); the initial replication is pending.")
+    return copy
+
+
 # ---------------------------------------------------------------------------
 # Start-VMInitialReplication
 # ---------------------------------------------------------------------------
@@ -315,6 +451,9 @@ def _replica_host(lab: Any, vm: VM) -> Host:
 
 
 def begin_initial_replication(lab: Any, vm: VM) -> Generator[Any, Any, VM]:
+    if vm.replication is not None and vm.replication.extended is not None and \
+            vm.replication_mode is ReplicationMode.Replica:
+        return _begin_extended_initial(lab, vm)
     if vm.replication is None or vm.replication_mode is not ReplicationMode.Primary:
         raise invalid_state(f"'{vm.name}' is not the primary virtual machine of a replication "
                             "relationship. Enable-VMReplication first (or run this on the "
@@ -337,7 +476,7 @@ def begin_initial_replication(lab: Any, vm: VM) -> Generator[Any, Any, VM]:
         except BaseException:
             _set_state(lab, vm, ReplicationState.ReadyForInitialReplication)
             raise
-        _copy_disks(lab, vm)
+        _copy_disks(lab, vm, replica_of(lab, vm), vm.replication.replica_folder)
         settings = vm.replication
         _count_writes(vm, lab.clock.now)
         settings.pending_bytes = 0.0      # the copy holds everything written so far
@@ -354,13 +493,51 @@ def begin_initial_replication(lab: Any, vm: VM) -> Generator[Any, Any, VM]:
     return run()
 
 
-def _copy_disks(lab: Any, vm: VM) -> None:
-    """The replica's disk files, in its folder on the replica server."""
+def _begin_extended_initial(lab: Any, vm: VM) -> Generator[Any, Any, VM]:
+    """The extended leg's initial copy, from the replica VM's disks."""
+    target = extended_of(lab, vm)
+    leg = vm.replication.extended
+    if target is None or target.replication_state is not \
+            ReplicationState.ReadyForInitialReplication:
+        raise invalid_state(f"The initial replication of the extended replica of '{vm.name}' "
+                            f"cannot start: its replication is {extended_state(lab, vm).name}.",
+                            vm.name)
+    if not target.host.is_up or transfer_rate(lab, vm, leg) <= 0:
+        raise operation_failed(f"The extended replica server '{target.host_name}' does not "
+                               "answer.", target.host_name, "ConnectionError")
+    size = replicated_size(lab, vm)
+    seconds = INITIAL_SETUP_SECONDS + _on_wire(leg, size) / transfer_rate(lab, vm, leg)
+    target.replication_state = ReplicationState.InitialReplicationInProgress
+
+    def run() -> Generator[Any, Any, VM]:
+        try:
+            yield seconds
+        except BaseException:
+            target.replication_state = ReplicationState.ReadyForInitialReplication
+            raise
+        if vm.replication is None or vm.replication.extended is not leg:
+            return vm                   # removed meanwhile
+        _copy_disks(lab, vm, target, leg.replica_folder)
+        leg.pending_bytes = 0.0          # the copy holds everything received so far
+        leg.recovery_point = leg.last_replication_time = lab.clock.now
+        target.replication_state = ReplicationState.Replicating
+        _set_extended_health(lab, vm)
+        schedule_action(lab, leg.frequency_sec, EXTENDED_CYCLE, str(vm.id))
+        lab.record("InitialReplicationCompleted", vm.name,
+                   f"Initial replication of '{vm.name}' from {vm.host_name} to the extended "
+                   f"replica server {target.host_name} completed: {size / MB:.0f} MB in "
+                   f"{seconds:.0f} s" + (" (compressed)." if leg.compression_enabled else "."))
+        return vm
+
+    return run()
+
+
+def _copy_disks(lab: Any, source: VM, target: VM, folder: str) -> None:
+    """The receiving VM's disk files, copies of the sender's, in its folder."""
     from hvshell.model.exports import _copy_files, _remap
-    replica = replica_of(lab, vm)
-    moved = _copy_files(lab, replica.host, list(reversed(_replicated_files(lab, vm))),
-                        vm.replication.replica_folder)
-    _remap(replica, moved)
+    moved = _copy_files(lab, target.host, list(reversed(_replicated_files(lab, source))),
+                        folder)
+    _remap(target, moved)
 
 
 # ---------------------------------------------------------------------------
@@ -383,37 +560,57 @@ def _count_writes(vm: VM, now: float) -> None:
 def settle(lab: Any, vm: VM) -> None:
     """Bring the primary's figures up to now: count the writes, and take
     the log on the wire as arrived if it has."""
-    settings = vm.replication
-    now = lab.clock.now
-    _count_writes(vm, now)
-    if settings.in_flight_until is not None and settings.in_flight_until <= now:
-        latency = settings.in_flight_until - settings.in_flight_cut
-        settings.recovery_point = settings.in_flight_cut
-        settings.last_replication_time = settings.in_flight_until
-        settings.successful += 1
-        settings.bytes_sent += settings.in_flight_bytes
-        settings.largest = max(settings.largest, settings.in_flight_bytes)
-        settings.latency_total += latency
-        settings.in_flight_bytes = 0.0
-        settings.in_flight_cut = settings.in_flight_until = None
+    _count_writes(vm, lab.clock.now)
+    arrived = _arrive(vm.replication, lab.clock.now)
+    replica = _partner(lab, vm)
+    if arrived and replica is not None and replica.replication is not None and \
+            replica.replication.extended is not None:
+        # What the replica receives is what its extended leg sends on.
+        replica.replication.extended.pending_bytes += arrived
 
 
-def _new_window(lab: Any, vm: VM) -> None:
-    settings = vm.replication
-    interval = _replica_host(lab, vm).replica_server.monitoring_interval
+def _arrive(settings: ReplicationSettings, now: float) -> float:
+    """Take the log on the wire as arrived if it has; returns its size."""
+    if settings.in_flight_until is None or settings.in_flight_until > now:
+        return 0.0
+    size = settings.in_flight_bytes
+    settings.recovery_point = settings.in_flight_cut
+    settings.last_replication_time = settings.in_flight_until
+    settings.successful += 1
+    settings.bytes_sent += size
+    settings.largest = max(settings.largest, size)
+    settings.latency_total += settings.in_flight_until - settings.in_flight_cut
+    settings.in_flight_bytes = 0.0
+    settings.in_flight_cut = settings.in_flight_until = None
+    return size
+
+
+def settle_extended(lab: Any, vm: VM) -> None:
+    """Bring a replica VM's extended leg up to now: what reached the
+    replica, and the extended log on the wire."""
+    primary = primary_of(lab, vm)
+    if primary is not None and primary.replication is not None:
+        settle(lab, primary)
+    _arrive(vm.replication.extended, lab.clock.now)
+
+
+def _new_window(lab: Any, settings: ReplicationSettings, receiver: Host) -> None:
+    interval = receiver.replica_server.monitoring_interval
     if lab.clock.now - settings.window_start >= interval:
         settings.window_start = lab.clock.now
         settings.successful = settings.missed = 0
         settings.bytes_sent = settings.largest = settings.latency_total = 0.0
 
 
-def _send(lab: Any, vm: VM, extra_seconds: float = 0.0) -> float:
-    """Cut the pending writes into a log and put it on the wire; returns
-    when it arrives."""
-    settings = vm.replication
+def _send(lab: Any, vm: VM, extra_seconds: float = 0.0,
+          settings: ReplicationSettings | None = None) -> float:
+    """Cut the pending writes into a log and put it on the wire (the
+    relationship's, or with `settings` the extended leg's); returns when it
+    arrives."""
+    settings = settings or vm.replication
     size = settings.pending_bytes
     arrival = lab.clock.now + extra_seconds + LOG_SETUP_SECONDS + \
-        _on_wire(settings, size) / transfer_rate(lab, vm)
+        _on_wire(settings, size) / transfer_rate(lab, vm, settings)
     settings.in_flight_bytes = size
     settings.in_flight_cut = lab.clock.now
     settings.in_flight_until = arrival
@@ -427,9 +624,9 @@ def _cycle(lab: Any, target: str) -> None:
             vm.replication_state is not ReplicationState.Replicating:
         return
     settle(lab, vm)
-    _new_window(lab, vm)
     settings = vm.replication
     replica = replica_of(lab, vm)
+    _new_window(lab, settings, _replica_host(lab, vm))
     reachable = vm.host.is_up and vm.host.network_up and replica is not None and \
         replica.host.is_up and replica.host.network_up and transfer_rate(lab, vm) > 0
     if settings.in_flight_until is not None or not reachable:
@@ -440,21 +637,53 @@ def _cycle(lab: Any, target: str) -> None:
     schedule_action(lab, settings.frequency_sec, CYCLE, target)
 
 
-def _set_health(lab: Any, vm: VM) -> None:
-    settings = vm.replication
+def _health(lab: Any, vm: VM, settings: ReplicationSettings,
+            state: ReplicationState) -> ReplicationHealth:
+    """A relationship's health from its sending side's figures."""
     cycles = settings.successful + settings.missed
     size = replicated_size(lab, vm)
-    if vm.replication_state is ReplicationState.Suspended:
-        health = ReplicationHealth.Warning
-    elif size and settings.pending_bytes + settings.in_flight_bytes >= CRITICAL_LOG_SHARE * size:
-        health = ReplicationHealth.Critical
-    elif cycles and settings.missed / cycles > WARNING_MISSED_SHARE:
-        health = ReplicationHealth.Warning
-    else:
-        health = ReplicationHealth.Normal
+    if state is ReplicationState.Suspended:
+        return ReplicationHealth.Warning
+    if size and settings.pending_bytes + settings.in_flight_bytes >= CRITICAL_LOG_SHARE * size:
+        return ReplicationHealth.Critical
+    if cycles and settings.missed / cycles > WARNING_MISSED_SHARE:
+        return ReplicationHealth.Warning
+    return ReplicationHealth.Normal
+
+
+def _set_health(lab: Any, vm: VM) -> None:
+    health = _health(lab, vm, vm.replication, vm.replication_state)
     for side in (vm, _partner(lab, vm)):
         if side is not None:
             side.replication_health = health
+
+
+def _set_extended_health(lab: Any, vm: VM) -> None:
+    target = extended_of(lab, vm)
+    if target is not None:
+        target.replication_health = _health(lab, vm, vm.replication.extended,
+                                            target.replication_state)
+
+
+def _extended_cycle(lab: Any, target_id: str) -> None:
+    """One extended cycle of a replica VM: what it received since the last
+    cycle goes on to the extended replica server."""
+    vm = lab.vm_by_id(target_id)
+    target = extended_of(lab, vm) if vm is not None else None
+    if target is None or target.replication is None or \
+            target.replication_state is not ReplicationState.Replicating:
+        return
+    settle_extended(lab, vm)
+    leg = vm.replication.extended
+    _new_window(lab, leg, target.host)
+    reachable = vm.host.is_up and vm.host.network_up and target.host.is_up and \
+        target.host.network_up and transfer_rate(lab, vm, leg) > 0
+    if leg.in_flight_until is not None or not reachable:
+        leg.missed += 1
+    else:
+        _send(lab, vm, settings=leg)
+    _set_extended_health(lab, vm)
+    schedule_action(lab, leg.frequency_sec, EXTENDED_CYCLE, target_id)
 
 
 def _on_event(lab: Any, event: Any) -> None:
@@ -470,6 +699,7 @@ def _on_event(lab: Any, event: Any) -> None:
 
 
 register_action(CYCLE, _cycle)
+register_action(EXTENDED_CYCLE, _extended_cycle)
 add_event_hook(_on_event)
 
 
@@ -478,31 +708,80 @@ def after_load(lab: Any) -> None:
     survive a reload: the first is pending again, the second is abandoned
     and replication goes on."""
     for vm in list(lab.all_vms()):
-        if vm.replication is None or vm.replication_mode is not ReplicationMode.Primary:
+        if vm.replication is None:
             continue
-        if vm.replication_state is ReplicationState.InitialReplicationInProgress:
-            _set_state(lab, vm, ReplicationState.ReadyForInitialReplication)
-        elif vm.replication_state is ReplicationState.Replicating and not any(
-                r.action == CYCLE and r.target == str(vm.id) for r in lab.scheduled):
-            schedule_action(lab, vm.replication.frequency_sec, CYCLE, str(vm.id))
+        if vm.replication_mode is ReplicationMode.Primary:
+            if vm.replication_state is ReplicationState.InitialReplicationInProgress:
+                _set_state(lab, vm, ReplicationState.ReadyForInitialReplication)
+            elif vm.replication_state is ReplicationState.Replicating:
+                _rearm(lab, CYCLE, vm, vm.replication.frequency_sec)
+        target = extended_of(lab, vm)
+        if target is not None:
+            if target.replication_state is ReplicationState.InitialReplicationInProgress:
+                target.replication_state = ReplicationState.ReadyForInitialReplication
+            elif target.replication_state is ReplicationState.Replicating:
+                _rearm(lab, EXTENDED_CYCLE, vm, vm.replication.extended.frequency_sec)
+
+
+def _rearm(lab: Any, action: str, vm: VM, frequency: int) -> None:
+    if not any(r.action == action and r.target == str(vm.id) for r in lab.scheduled):
+        schedule_action(lab, frequency, action, str(vm.id))
 
 
 # ---------------------------------------------------------------------------
 # Measure-VMReplication
 # ---------------------------------------------------------------------------
 
+class _Leg:
+    """One relationship as seen from one of its VMs: the simple one, or
+    the extended one (from the replica VM or the extended replica)."""
+
+    def __init__(self, lab: Any, vm: VM, relationship: ReplicationRelationshipType):
+        if vm.replication_mode is ReplicationMode.ExtendedReplica:
+            relationship = ReplicationRelationshipType.Extended
+        self.relationship = relationship
+        if relationship is ReplicationRelationshipType.Simple:
+            self.sender = primary_of(lab, vm)
+            if self.sender is not None and self.sender.replication is None:
+                self.sender = None              # the primary side removed it
+            self.own_settings = vm.replication
+            self.settings = self.sender.replication if self.sender is not None \
+                else vm.replication
+            self.state, self.health = vm.replication_state, vm.replication_health
+        elif vm.replication_mode is ReplicationMode.Replica:
+            self.sender = vm
+            self.own_settings = self.settings = vm.replication.extended
+            target = extended_of(lab, vm)
+            self.state = extended_state(lab, vm)
+            self.health = target.replication_health if self.state is not \
+                ReplicationState.Error else ReplicationHealth.Critical
+        else:
+            sender = _partner(lab, vm)
+            self.sender = sender if sender is not None and sender.replication is not None \
+                and sender.replication.extended is not None and \
+                sender.replication.extended.partner_id == str(vm.id) else None
+            self.own_settings = vm.replication
+            self.settings = self.sender.replication.extended if self.sender is not None \
+                else vm.replication
+            self.state, self.health = vm.replication_state, vm.replication_health
+
+
 class VMReplicationHealth:
     """Measure-VMReplication's object: the primary's statistics over the
     monitoring window, seen from either side."""
     PS_TYPE = "Microsoft.HyperV.PowerShell.VMReplicationHealth"
 
-    def __init__(self, lab: Any, vm: VM):
+    def __init__(self, lab: Any, vm: VM,
+                 relationship: ReplicationRelationshipType = ReplicationRelationshipType.Simple):
         self.vm = vm
         self.lab = lab
-        self.primary = primary_of(lab, vm)
-        if self.primary is not None:
-            settle(lab, self.primary)
-        self.settings = self.primary.replication if self.primary is not None else vm.replication
+        self.leg = _Leg(lab, vm, relationship)
+        sender = self.leg.sender
+        if sender is not None and self.leg.relationship is ReplicationRelationshipType.Extended:
+            settle_extended(lab, sender)
+        elif sender is not None:
+            settle(lab, sender)
+        self.settings = self.leg.settings
 
     @property
     def VMName(self) -> str:
@@ -514,11 +793,11 @@ class VMReplicationHealth:
 
     @property
     def State(self) -> ReplicationState:
-        return self.vm.replication_state
+        return self.leg.state
 
     @property
     def Health(self) -> ReplicationHealth:
-        return self.vm.replication_health
+        return self.leg.health
 
     @property
     def Mode(self) -> Any:
@@ -574,7 +853,7 @@ class VMReplicationHealth:
 
     @property
     def Relationship(self) -> ReplicationRelationshipType:
-        return ReplicationRelationshipType.Simple
+        return self.leg.relationship
 
     def ToString(self) -> str:
         return self.vm.name
@@ -584,9 +863,11 @@ class VMReplication:
     """Get-VMReplication's object: one side's settings."""
     PS_TYPE = "Microsoft.HyperV.PowerShell.VMReplication"
 
-    def __init__(self, lab: Any, vm: VM):
+    def __init__(self, lab: Any, vm: VM,
+                 relationship: ReplicationRelationshipType = ReplicationRelationshipType.Simple):
         self.vm = vm
-        self.settings = vm.replication
+        self.leg = _Leg(lab, vm, relationship)
+        self.settings = self.leg.own_settings
 
     @property
     def VMName(self) -> str:
@@ -602,11 +883,11 @@ class VMReplication:
 
     @property
     def State(self) -> ReplicationState:
-        return self.vm.replication_state
+        return self.leg.state
 
     @property
     def Health(self) -> ReplicationHealth:
-        return self.vm.replication_health
+        return self.leg.health
 
     @property
     def Mode(self) -> Any:
@@ -634,7 +915,7 @@ class VMReplication:
 
     @property
     def Relationship(self) -> ReplicationRelationshipType:
-        return ReplicationRelationshipType.Simple
+        return self.leg.relationship
 
     @property
     def CompressionEnabled(self) -> bool:
@@ -896,7 +1177,7 @@ def configure(lab: Any, vm: VM, frequency: int | None = None, compression: bool 
     hours = settings.vss_frequency_hour if vss_hours is None else vss_hours
     _check_history(host, history, hours)
     for side in (primary, _partner(lab, primary)):
-        if side is None:
+        if side is None or side.replication is None:
             continue
         if frequency is not None:
             side.replication.frequency_sec = frequency
@@ -947,3 +1228,74 @@ def reverse(lab: Any, vm: VM) -> None:
     lab.record("ReplicationReversed", vm.name,
                f"Replication of '{vm.name}' reversed: {vm.host_name} is now the primary "
                f"server, replicating to {old.host_name}.")
+
+
+# ---------------------------------------------------------------------------
+# Remove-VMReplication
+# ---------------------------------------------------------------------------
+
+def _disable(vm: VM) -> None:
+    vm.replication = None
+    vm.replication_mode = ReplicationMode["None"]
+    vm.replication_state = ReplicationState.Disabled
+    vm.replication_health = ReplicationHealth.NotApplicable
+
+
+def _orphan(vm: VM | None) -> None:
+    """The other side of a relationship removed on one side: it receives
+    or sends nothing more, until it is removed there too."""
+    if vm is not None and vm.replication is not None:
+        vm.replication_state = ReplicationState.Error
+        vm.replication_health = ReplicationHealth.Critical
+
+
+def remove(lab: Any, vm: VM,
+           relationship: ReplicationRelationshipType = ReplicationRelationshipType.Simple
+           ) -> None:
+    """End a relationship on the VM's side (its ReplicationState becomes
+    Disabled); the VMs stay, and the other side is left in Error."""
+    if vm.replication is None:
+        raise invalid_state(f"Replication is not enabled for virtual machine '{vm.name}'.",
+                            vm.name)
+    extended = relationship is ReplicationRelationshipType.Extended
+    mode = vm.replication_mode
+    if extended and mode is ReplicationMode.Primary:
+        raise invalid_argument(f"'{vm.name}' on {vm.host_name} is a primary virtual machine; "
+                               "its relationship is Simple. Remove the extended relationship "
+                               "on the replica server.", vm.name)
+    if extended and mode is ReplicationMode.Replica and vm.replication.extended is None:
+        raise invalid_state(f"The replica '{vm.name}' on {vm.host_name} has no extended "
+                            "replication.", vm.name)
+    busy = (extended_of(lab, vm) if extended and mode is ReplicationMode.Replica else None) or vm
+    if busy.replication_state is ReplicationState.InitialReplicationInProgress:
+        raise invalid_state(f"The initial replication of '{vm.name}' is in progress. Wait for "
+                            "it to finish, then remove the relationship.", vm.name)
+    if mode is ReplicationMode.Replica and not extended and vm.replication.extended is not None:
+        raise invalid_state(
+            f"The replica '{vm.name}' on {vm.host_name} replicates on to "
+            f"{vm.replication.extended.replica_server}. Remove that extended relationship "
+            "first (Remove-VMReplication -ReplicationRelationshipType Extended).", vm.name)
+    if mode is ReplicationMode.Replica and extended:
+        target = extended_of(lab, vm)
+        cancel_actions(lab, EXTENDED_CYCLE, str(vm.id))
+        vm.replication.extended = None
+        _orphan(target)
+        lab.record("ReplicationRemoved", vm.name,
+                   f"Extended replication of '{vm.name}' on {vm.host_name} removed.")
+        return
+    partner = _partner(lab, vm)
+    if mode is ReplicationMode.ExtendedReplica:
+        if partner is not None and partner.replication is not None and \
+                partner.replication.extended is not None:
+            cancel_actions(lab, EXTENDED_CYCLE, str(partner.id))
+    else:
+        primary = primary_of(lab, vm)
+        if primary is not None:
+            cancel_actions(lab, CYCLE, str(primary.id))
+    _disable(vm)
+    if mode is not ReplicationMode.ExtendedReplica:
+        _orphan(partner)
+    lab.record("ReplicationRemoved", vm.name,
+               f"Replication of '{vm.name}' on {vm.host_name} removed"
+               + (f"; remove it on {partner.host_name} too." if partner is not None and
+                  partner.replication is not None else "."))

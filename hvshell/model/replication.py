@@ -80,3 +80,6 @@ class ReplicationSettings:
     bytes_sent: float = 0.0
     largest: float = 0.0
     latency_total: float = 0.0
+    # On a replica VM (2012 R2): its extended relationship to a third
+    # server, kept as the sending side's record.
+    extended: ReplicationSettings | None = None
