@@ -148,3 +148,62 @@ def test_a_replica_vm_starts_only_after_a_failover():
     sh.run("Start-VM app -ComputerName R")
     assert "can start only after a failover" in str(sh.errors[-1])
     assert sh.value("(Get-VM app -ComputerName R).State").name == "Off"
+
+
+EXTENDED = """
+New-LabHost X -Version 2012R2 | Out-Null
+Set-VMReplicationServer $true Kerberos $true -DefaultStorageLocation C:\\Replica -ComputerName X
+Enable-VMReplication app R 80 Kerberos -ComputerName P -ReplicationFrequencySec 30
+Start-VMInitialReplication app -ComputerName P
+"""
+
+
+def test_extended_replication_through_the_shell():
+    sh = shell()
+    sh.run(EXTENDED)
+    sh.run("Enable-VMReplication app X 80 Kerberos -ComputerName R -ReplicationFrequencySec 30")
+    assert "Use -ReplicationFrequencySec 300 or 900" in str(sh.errors[-1])
+    assert sh.errors[-1].FullyQualifiedErrorId.startswith("InvalidParameter")
+    assert sh.run("Get-VM -ComputerName X") == ""
+    sh.clear_errors()
+    sh.run("Enable-VMReplication app X 80 Kerberos -ComputerName R -RepFreq 900; "
+           "Start-VMInitialReplication app -ComputerName R; Start-Sleep 1810")
+    assert not sh.errors, sh.err.getvalue()
+    # Without -ReplicationRelationshipType the replica server shows the
+    # simple relationship; the extended one on request.
+    simple = sh.value("Get-VMReplication app -ComputerName R")
+    assert (simple.Relationship.name, simple.FrequencySec) == ("Simple", 30)
+    leg = sh.value("Get-VMReplication app -ComputerName R -Relationship Extended")
+    assert (leg.Relationship.name, leg.FrequencySec, leg.ReplicaServer, leg.State.name) == \
+        ("Extended", 900, "X.lab.local", "Replicating")
+    third = sh.value("Get-VMReplication -ComputerName X")
+    assert (third.Mode.name, third.Relationship.name) == ("ExtendedReplica", "Extended")
+    assert sh.values("Get-VMReplication -ComputerName X -ReplicationRelationshipType Simple") \
+        == []
+    health = sh.value("Measure-VMReplication app -ComputerName R "
+                      "-ReplicationRelationshipType Extended")
+    assert health.SuccessfulReplicationCount == 2 and health.Health.name == "Normal"
+    sh.run("Get-VMReplication app -ComputerName P -ReplicationRelationshipType Extended")
+    assert "Extended replication is not enabled for virtual machine 'app'" in \
+        str(sh.errors[-1])
+
+
+def test_remove_vm_replication_with_whatif_and_each_side():
+    sh = shell()
+    sh.run(EXTENDED + "Enable-VMReplication app X 80 Kerberos -ComputerName R; "
+           "Start-VMInitialReplication app -ComputerName R")
+    sh.run("Remove-VMReplication app -ComputerName R -ReplicationRelationshipType Extended "
+           "-WhatIf")
+    assert sh.value("(Get-VM app -ComputerName X).ReplicationState").name == "Replicating"
+    sh.run("Remove-VMReplication app -ComputerName R")
+    assert "-ReplicationRelationshipType Extended" in str(sh.errors[-1])
+    sh.clear_errors()
+    sh.run("Remove-VMReplication app -ComputerName R -ReplicationRelationshipType Extended")
+    assert sh.value("(Get-VM app -ComputerName X).ReplicationState").name == "Error"
+    sh.run("Get-VM app -ComputerName P | Remove-VMReplication")
+    assert sh.value("(Get-VM app -ComputerName P).ReplicationState").name == "Disabled"
+    assert sh.values("Get-VMReplication -ComputerName P") == []
+    assert sh.value("Get-VMReplication -ComputerName R").State.name == "Error"
+    assert not sh.errors, sh.err.getvalue()
+    sh.run("Remove-VMReplication app -ComputerName P")
+    assert "Replication is not enabled for virtual machine 'app'" in str(sh.errors[-1])

@@ -241,3 +241,122 @@ def test_recovery_points_per_version_and_a_new_frequency_from_the_next_cycle():
     assert copy.replication.frequency_sec == 30 and copy.replication.recovery_history == 24
     lab.clock.advance(95)
     assert replica.VMReplicationHealth(lab, vm).SuccessfulReplicationCount == 3
+
+
+# ---------------------------------------------------------------------------
+# Extended replication and removing a relationship
+# ---------------------------------------------------------------------------
+
+def with_third_host(lab, version="2012R2"):
+    third = build.new_host(lab, "X", HostVersion[version])
+    third.nics[0].speed_gbps = 1.0
+    accept(lab, "X")
+    return third
+
+
+def extended_cycles(lab):
+    return [r for r in lab.scheduled if isinstance(r, ScheduledAction) and
+            r.action == replica.EXTENDED_CYCLE]
+
+
+def extending(frequency=300):
+    """app replicates P -> R every 300 s, and R's replica on to X."""
+    lab, vm = replicating()
+    with_third_host(lab)
+    copy = replica.replica_of(lab, vm)
+    target = replica.enable(lab, copy, "X", 80, KERBEROS, frequency, compression=False)
+    lab.clock.run_until_done(lab.clock.process(replica.begin_initial_replication(lab, copy)))
+    return lab, vm, copy, target
+
+
+def test_extended_replication_refusals_leave_the_lab_unchanged():
+    lab, vm = replica_lab()
+    accept(lab)
+    copy = replica.enable(lab, vm, "R", 80, KERBEROS)
+    with_third_host(lab)
+    with pytest.raises(LabError, match="needs its initial replication completed"):
+        replica.enable(lab, copy, "X", 80, KERBEROS)
+    lab.clock.run_until_done(lab.clock.process(replica.begin_initial_replication(lab, vm)))
+    with pytest.raises(LabError, match="300 or 900 seconds, not 30"):
+        replica.enable(lab, copy, "X", 80, KERBEROS, 30)
+    with pytest.raises(LabError, match="no application-consistent"):
+        replica.enable(lab, copy, "X", 80, KERBEROS, recovery_history=2, vss_hours=1)
+    with pytest.raises(LabError, match="must be a third host"):
+        replica.enable(lab, copy, "P", 80, KERBEROS)
+    assert copy.replication.extended is None and len(lab.host("X").vms) == 0
+    replica.enable(lab, copy, "X", 80, KERBEROS, 900)
+    with pytest.raises(LabError, match="one extended relationship"):
+        replica.enable(lab, copy, "X", 80, KERBEROS)
+    assert len(lab.host("X").vms) == 1
+
+
+def test_extended_replication_needs_2012_r2_on_both_servers():
+    lab, vm = replicating()
+    with_third_host(lab, "2012")
+    copy = replica.replica_of(lab, vm)
+    with pytest.raises(LabError, match="'X' runs Windows Server 2012\\."):
+        replica.enable(lab, copy, "X", 80, KERBEROS)
+    # A replica on Windows Server 2012 cannot extend either.
+    lab = Lab(seed=3)
+    primary = build.new_host(lab, "P", HostVersion["2012R2"])
+    build.new_host(lab, "R", HostVersion["2012"])
+    vm = build.new_vm(lab, primary, "app", 2 * GB)
+    accept(lab)
+    copy = replica.enable(lab, vm, "R", 80, KERBEROS, 300)
+    lab.clock.run_until_done(lab.clock.process(replica.begin_initial_replication(lab, vm)))
+    with_third_host(lab)
+    with pytest.raises(LabError, match="'R' runs Windows Server 2012\\."):
+        replica.enable(lab, copy, "X", 80, KERBEROS)
+    assert copy.replication.extended is None
+
+
+def test_extended_cycles_send_on_what_the_replica_received():
+    lab, vm, copy, target = extending()
+    assert target.replication_mode is ReplicationMode.ExtendedReplica
+    assert target.replication_state is ReplicationState.Replicating
+    assert lab.find_vhd("X", "C:\\Replica\\app\\app.vhdx") is not None
+    lab.clock.advance(6 * 300 + 20)
+    extended = replica.VMReplicationHealth(lab, copy, replica.ReplicationRelationshipType.Extended)
+    simple = replica.VMReplicationHealth(lab, vm)
+    assert extended.Relationship is replica.ReplicationRelationshipType.Extended
+    assert extended.SuccessfulReplicationCount == 6 and extended.Health.name == "Normal"
+    # Everything the replica received, less what waits for the next cycle,
+    # went on; no more than it received.
+    leg = copy.replication.extended
+    received = vm.replication.bytes_sent
+    assert leg.bytes_sent + leg.pending_bytes + leg.in_flight_bytes == pytest.approx(received)
+    assert simple.SuccessfulReplicationCount >= 6
+    # One timed action per replicated VM and leg.
+    assert len(cycles(lab)) == 1 and len(extended_cycles(lab)) == 1
+
+
+def test_extended_cycles_go_on_after_a_save_and_load():
+    lab, vm, copy, target = extending(900)
+    loaded = lab_from_document(lab_to_document(lab))
+    again = loaded.vm_by_id(copy.id)
+    assert len(extended_cycles(loaded)) == 1
+    loaded.clock.advance(1800 + 10)
+    extended = replica.VMReplicationHealth(loaded, again,
+                                           replica.ReplicationRelationshipType.Extended)
+    assert extended.SuccessfulReplicationCount == 2
+
+
+def test_remove_disables_one_side_and_leaves_the_other_in_error():
+    lab, vm, copy, target = extending()
+    with pytest.raises(LabError, match="Remove that extended relationship first"):
+        replica.remove(lab, copy)
+    replica.remove(lab, copy, replica.ReplicationRelationshipType.Extended)
+    assert copy.replication.extended is None and not extended_cycles(lab)
+    assert target.replication_state is ReplicationState.Error
+    assert target.replication_health is ReplicationHealth.Critical
+    replica.remove(lab, target)
+    assert target.replication_state is ReplicationState.Disabled and target.replication is None
+    replica.remove(lab, vm)
+    assert vm.replication_state is ReplicationState.Disabled and not cycles(lab)
+    assert vm.replication_mode.name == "None"
+    assert copy.replication_state is ReplicationState.Error and copy in lab.host("R").vms
+    with pytest.raises(LabError, match="Replication is not enabled"):
+        replica.remove(lab, vm)
+    # The replica VM stays, an ordinary VM once removed on its side too.
+    replica.remove(lab, copy)
+    assert copy.replication_mode.name == "None" and copy.replication is None
