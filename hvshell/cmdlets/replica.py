@@ -246,25 +246,38 @@ class MeasureVMReplication(_ReplicationQuery):
     view = replica.VMReplicationHealth
 
 
+def _relationship_param() -> Parameter:
+    return Parameter(ReplicationRelationshipType, sets=("VMName", "VMObject"),
+                     aliases=("Relationship",))
+
+
 class SuspendVMReplication(_ReplicaCmdlet):
-    """Pauses replication; writes keep being tracked and are sent once it
-    is resumed."""
+    """Pauses replication (with -ReplicationRelationshipType Extended on
+    the replica server, the extended relationship); writes keep being
+    tracked and are sent once it is resumed."""
     name = "Suspend-VMReplication"
+
+    ReplicationRelationshipType = _relationship_param()
 
     def process(self) -> None:
         the_lab = lab(self)
-        self.each("suspend replication", lambda vm: replica.suspend(the_lab, vm),
-                  lambda vm: replica.VMReplication(the_lab, vm))
+        kind = self.ReplicationRelationshipType or ReplicationRelationshipType.Simple
+        self.each("suspend replication", lambda vm: replica.suspend(the_lab, vm, kind),
+                  lambda vm: replica.VMReplication(the_lab, vm, kind))
 
 
 class ResumeVMReplication(_ReplicaCmdlet):
-    """Resumes suspended replication at the next cycle."""
+    """Resumes suspended replication (or the extended relationship) at
+    the next cycle."""
     name = "Resume-VMReplication"
+
+    ReplicationRelationshipType = _relationship_param()
 
     def process(self) -> None:
         the_lab = lab(self)
-        self.each("resume replication", lambda vm: replica.resume(the_lab, vm),
-                  lambda vm: replica.VMReplication(the_lab, vm))
+        kind = self.ReplicationRelationshipType or ReplicationRelationshipType.Simple
+        self.each("resume replication", lambda vm: replica.resume(the_lab, vm, kind),
+                  lambda vm: replica.VMReplication(the_lab, vm, kind))
 
 
 class RemoveVMReplication(_ReplicaCmdlet):
@@ -274,9 +287,7 @@ class RemoveVMReplication(_ReplicaCmdlet):
     other side, in Error, is removed there with the same cmdlet."""
     name = "Remove-VMReplication"
 
-    ReplicationRelationshipType = Parameter(ReplicationRelationshipType,
-                                            sets=("VMName", "VMObject"),
-                                            aliases=("Relationship",))
+    ReplicationRelationshipType = _relationship_param()
 
     def process(self) -> None:
         the_lab = lab(self)

@@ -997,7 +997,30 @@ class VMReplicationServer:
 # Suspend-, Resume-VMReplication
 # ---------------------------------------------------------------------------
 
-def suspend(lab: Any, vm: VM) -> None:
+def _extended_leg(lab: Any, vm: VM, verb: str) -> VM:
+    """The extended replica of a replica VM whose extended relationship a
+    cmdlet names (raises LabError when there is none)."""
+    target = extended_of(lab, vm) if vm.replication_mode is ReplicationMode.Replica else None
+    if target is None or target.replication is None:
+        raise invalid_state(f"The extended replication of '{vm.name}' cannot be {verb}: "
+                            f"'{vm.name}' on {vm.host_name} is not a replica virtual machine "
+                            "with an extended relationship.", vm.name)
+    return target
+
+
+def suspend(lab: Any, vm: VM,
+            relationship: ReplicationRelationshipType = ReplicationRelationshipType.Simple
+            ) -> None:
+    if relationship is ReplicationRelationshipType.Extended:
+        target = _extended_leg(lab, vm, "suspended")
+        if target.replication_state is not ReplicationState.Replicating:
+            raise invalid_state(f"The extended replication of '{vm.name}' cannot be "
+                                f"suspended: it is {target.replication_state.name}.", vm.name)
+        settle_extended(lab, vm)
+        cancel_actions(lab, EXTENDED_CYCLE, str(vm.id))
+        target.replication_state = ReplicationState.Suspended
+        _set_extended_health(lab, vm)
+        return
     primary = primary_of(lab, vm)
     if primary is None or primary.replication_state is not ReplicationState.Replicating:
         raise invalid_state(f"Replication of '{vm.name}' cannot be suspended: it is "
@@ -1008,9 +1031,21 @@ def suspend(lab: Any, vm: VM) -> None:
     _set_health(lab, primary)
 
 
-def resume(lab: Any, vm: VM) -> None:
+def resume(lab: Any, vm: VM,
+           relationship: ReplicationRelationshipType = ReplicationRelationshipType.Simple
+           ) -> None:
     """Writes kept being tracked while suspended; they go with the next
     cycle."""
+    if relationship is ReplicationRelationshipType.Extended:
+        target = _extended_leg(lab, vm, "resumed")
+        if target.replication_state is not ReplicationState.Suspended:
+            raise invalid_state(f"The extended replication of '{vm.name}' cannot be resumed: "
+                                f"it is {target.replication_state.name}, not Suspended.",
+                                vm.name)
+        target.replication_state = ReplicationState.Replicating
+        _set_extended_health(lab, vm)
+        schedule_action(lab, vm.replication.extended.frequency_sec, EXTENDED_CYCLE, str(vm.id))
+        return
     primary = primary_of(lab, vm)
     if primary is None or primary.replication_state is not ReplicationState.Suspended:
         raise invalid_state(f"Replication of '{vm.name}' cannot be resumed: it is "
@@ -1054,6 +1089,8 @@ def begin_prepare(lab: Any, vm: VM) -> Generator[Any, Any, VM]:
         except BaseException:
             schedule_action(lab, settings.frequency_sec, CYCLE, str(vm.id))
             raise
+        if vm.replication is not settings:
+            return vm                   # removed meanwhile
         settle(lab, vm)
         _set_state(lab, vm, ReplicationState.PreparedForFailover)
         lab.record("FailoverPrepared", vm.name,
@@ -1092,6 +1129,8 @@ def begin_failover(lab: Any, vm: VM) -> Generator[Any, Any, VM]:
     def run() -> Generator[Any, Any, VM]:
         yield FAILOVER_SECONDS
         cancel_actions(lab, CYCLE, str(primary.id))
+        if vm.replication is None:
+            return vm                   # removed meanwhile
         vm.replication_state = ReplicationState.FailedOverWaitingCompletion
         when = lab.time_at(point).strftime("%H:%M:%S") if point is not None else "none"
         lab.record("ReplicaFailover", vm.name,

@@ -207,3 +207,16 @@ def test_remove_vm_replication_with_whatif_and_each_side():
     assert not sh.errors, sh.err.getvalue()
     sh.run("Remove-VMReplication app -ComputerName P")
     assert "Replication is not enabled for virtual machine 'app'" in str(sh.errors[-1])
+
+
+def test_suspend_and_resume_the_extended_relationship():
+    sh = shell()
+    sh.run(EXTENDED + "Enable-VMReplication app X 80 Kerberos -ComputerName R; "
+           "Start-VMInitialReplication app -ComputerName R")
+    rep = sh.value("Suspend-VMReplication app -ComputerName R -Relationship Extended -PassThru")
+    assert (rep.State.name, rep.Health.name, rep.Relationship.name) == ("Suspended", "Warning",
+                                                                        "Extended")
+    assert sh.value("Get-VMReplication app -ComputerName R").State.name == "Replicating"
+    sh.run("Resume-VMReplication app -ComputerName R -ReplicationRelationshipType Extended")
+    assert sh.value("(Get-VM app -ComputerName X).ReplicationState").name == "Replicating"
+    assert not sh.errors, sh.err.getvalue()

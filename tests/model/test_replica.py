@@ -360,3 +360,19 @@ def test_remove_disables_one_side_and_leaves_the_other_in_error():
     # The replica VM stays, an ordinary VM once removed on its side too.
     replica.remove(lab, copy)
     assert copy.replication_mode.name == "None" and copy.replication is None
+
+
+def test_suspending_the_extended_leg_keeps_what_the_replica_receives():
+    lab, vm, copy, target = extending()
+    extended = replica.ReplicationRelationshipType.Extended
+    with pytest.raises(LabError, match="not a replica virtual machine with an extended"):
+        replica.suspend(lab, vm, extended)
+    replica.suspend(lab, copy, extended)
+    assert target.replication_state is ReplicationState.Suspended and not extended_cycles(lab)
+    assert vm.replication_state is ReplicationState.Replicating     # the simple leg goes on
+    lab.clock.advance(900)
+    replica.resume(lab, copy, extended)
+    lab.clock.advance(310)
+    replica.settle_extended(lab, copy)
+    leg = copy.replication.extended
+    assert leg.successful == 1 and leg.largest >= 2 * vm.workload.disk_write_mbps * MB * 300
