@@ -1204,6 +1204,12 @@ def configure(lab: Any, vm: VM, frequency: int | None = None, compression: bool 
               recovery_history: int | None = None, vss_hours: int | None = None) -> None:
     """Change a relationship's settings (on its primary); a new frequency
     takes effect from the next cycle."""
+    if vm.replication_mode is ReplicationMode.ExtendedReplica:
+        raise not_supported(f"'{vm.name}' on {vm.host_name} is an extended replica; the "
+                            "extended relationship keeps the settings it was enabled with. To "
+                            "change them, remove it (Remove-VMReplication "
+                            "-ReplicationRelationshipType Extended on the replica server) and "
+                            "enable it again.", vm.name)
     primary = primary_of(lab, vm)
     if primary is None:
         raise invalid_state(f"Replication is not enabled for virtual machine '{vm.name}'.",

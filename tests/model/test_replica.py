@@ -331,7 +331,7 @@ def test_extended_cycles_send_on_what_the_replica_received():
 
 
 def test_extended_cycles_go_on_after_a_save_and_load():
-    lab, vm, copy, target = extending(900)
+    lab, _, copy, _ = extending(900)
     loaded = lab_from_document(lab_to_document(lab))
     again = loaded.vm_by_id(copy.id)
     assert len(extended_cycles(loaded)) == 1
@@ -376,3 +376,10 @@ def test_suspending_the_extended_leg_keeps_what_the_replica_receives():
     replica.settle_extended(lab, copy)
     leg = copy.replication.extended
     assert leg.successful == 1 and leg.largest >= 2 * vm.workload.disk_write_mbps * MB * 300
+
+
+def test_the_extended_replica_keeps_its_settings():
+    lab, _, _, target = extending()
+    with pytest.raises(LabError, match="keeps the settings it was enabled with"):
+        replica.configure(lab, target, frequency=900)
+    assert target.replication.frequency_sec == 300
