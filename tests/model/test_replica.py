@@ -383,3 +383,16 @@ def test_the_extended_replica_keeps_its_settings():
     with pytest.raises(LabError, match="keeps the settings it was enabled with"):
         replica.configure(lab, target, frequency=900)
     assert target.replication.frequency_sec == 300
+
+
+def test_an_unreachable_extended_server_misses_cycles_and_the_next_log_catches_up():
+    lab, vm, copy, target = extending()
+    lab.host("X").nics[0].up = False
+    lab.clock.advance(2 * 300 + 10)
+    leg = copy.replication.extended
+    assert leg.missed == 2 and target.replication_health is ReplicationHealth.Warning
+    assert vm.replication.missed == 0                   # the primary's leg is not affected
+    lab.host("X").nics[0].up = True
+    lab.clock.advance(300)
+    replica.settle_extended(lab, copy)
+    assert leg.successful == 1 and leg.largest >= 2 * vm.workload.disk_write_mbps * MB * 300
