@@ -78,8 +78,8 @@ def _run(options: argparse.Namespace) -> int:
     lab_path = options.lab
     lab = None
     if lab_path and os.path.exists(lab_path):
-        from hvshell.model.errors import LabFileError
-        from hvshell.model.persist import load_lab
+        from hvshell.model.kernel.errors import LabFileError
+        from hvshell.model.kernel.persist import load_lab
         try:
             lab = load_lab(lab_path)
         except LabFileError as error:
@@ -95,7 +95,7 @@ def _run(options: argparse.Namespace) -> int:
             session.host_hint = "localhost"
         else:
             from hvshell.demo import cached_demo_lab
-            from hvshell.model.labfile import peek_local_host
+            from hvshell.model.kernel.labfile import peek_local_host
             cached = cached_demo_lab(options.seed)
             session.host_hint = peek_local_host(cached) if cached else None
     width = SCRIPT_WIDTH
@@ -103,7 +103,7 @@ def _run(options: argparse.Namespace) -> int:
         width = max(40, os.get_terminal_size().columns)
     interp = Interpreter(session, width=width)
     if lab_path:
-        from hvshell.model.persist import save_lab
+        from hvshell.model.kernel.persist import save_lab
         interp.after_statement = lambda: save_lab(session.lab, lab_path)
         if not os.path.exists(lab_path):
             save_lab(session.lab, lab_path)

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import Any, Callable, Generator, Iterable
 
-from hvshell.model.errors import VIRTUALIZATION_EXCEPTION, LabError, OperationCancelled
-from hvshell.model.host import Host
-from hvshell.model.names import has_wildcard, wildcard_match
-from hvshell.model.power import launch
-from hvshell.model.vm import VM
+from hvshell.model.kernel.errors import VIRTUALIZATION_EXCEPTION, LabError, OperationCancelled
+from hvshell.model.compute.host import Host
+from hvshell.pstypes.wildcards import has_wildcard, wildcard_match
+from hvshell.model.compute.power import launch
+from hvshell.model.compute.vm import VM
 from hvshell.runtime.cmdlet import Cmdlet, Parameter
 from hvshell.runtime.errors import CmdletError
 

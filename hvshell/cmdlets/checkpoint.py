@@ -8,10 +8,10 @@ from typing import Any
 from hvshell.cmdlets._hyperv import (RETURNED, OperationCmdlet, computer_name_param, hosts_for,
                                      lab, target_vms, vm_name_param, vm_object_param,
                                      vms_by_vm_name, vms_named)
-from hvshell.model import exports, snapshots
-from hvshell.model.checkpoint import SnapshotType, VMSnapshot
-from hvshell.model.names import has_wildcard, wildcard_match
-from hvshell.model.vm import VM
+from hvshell.model.storage import export_import as exports, checkpoints as snapshots
+from hvshell.model.storage.vmsnapshot import SnapshotType, VMSnapshot
+from hvshell.pstypes.wildcards import has_wildcard, wildcard_match
+from hvshell.model.compute.vm import VM
 from hvshell.runtime.cmdlet import Cmdlet, Parameter, Switch
 
 SNAPSHOT_TYPE = VMSnapshot.PS_TYPE

@@ -11,12 +11,12 @@ from typing import Any
 
 import hvshell.format.hyperv_views  # noqa: F401  (registers the views of these types)
 from hvshell.cmdlets._hyperv import host_named, lab, local_name, report, vms_named
-from hvshell.model import build
-from hvshell.model.cluster import Cluster, ClusterGroup, ClusterNode, ClusterSharedVolume
-from hvshell.model.errors import CLUSTER_EXCEPTION, LabError
-from hvshell.model.ids import Guid
-from hvshell.model.names import has_wildcard, wildcard_match
-from hvshell.model.vm import VM
+from hvshell.model.compute import build
+from hvshell.model.cluster.objects import Cluster, ClusterGroup, ClusterNode, ClusterSharedVolume
+from hvshell.model.kernel.errors import CLUSTER_EXCEPTION, LabError
+from hvshell.model.kernel.ids import Guid
+from hvshell.pstypes.wildcards import has_wildcard, wildcard_match
+from hvshell.model.compute.vm import VM
 from hvshell.runtime.cmdlet import Cmdlet, Parameter, Switch
 from hvshell.runtime.errors import CmdletError
 

@@ -1,6 +1,6 @@
 """FailoverClusters mobility: Move-ClusterVirtualMachineRole,
 Suspend-ClusterNode and Resume-ClusterNode (hyperv-cmdlets.md section 10),
-on the lab's migrations (hvshell.model.cluster_mobility).
+on the lab's migrations (hvshell.model.cluster.moves).
 """
 from __future__ import annotations
 
@@ -10,13 +10,13 @@ import hvshell.format.hyperv_views  # noqa: F401  (registers the cluster views)
 from hvshell.cmdlets._hyperv import lab, local_name, report
 from hvshell.cmdlets.cluster import resolve_cluster
 from hvshell.cmdlets.migration import follow, progress_status
-from hvshell.model import cluster_mobility as moves
-from hvshell.model.base import PSEnum
-from hvshell.model.cluster import Cluster, ClusterGroup, ClusterNode, GroupType
-from hvshell.model.errors import CLUSTER_EXCEPTION, LabError
-from hvshell.model.ids import Guid
-from hvshell.model.names import has_wildcard, wildcard_match
-from hvshell.model.vm import VM
+from hvshell.model.cluster import moves
+from hvshell.pstypes.objects import PSEnum
+from hvshell.model.cluster.objects import Cluster, ClusterGroup, ClusterNode, GroupType
+from hvshell.model.kernel.errors import CLUSTER_EXCEPTION, LabError
+from hvshell.model.kernel.ids import Guid
+from hvshell.pstypes.wildcards import has_wildcard, wildcard_match
+from hvshell.model.compute.vm import VM
 from hvshell.runtime.cmdlet import Cmdlet, Parameter, Switch
 from hvshell.runtime.errors import CmdletError
 

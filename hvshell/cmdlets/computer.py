@@ -3,9 +3,9 @@ its VMs' automatic stop actions, reboots, then their automatic start actions."""
 from __future__ import annotations
 
 from hvshell.cmdlets._hyperv import hosts_for, lab, report
-from hvshell.model.errors import LabError
-from hvshell.model.host import HostState
-from hvshell.model.power import restart_host
+from hvshell.model.kernel.errors import LabError
+from hvshell.model.compute.host import HostState
+from hvshell.model.compute.power import restart_host
 from hvshell.runtime.cmdlet import Cmdlet, Parameter, Switch
 
 

@@ -19,7 +19,7 @@ from typing import Any, Iterator
 from hvshell.runtime.cmdlet import Cmdlet, Parameter, Switch
 from hvshell.runtime.conversions import AutomationNullType
 from hvshell.runtime.errors import CmdletError
-from hvshell.model.names import has_wildcard, wildcard_regex
+from hvshell.pstypes.wildcards import has_wildcard, wildcard_regex
 from hvshell.runtime.psobject import (MISSING, Hashtable, PSObject, get_property,
                                       property_names, to_display_string, type_name)
 

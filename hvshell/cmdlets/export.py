@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from hvshell.cmdlets._hyperv import (RETURNED, OperationCmdlet, computer_name_param, hosts_for,
                                      lab, report, target_vms, vm_name_param, vm_object_param)
-from hvshell.model import exports
-from hvshell.model.errors import LabError
-from hvshell.model.vm import VM
+from hvshell.model.storage import export_import as exports
+from hvshell.model.kernel.errors import LabError
+from hvshell.model.compute.vm import VM
 from hvshell.runtime.cmdlet import Parameter, Switch
 
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 from hvshell.cmdlets._hyperv import lab, report, target_vms, vms_named
-from hvshell.model import disks
-from hvshell.model.checkpoint import VMSnapshot
-from hvshell.model.errors import LabError, invalid_argument
-from hvshell.model.storage import ControllerType, HardDiskDrive
-from hvshell.model.vm import VM
+from hvshell.model.storage import disks
+from hvshell.model.storage.vmsnapshot import VMSnapshot
+from hvshell.model.kernel.errors import LabError, invalid_argument
+from hvshell.model.storage.objects import ControllerType, HardDiskDrive
+from hvshell.model.compute.vm import VM
 from hvshell.runtime.cmdlet import Cmdlet, Parameter, Switch
 
 DRIVE_TYPE = HardDiskDrive.PS_TYPE

@@ -14,12 +14,12 @@ import attrs
 from hvshell.format.syntax import (command_spec, is_switch, members_in_order, set_names_of,
                                    syntax_lines, syntax_sets, type_text)
 from hvshell.format.views import Column, CustomView, TableView, register_view
-from hvshell.model.base import PSEnum
+from hvshell.pstypes.objects import PSEnum
 from hvshell.runtime.binder import CommandSpec
 from hvshell.runtime.cmdlet import (ALIASES, COMMON_PARAMETERS, REGISTRY, Cmdlet, Parameter,
                                     Switch, all_cmdlets)
 from hvshell.runtime.errors import CmdletError
-from hvshell.model.names import has_wildcard, wildcard_regex
+from hvshell.pstypes.wildcards import has_wildcard, wildcard_regex
 
 CORE = "Microsoft.PowerShell.Core"
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import hvshell.format.hyperv_views  # noqa: F401  (registers the job table)
 from hvshell.cmdlets._hyperv import report
-from hvshell.model.job import Job, JobState
-from hvshell.model.names import has_wildcard, wildcard_match
+from hvshell.model.kernel.jobs import Job, JobState
+from hvshell.pstypes.wildcards import has_wildcard, wildcard_match
 from hvshell.runtime.cmdlet import Cmdlet, Parameter, Switch
 
 CORE = "Microsoft.PowerShell.Core"

@@ -7,17 +7,17 @@ import datetime as dt
 
 import hvshell.format.hyperv_views  # noqa: F401  (registers the views of these types)
 from hvshell.cmdlets._hyperv import host_named, lab, report, terminate, vms_named
-from hvshell.model import build, config
-from hvshell.model.errors import LabError, LabFileError, lab_argument
-from hvshell.model.host import HostState, LabHost, ProcessorVendor
-from hvshell.model.names import has_wildcard, wildcard_match
-from hvshell.model.network import DEFAULT_SUBNET
-from hvshell.model.persist import load_lab, save_lab
-from hvshell.model.power import HOST_FAULTS, STORAGE_FAULTS
-from hvshell.model.schedule import schedule_action
-from hvshell.model.storage import StorageType, VhdType
-from hvshell.model.versions import HostVersion
-from hvshell.model.workload import GuestOS, LabWorkload, WorkloadProfile
+from hvshell.model.compute import build, config
+from hvshell.model.kernel.errors import LabError, LabFileError, lab_argument
+from hvshell.model.compute.host import HostState, LabHost, ProcessorVendor
+from hvshell.pstypes.wildcards import has_wildcard, wildcard_match
+from hvshell.model.network.objects import DEFAULT_SUBNET
+from hvshell.model.kernel.persist import load_lab, save_lab
+from hvshell.model.compute.power import HOST_FAULTS, STORAGE_FAULTS
+from hvshell.model.kernel.schedule import schedule_action
+from hvshell.model.storage.objects import StorageType, VhdType
+from hvshell.model.compute.versions import HostVersion
+from hvshell.model.compute.workload import GuestOS, LabWorkload, WorkloadProfile
 from hvshell.runtime.cmdlet import Cmdlet, Parameter, Switch
 from hvshell.runtime.errors import CmdletError
 

@@ -8,12 +8,12 @@ from typing import Any
 
 from hvshell.cmdlets._hyperv import (computer_name_param, lab, report, target_vms,
                                      vms_by_vm_name)
-from hvshell.model import usage
-from hvshell.model.errors import LabError, invalid_argument, invalid_state
-from hvshell.model.names import has_wildcard, wildcard_match
-from hvshell.model.usage import VMMeteringReport
-from hvshell.model.versions import require_feature
-from hvshell.model.vm import VM, VMIntegrationComponent
+from hvshell.model.compute import usage
+from hvshell.model.kernel.errors import LabError, invalid_argument, invalid_state
+from hvshell.pstypes.wildcards import has_wildcard, wildcard_match
+from hvshell.model.compute.usage import VMMeteringReport
+from hvshell.model.compute.versions import require_feature
+from hvshell.model.compute.vm import VM, VMIntegrationComponent
 from hvshell.runtime.cmdlet import Cmdlet, Parameter, Switch
 
 INVALID_ARGUMENT = "Microsoft.HyperV.PowerShell.VirtualizationInvalidArgumentException"

@@ -4,7 +4,7 @@ Measure-LabMigration and Show-LabMigration (SPEC.md section 4).
 
 A move is checked against every rule first (a refusal is an error that
 leaves no trace); then it runs on the lab's clock through
-hvshell.model.mobility.  Without -AsJob the command returns when the
+hvshell.model.mobility.service.  Without -AsJob the command returns when the
 migration ends, the clock having advanced by its duration (and everything
 else in the lab with it), reporting progress as it goes; with -AsJob it
 returns a job at once.
@@ -17,15 +17,15 @@ import hvshell.format.migration_views as charts
 from hvshell.cmdlets._hyperv import (LOCAL_NAMES, OperationCmdlet, Operations,
                                      computer_name_param, host_named, lab, local_name, report,
                                      vms_named)
-from hvshell.model.errors import LabError
-from hvshell.model.host import VMMigrationPerformance
-from hvshell.model.migration import LabMigrationState, MigrationForecast, MigrationRecord
-from hvshell.model.migration_mapping import MoveRequest, plan_move, plan_storage_move
-from hvshell.model.migration_rules import VMCompatibilityReport, refusal
-from hvshell.model.mobility import mobility, watch
-from hvshell.model.names import has_wildcard, wildcard_match
-from hvshell.model.power import launch
-from hvshell.model.vm import VM
+from hvshell.model.kernel.errors import LabError
+from hvshell.model.compute.host import VMMigrationPerformance
+from hvshell.model.mobility.records import LabMigrationState, MigrationForecast, MigrationRecord
+from hvshell.model.mobility.mapping import MoveRequest, plan_move, plan_storage_move
+from hvshell.model.mobility.rules import VMCompatibilityReport, refusal
+from hvshell.model.mobility.service import mobility, watch
+from hvshell.pstypes.wildcards import has_wildcard, wildcard_match
+from hvshell.model.compute.power import launch
+from hvshell.model.compute.vm import VM
 from hvshell.runtime.cmdlet import Cmdlet, Parameter, Switch
 from hvshell.runtime.errors import CmdletError
 from hvshell.runtime.psobject import Hashtable

@@ -9,13 +9,13 @@ from typing import Any, Callable, ClassVar, Generator
 
 import hvshell.format.storage_views  # noqa: F401  (registers the views of these types)
 from hvshell.cmdlets._hyperv import RETURNED, OperationCmdlet, host_named, lab, report
-from hvshell.model import netconfig
-from hvshell.model.errors import LabError
-from hvshell.model.host import Host
-from hvshell.model.network import HostNic, LoadBalancingAlgorithm, NicTeam, TeamingMode
-from hvshell.model.netconfig import (BandwidthLimitCategory, NetAdapterJumboPacket,
+from hvshell.model.network import config as netconfig
+from hvshell.model.kernel.errors import LabError
+from hvshell.model.compute.host import Host
+from hvshell.model.network.objects import HostNic, LoadBalancingAlgorithm, NicTeam, TeamingMode
+from hvshell.model.network.config import (BandwidthLimitCategory, NetAdapterJumboPacket,
                                      NetAdapterRdma, SmbBandwidthLimit)
-from hvshell.model.names import has_wildcard, wildcard_match
+from hvshell.pstypes.wildcards import has_wildcard, wildcard_match
 from hvshell.runtime.cmdlet import Parameter, Switch
 
 CIM_EXCEPTION = "Microsoft.Management.Infrastructure.CimException"

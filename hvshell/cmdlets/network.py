@@ -7,12 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from hvshell.cmdlets._hyperv import hosts_for, lab, report, vms_named
-from hvshell.model import netconfig
-from hvshell.model.errors import LabError, invalid_argument
-from hvshell.model.host import Host
-from hvshell.model.names import has_wildcard, wildcard_match
-from hvshell.model.network import BandwidthMode, VMNetworkAdapter, VMSwitch, VMSwitchType
-from hvshell.model.vm import VM
+from hvshell.model.network import config as netconfig
+from hvshell.model.kernel.errors import LabError, invalid_argument
+from hvshell.model.compute.host import Host
+from hvshell.pstypes.wildcards import has_wildcard, wildcard_match
+from hvshell.model.network.objects import BandwidthMode, VMNetworkAdapter, VMSwitch, VMSwitchType
+from hvshell.model.compute.vm import VM
 from hvshell.runtime.cmdlet import Cmdlet, In, Parameter, Switch
 
 INVALID_ARGUMENT = "Microsoft.HyperV.PowerShell.VirtualizationInvalidArgumentException"

@@ -18,7 +18,7 @@ from hvshell.format.views import Column, ListView, TableView, register_view
 from hvshell.runtime.cmdlet import Cmdlet, Parameter, Switch
 from hvshell.runtime.conversions import AutomationNullType, ConversionError, to_number
 from hvshell.runtime.errors import CmdletError
-from hvshell.model.names import has_wildcard, wildcard_regex
+from hvshell.pstypes.wildcards import has_wildcard, wildcard_regex
 from hvshell.runtime.psobject import (MISSING, Hashtable, PSObject, is_numeric,
                                       method_names, property_names, to_display_string,
                                       type_name, type_names)

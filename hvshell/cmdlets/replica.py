@@ -9,11 +9,11 @@ from typing import Any, Callable
 import hvshell.format.replica_views  # noqa: F401  (registers the views of these types)
 from hvshell.cmdlets._hyperv import (RETURNED, OperationCmdlet, computer_name_param, hosts_for,
                                      lab, report, sorted_vms, target_vms, vm_object_param)
-from hvshell.model import replica
-from hvshell.model.errors import LabError
-from hvshell.model.replication import (RecoveryAuthenticationType, ReplicationAuthenticationType,
+from hvshell.model.replica import replication as replica
+from hvshell.model.kernel.errors import LabError
+from hvshell.model.replica.settings import (RecoveryAuthenticationType, ReplicationAuthenticationType,
                                        ReplicationRelationshipType)
-from hvshell.model.vm import VM, ReplicationHealth, ReplicationMode, ReplicationState
+from hvshell.model.compute.vm import VM, ReplicationHealth, ReplicationMode, ReplicationState
 from hvshell.runtime.cmdlet import Cmdlet, Parameter, Switch
 
 INVALID_ARGUMENT = "Microsoft.HyperV.PowerShell.VirtualizationInvalidArgumentException"

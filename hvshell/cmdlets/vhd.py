@@ -7,10 +7,11 @@ from typing import Any
 import hvshell.format.storage_views  # noqa: F401  (registers the views of these types)
 from hvshell.cmdlets._hyperv import (RETURNED, OperationCmdlet, computer_name_param, hosts_for,
                                      lab, report)
-from hvshell.model import disks, usage
-from hvshell.model.errors import LabError
-from hvshell.model.host import Host
-from hvshell.model.storage import VirtualHardDisk
+from hvshell.model.storage import disks
+from hvshell.model.compute import usage
+from hvshell.model.kernel.errors import LabError
+from hvshell.model.compute.host import Host
+from hvshell.model.storage.objects import VirtualHardDisk
 from hvshell.runtime.cmdlet import Cmdlet, In, Parameter, Switch
 
 VHD_TYPE = VirtualHardDisk.PS_TYPE

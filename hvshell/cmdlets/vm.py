@@ -9,10 +9,10 @@ import hvshell.format.hyperv_views  # noqa: F401  (registers the views of these 
 from hvshell.cmdlets._hyperv import (OperationCmdlet, computer_name_param, hosts_for, lab, report,
                                      sorted_vms, target_vms, vm_name_param, vm_object_param,
                                      vms_named)
-from hvshell.model import build, config, power
-from hvshell.model.cluster import ClusterGroup
-from hvshell.model.errors import LabError
-from hvshell.model.vm import VM, BootDevice, StartAction, StopAction, VMMemory, VMProcessor
+from hvshell.model.compute import build, config, power
+from hvshell.model.cluster.objects import ClusterGroup
+from hvshell.model.kernel.errors import LabError
+from hvshell.model.compute.vm import VM, BootDevice, StartAction, StopAction, VMMemory, VMProcessor
 from hvshell.runtime.cmdlet import Cmdlet, Parameter, Switch
 from hvshell.runtime.errors import CmdletError
 

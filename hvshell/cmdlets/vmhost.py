@@ -7,11 +7,11 @@ import datetime as dt
 
 import hvshell.format.hyperv_views  # noqa: F401  (registers the views of these types)
 from hvshell.cmdlets._hyperv import computer_name_param, hosts_for, report
-from hvshell.model import config
-from hvshell.model.errors import LabError
-from hvshell.model.host import Host, MigrationAuthenticationType, VMMigrationPerformance
-from hvshell.model.names import has_wildcard, wildcard_match
-from hvshell.model.network import subnet_contains
+from hvshell.model.compute import config
+from hvshell.model.kernel.errors import LabError
+from hvshell.model.compute.host import Host, MigrationAuthenticationType, VMMigrationPerformance
+from hvshell.pstypes.wildcards import has_wildcard, wildcard_match
+from hvshell.model.network.objects import subnet_contains
 from hvshell.runtime.cmdlet import Cmdlet, Parameter, Switch
 
 

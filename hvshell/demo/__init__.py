@@ -59,9 +59,9 @@ def cached_demo_lab(seed: int) -> Path | None:
 def demo_lab(seed: int) -> Any:
     """The demo lab for `seed`: from the cache when it holds one, else built
     (and then cached)."""
-    from hvshell.model.errors import LabFileError
+    from hvshell.model.kernel.errors import LabFileError
     from hvshell.model.lab import Lab
-    from hvshell.model.persist import load_lab, save_lab
+    from hvshell.model.kernel.persist import load_lab, save_lab
     cached = cached_demo_lab(seed)
     if cached is not None:
         try:

@@ -12,7 +12,7 @@ from typing import Any
 import attrs
 
 from hvshell.runtime.errors import CmdletError, PSError
-from hvshell.model.names import has_wildcard, wildcard_regex
+from hvshell.pstypes.wildcards import has_wildcard, wildcard_regex
 from hvshell.runtime.psobject import (MISSING, Hashtable, get_property, property_names,
                                       to_display_string)
 from hvshell.runtime.scriptblock import ScriptBlock

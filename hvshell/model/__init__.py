@@ -31,6 +31,6 @@ One concern per module:
                health, failover
 
 Objects the shell sees are these live objects: their upper-case properties
-are what PowerShell shows (hvshell.model.base).  The model never imports
+are what PowerShell shows (hvshell.pstypes.objects).  The model never imports
 the shell.
 """

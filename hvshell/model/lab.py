@@ -1,7 +1,7 @@
 """The lab: hosts, clusters, storage, files, jobs, the event log, the
 clock and the random generator, and the look-ups every layer uses.
 
-The lab is the root of everything saved (`hvshell.model.persist`).  Back
+The lab is the root of everything saved (`hvshell.model.kernel.persist`).  Back
 references (a VM's `lab`, a drive's `vm`) are not saved; `relink()` sets
 them after a load or any structural change made outside these methods.
 """
@@ -13,18 +13,18 @@ from typing import Any, Iterator
 import attrs
 import numpy as np
 
-from hvshell.model.cluster import Cluster, ClusterGroup
-from hvshell.model.errors import LabError
-from hvshell.model.events import EVENT_HOOKS, LabEvent
-from hvshell.model.exported import ExportedVM
-from hvshell.model.host import Host
-from hvshell.model.ids import Guid, derive_guid, mac_range
-from hvshell.model.job import Job
-from hvshell.model.migration import MigrationRecord
-from hvshell.model.network import HostNic, parse_subnet
-from hvshell.model.schedule import ScheduledAction
-from hvshell.model.storage import StorageLocation, StorageType, VirtualHardDisk, norm_path
-from hvshell.model.vm import VM
+from hvshell.model.cluster.objects import Cluster, ClusterGroup
+from hvshell.model.kernel.errors import LabError
+from hvshell.model.kernel.events import EVENT_HOOKS, LabEvent
+from hvshell.model.storage.exported_vm import ExportedVM
+from hvshell.model.compute.host import Host
+from hvshell.model.kernel.ids import Guid, derive_guid, mac_range
+from hvshell.model.kernel.jobs import Job
+from hvshell.model.mobility.records import MigrationRecord
+from hvshell.model.network.objects import HostNic, parse_subnet
+from hvshell.model.kernel.schedule import ScheduledAction
+from hvshell.model.storage.objects import StorageLocation, StorageType, VirtualHardDisk, norm_path
+from hvshell.model.compute.vm import VM
 from hvshell.sim.clock import EPOCH, Clock
 
 # The seed a lab gets when none is given (SPEC.md: "default fixed").
@@ -38,12 +38,12 @@ class Lab:
     clusters: list[Cluster] = attrs.Factory(list)
     storage: list[StorageLocation] = attrs.Factory(list)
     vhds: dict[str, VirtualHardDisk] = attrs.Factory(dict)
-    # Exported VM configurations by file key (hvshell.model.exports).
+    # Exported VM configurations by file key (hvshell.model.storage.export_import).
     exports: dict[str, ExportedVM] = attrs.Factory(dict)
     jobs: list[Job] = attrs.Factory(list)
     events: list[LabEvent] = attrs.Factory(list)
     scheduled: list[ScheduledAction] = attrs.Factory(list)
-    # Every migration accepted so far (hvshell.model.mobility).
+    # Every migration accepted so far (hvshell.model.mobility.service).
     migrations: list[MigrationRecord] = attrs.Factory(list)
     guid_counter: int = 0
     next_job_id: int = 1

@@ -21,7 +21,7 @@ import uuid
 from typing import Any, Callable, Iterator, TextIO
 
 from hvshell.lang import ast
-from hvshell.model.names import wildcard_match
+from hvshell.pstypes.wildcards import wildcard_match
 from hvshell.runtime import operators as ops
 from hvshell.runtime.binder import Arg
 from hvshell.runtime.cmdlet import ALIASES, REGISTRY, Cmdlet

@@ -13,7 +13,7 @@ import math
 import re
 from typing import Any, Callable
 
-from hvshell.model.names import wildcard_match
+from hvshell.pstypes.wildcards import wildcard_match
 from hvshell.runtime.conversions import (AutomationNullType, ConversionError, SwitchValue,
                                          Version, convert, to_bool, to_number, to_string,
                                          type_matches)

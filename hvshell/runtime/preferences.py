@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hvshell.model.base import PSEnum
+from hvshell.pstypes.objects import PSEnum
 
 
 class ActionPreference(PSEnum):

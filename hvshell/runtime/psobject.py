@@ -4,7 +4,7 @@ Values are plain Python where PowerShell's are plain .NET: int, float, str,
 bool, None, datetime (DateTime), timedelta (TimeSpan), list (object[]).
 PowerShell-only kinds live here: `PSObject` ([pscustomobject] and the objects
 Select-Object builds) and `Hashtable`.  Model objects follow the convention
-of `hvshell.model.base` (PS_TYPE, upper-case members).  Everything that asks
+of `hvshell.pstypes.objects` (PS_TYPE, upper-case members).  Everything that asks
 "what properties does this have, what is it called, how does it print" goes
 through the functions below.
 """
@@ -14,7 +14,7 @@ import datetime as dt
 import enum
 from typing import Any, Iterable, Iterator
 
-from hvshell.model.base import PSEnum, ps_method_names, ps_property_names
+from hvshell.pstypes.objects import PSEnum, ps_method_names, ps_property_names
 
 MISSING: Any = type("Missing", (), {"__repr__": lambda self: "MISSING", "__bool__": lambda self: False})()
 

@@ -24,10 +24,10 @@ GOAL_P99_MS = 20.0
 
 def build_lab(vm_count: int):
     """One 2012 R2 host holding `vm_count` VMs, plus a second empty host."""
-    from hvshell.model.host import Host
+    from hvshell.model.compute.host import Host
     from hvshell.model.lab import Lab
-    from hvshell.model.versions import V2012R2
-    from hvshell.model.vm import VM
+    from hvshell.model.compute.versions import V2012R2
+    from hvshell.model.compute.vm import VM
 
     lab = Lab(seed=1)
     host = lab.add_host(Host("HV01", V2012R2, 0))

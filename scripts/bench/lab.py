@@ -37,8 +37,8 @@ GB = 2**30
 
 
 def build_lab(host_count: int, vm_count: int):
-    from hvshell.model import build, power
-    from hvshell.model.events import EVENT_HOOKS
+    from hvshell.model.compute import build, power
+    from hvshell.model.kernel.events import EVENT_HOOKS
     from hvshell.model.lab import Lab
 
     hooks = list(EVENT_HOOKS)
@@ -63,7 +63,7 @@ def build_lab(host_count: int, vm_count: int):
 
 
 def baseline_count(lab) -> int:
-    from hvshell.model.vm import VMState
+    from hvshell.model.compute.vm import VMState
     return sum(1 for host in lab.hosts for vm in host.vms if vm.state is VMState.Running)
 
 

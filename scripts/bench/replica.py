@@ -23,11 +23,12 @@ GB = 2**30
 
 
 def build_lab(vm_count: int, replicate: bool):
-    from hvshell.model import build, replica
+    from hvshell.model.compute import build
+    from hvshell.model.replica import replication as replica
     from hvshell.model.lab import Lab
-    from hvshell.model.replication import (RecoveryAuthenticationType,
+    from hvshell.model.replica.settings import (RecoveryAuthenticationType,
                                            ReplicationAuthenticationType)
-    from hvshell.model.versions import V2012R2
+    from hvshell.model.compute.versions import V2012R2
 
     lab = Lab(seed=1)
     primary = build.new_host(lab, "P", V2012R2)

@@ -91,7 +91,7 @@ def test_root_option_sets_where_files_go(tmp_path):
 
 
 def test_the_prompt_host_comes_from_a_saved_lab_without_loading_it(tmp_path):
-    from hvshell.model.labfile import peek_local_host
+    from hvshell.model.kernel.labfile import peek_local_host
     hvshell("--empty", "--lab", "lab.json", "-c", "New-LabHost HVX; New-LabHost HVY", cwd=tmp_path)
     assert peek_local_host(tmp_path / "lab.json") == "HVX"
     (tmp_path / "junk.json").write_text("[]", encoding="utf-8")

@@ -7,8 +7,8 @@ from __future__ import annotations
 import contextlib
 from typing import Any, Iterator
 
-from hvshell.model import usage
-from hvshell.model.persist import lab_to_document
+from hvshell.model.compute import usage
+from hvshell.model.kernel.persist import lab_to_document
 from tests.cmdlets.hyperv_shell import Shell, lab_shell
 
 MB = 2**20
@@ -50,7 +50,7 @@ def new_vm_script(name: str, generation: int = 2, host: str = "HV01", folder: st
 def unchanged(shell: Shell) -> Iterator[None]:
     """The block must leave the lab (and its clock) exactly as it was.  The
     usage totals are brought up to the clock first: reading them does that
-    (hvshell.model.usage), and it is bookkeeping, not a change."""
+    (hvshell.model.compute.usage), and it is bookkeeping, not a change."""
     usage.sync(shell.lab)
     before = lab_to_document(shell.lab)
     yield

@@ -2,9 +2,9 @@
 removing with timed merges, the tree, limits."""
 from __future__ import annotations
 
-from hvshell.model import snapshots
-from hvshell.model.storage import VHDX_METADATA_BYTES
-from hvshell.model.usage import differencing_cap
+from hvshell.model.storage import checkpoints as snapshots
+from hvshell.model.storage.objects import VHDX_METADATA_BYTES
+from hvshell.model.compute.usage import differencing_cap
 from tests.cmdlets.storage_lab import CSV, GB, MB, new_vm_script, refused, storage_shell
 
 DISK = f"{CSV}\\web\\web.vhdx"

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from hvshell.model.base import PSEnum
+from hvshell.pstypes.objects import PSEnum
 from hvshell.runtime.errors import CmdletError
 from hvshell.runtime.psobject import Hashtable, PSObject, type_names
 

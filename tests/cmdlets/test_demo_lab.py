@@ -36,7 +36,7 @@ def test_demo_lab():
 
 
 def test_demo_lab_is_deterministic():
-    from hvshell.model.persist import lab_to_document
+    from hvshell.model.kernel.persist import lab_to_document
     first, second = Lab(seed=2012), Lab(seed=2012)
     build_demo_lab(first)
     build_demo_lab(second)

@@ -2,8 +2,8 @@
 bytes, live export on 2012 R2 only, register versus copy, Ids, switches."""
 from __future__ import annotations
 
-from hvshell.model import exports
-from hvshell.model.storage import VHDX_METADATA_BYTES
+from hvshell.model.storage import export_import as exports
+from hvshell.model.storage.objects import VHDX_METADATA_BYTES
 from tests.cmdlets.storage_lab import (CSV, DEFAULT_VHD_FOLDER, GB, MB, SHARE, new_vm_script,
                                       refused, storage_shell)
 
@@ -111,7 +111,7 @@ def test_export_snapshot_merges_the_chain_and_jobs():
 
 
 def test_exports_checkpoints_and_metering_survive_a_reload(tmp_path):
-    from hvshell.model.persist import load_lab, save_lab
+    from hvshell.model.kernel.persist import load_lab, save_lab
     from tests.cmdlets.hyperv_shell import Shell
     shell = storage_shell(new_vm_script("web") + "Start-VM web; Checkpoint-VM web cp; "
                           f"Enable-VMResourceMetering web; Start-Sleep 600; "

@@ -2,7 +2,7 @@
 shared VHDX and Storage QoS."""
 from __future__ import annotations
 
-from hvshell.model import disks
+from hvshell.model.storage import disks
 from tests.cmdlets.storage_lab import CSV, SHARE, new_vm_script, refused, storage_shell
 
 DATA = f"""

@@ -2,7 +2,7 @@
 services."""
 from __future__ import annotations
 
-from hvshell.model import power, usage
+from hvshell.model.compute import power, usage
 from tests.cmdlets.storage_lab import CSV, MB, new_vm_script, refused, storage_shell
 
 KB = 2**10

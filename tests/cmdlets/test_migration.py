@@ -10,10 +10,10 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from hvshell.demo import build_demo_lab
-from hvshell.model import migration_mapping as M
+from hvshell.model.mobility import mapping as M
 from hvshell.model.lab import DEFAULT_SEED, Lab
-from hvshell.model.mobility import mobility
-from hvshell.model.persist import lab_from_document, lab_to_document
+from hvshell.model.mobility.service import mobility
+from hvshell.model.kernel.persist import lab_from_document, lab_to_document
 from hvshell.sim import MigrationKind, MigrationScheduler, MigrationSpec, plan_migration
 from hvshell.sim import constants as C
 from hvshell.sim.clock import Clock

@@ -2,7 +2,7 @@
 shell stands on."""
 from __future__ import annotations
 
-from hvshell.model import netconfig
+from hvshell.model.network import config as netconfig
 from tests.cmdlets.storage_lab import MB, refused, storage_shell
 
 NICS = """

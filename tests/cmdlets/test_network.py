@@ -2,7 +2,7 @@
 VMNetworkAdapter."""
 from __future__ import annotations
 
-from hvshell.model import netconfig
+from hvshell.model.network import config as netconfig
 from tests.cmdlets.storage_lab import new_vm_script, refused, storage_shell
 
 

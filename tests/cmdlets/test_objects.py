@@ -5,7 +5,7 @@ import pytest
 
 from hvshell.cmdlets.objects import GroupInfo, compare_values
 from hvshell.format.outdefault import render
-from hvshell.model.base import PSEnum
+from hvshell.pstypes.objects import PSEnum
 from hvshell.runtime.errors import CmdletError
 from hvshell.runtime.psobject import Hashtable, PSObject, type_names
 

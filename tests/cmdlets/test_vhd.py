@@ -1,8 +1,8 @@
 """New-VHD, Get-VHD, Resize-VHD: formats, limits, timing, online resize rules."""
 from __future__ import annotations
 
-from hvshell.model import disks
-from hvshell.model.storage import VHDX_METADATA_BYTES
+from hvshell.model.storage import disks
+from hvshell.model.storage.objects import VHDX_METADATA_BYTES
 from tests.cmdlets.storage_lab import (CSV, GB, MB, TB, new_vm_script, refused,
                                       storage_shell)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from hvshell.format.layout import (TableLayout, fit_cell, fitted_widths, list_lines,
                                    share_widths, wrap_text)
 from hvshell.format.text import cell_text, display_width, is_right_aligned
-from hvshell.model.base import PSEnum
+from hvshell.pstypes.objects import PSEnum
 from hvshell.runtime.psobject import Hashtable, PSObject
 
 

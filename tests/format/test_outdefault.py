@@ -10,7 +10,7 @@ from hvshell.format.formatter import Formatter
 from hvshell.format.outdefault import OutDefault, render
 from hvshell.format.properties import PropertySpec
 from hvshell.format.views import Column, CustomView, ListView, TableView, register_view
-from hvshell.model.base import PSEnum
+from hvshell.pstypes.objects import PSEnum
 from hvshell.runtime.psobject import Hashtable, PSObject
 
 

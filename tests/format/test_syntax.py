@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from hvshell.format.syntax import syntax_lines
-from hvshell.model.base import PSEnum
+from hvshell.pstypes.objects import PSEnum
 from hvshell.runtime.binder import CommandSpec
 from hvshell.runtime.cmdlet import REGISTRY, Cmdlet, In, Parameter, Switch
 

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import pytest
 
-from hvshell.model import build
-from hvshell.model.errors import LabError
-from hvshell.model.host import VMMigrationPerformance
+from hvshell.model.compute import build
+from hvshell.model.kernel.errors import LabError
+from hvshell.model.compute.host import VMMigrationPerformance
 from hvshell.model.lab import Lab
-from hvshell.model.storage import StorageType, VhdFormat, VhdType
-from hvshell.model.versions import HostVersion
-from hvshell.model.vm import VMState
+from hvshell.model.storage.objects import StorageType, VhdFormat, VhdType
+from hvshell.model.compute.versions import HostVersion
+from hvshell.model.compute.vm import VMState
 
 GB = 2**30
 TB = 2**40

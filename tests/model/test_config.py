@@ -5,12 +5,12 @@ from __future__ import annotations
 import attrs
 import pytest
 
-from hvshell.model import build, config, power
-from hvshell.model.errors import LabError
-from hvshell.model.host import VMMigrationPerformance
+from hvshell.model.compute import build, config, power
+from hvshell.model.kernel.errors import LabError
+from hvshell.model.compute.host import VMMigrationPerformance
 from hvshell.model.lab import Lab
-from hvshell.model.versions import HostVersion
-from hvshell.model.workload import GuestOS, WorkloadProfile
+from hvshell.model.compute.versions import HostVersion
+from hvshell.model.compute.workload import GuestOS, WorkloadProfile
 
 GB = 2**30
 MB = 2**20

@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import pytest
 
-from hvshell.model import build, config, failover, netconfig, power
-from hvshell.model.cluster import ClusterGroupState, ClusterNode, ClusterNodeState
-from hvshell.model.cluster_mobility import failback
+from hvshell.model.compute import build, config, power
+
+from hvshell.model.cluster import failover
+
+from hvshell.model.network import config as netconfig
+from hvshell.model.cluster.objects import ClusterGroupState, ClusterNode, ClusterNodeState
+from hvshell.model.cluster.moves import failback
 from hvshell.model.lab import Lab
-from hvshell.model.network import VMSwitchType
-from hvshell.model.persist import lab_to_document, load_lab, save_lab
-from hvshell.model.schedule import schedule_action
-from hvshell.model.storage import StorageType
-from hvshell.model.vm import StartAction, VMState
-from hvshell.model.workload import GuestOS
+from hvshell.model.network.objects import VMSwitchType
+from hvshell.model.kernel.persist import lab_to_document, load_lab, save_lab
+from hvshell.model.kernel.schedule import schedule_action
+from hvshell.model.storage.objects import StorageType
+from hvshell.model.compute.vm import StartAction, VMState
+from hvshell.model.compute.workload import GuestOS
 
 GB = 2**30
 # Windows guests boot in GUEST_BOOT_SECONDS after the power-on.

@@ -11,16 +11,16 @@ import textwrap
 
 import pytest
 
-from hvshell.model import build, config, power
-from hvshell.model.errors import LabFileError
-from hvshell.model.job import INTERRUPTED_REASON, JobState
+from hvshell.model.compute import build, config, power
+from hvshell.model.kernel.errors import LabFileError
+from hvshell.model.kernel.jobs import INTERRUPTED_REASON, JobState
 from hvshell.model.lab import Lab
-from hvshell.model.persist import FORMAT_VERSION, lab_to_document, load_lab, save_lab
-from hvshell.model.schedule import schedule_action
-from hvshell.model.storage import StorageType
-from hvshell.model.versions import HostVersion
-from hvshell.model.vm import VMState
-from hvshell.model.workload import WorkloadProfile
+from hvshell.model.kernel.persist import FORMAT_VERSION, lab_to_document, load_lab, save_lab
+from hvshell.model.kernel.schedule import schedule_action
+from hvshell.model.storage.objects import StorageType
+from hvshell.model.compute.versions import HostVersion
+from hvshell.model.compute.vm import VMState
+from hvshell.model.compute.workload import WorkloadProfile
 
 GB = 2**30
 
@@ -122,12 +122,12 @@ def test_timed_actions_are_rearmed(tmp_path):
 
 CHILD = textwrap.dedent("""
     import sys
-    from hvshell.model import build
+    from hvshell.model.compute import build
     from hvshell.model.lab import Lab
-    from hvshell.model.persist import save_lab
+    from hvshell.model.kernel.persist import save_lab
     import os
     import time
-    import hvshell.model.persist as persist
+    import hvshell.model.kernel.persist as persist
     path = sys.argv[1]
     real_fsync = os.fsync
     lingering = False

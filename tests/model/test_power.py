@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import pytest
 
-from hvshell.model import build, config, power
-from hvshell.model.errors import LabError, OperationCancelled
-from hvshell.model.host import HostState
+from hvshell.model.compute import build, config, power
+from hvshell.model.kernel.errors import LabError, OperationCancelled
+from hvshell.model.compute.host import HostState
 from hvshell.model.lab import Lab
-from hvshell.model.schedule import schedule_action
-from hvshell.model.storage import StorageType
-from hvshell.model.versions import HostVersion
-from hvshell.model.vm import StartAction, StopAction, VMState
-from hvshell.model.workload import GuestOS
+from hvshell.model.kernel.schedule import schedule_action
+from hvshell.model.storage.objects import StorageType
+from hvshell.model.compute.versions import HostVersion
+from hvshell.model.compute.vm import StartAction, StopAction, VMState
+from hvshell.model.compute.workload import GuestOS
 
 GB = 2**30
 MB = 2**20
@@ -56,12 +56,12 @@ def test_memory_capacity_is_checked_at_start():
 
 
 def power_reserve():
-    from hvshell.model.host import HOST_RESERVE_BYTES
+    from hvshell.model.compute.host import HOST_RESERVE_BYTES
     return HOST_RESERVE_BYTES
 
 
 def overhead(assigned):
-    from hvshell.model.host import vm_memory_overhead
+    from hvshell.model.compute.host import vm_memory_overhead
     return vm_memory_overhead(assigned)
 
 

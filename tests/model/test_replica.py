@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from hvshell.model import build, power, replica
-from hvshell.model.errors import LabError
+from hvshell.model.compute import build, power
+
+from hvshell.model.replica import replication as replica
+from hvshell.model.kernel.errors import LabError
 from hvshell.model.lab import Lab
-from hvshell.model.persist import lab_from_document, lab_to_document
-from hvshell.model.replication import RecoveryAuthenticationType, ReplicationAuthenticationType
-from hvshell.model.schedule import ScheduledAction
-from hvshell.model.versions import HostVersion
-from hvshell.model.vm import ReplicationHealth, ReplicationMode, ReplicationState, VMState
+from hvshell.model.kernel.persist import lab_from_document, lab_to_document
+from hvshell.model.replica.settings import RecoveryAuthenticationType, ReplicationAuthenticationType
+from hvshell.model.kernel.schedule import ScheduledAction
+from hvshell.model.compute.versions import HostVersion
+from hvshell.model.compute.vm import ReplicationHealth, ReplicationMode, ReplicationState, VMState
 
 GB = 2**30
 MB = 2**20

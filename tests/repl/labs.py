@@ -1,10 +1,10 @@
 """Small real labs for the REPL tests, built straight from the model."""
 from __future__ import annotations
 
-from hvshell.model.host import Host
+from hvshell.model.compute.host import Host
 from hvshell.model.lab import Lab
-from hvshell.model.versions import V2012R2
-from hvshell.model.vm import VM
+from hvshell.model.compute.versions import V2012R2
+from hvshell.model.compute.vm import VM
 
 
 def make_lab(hosts: dict[str, list[str]]) -> Lab:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from hvshell.model.base import PSEnum
+from hvshell.pstypes.objects import PSEnum
 from hvshell.repl.completion import CompletionEngine, quote_value
 from hvshell.runtime.cmdlet import Cmdlet, In, Parameter, Switch
 from tests.repl.conftest import FakeFunction, FakeInterp

@@ -1,6 +1,6 @@
 import pytest
 
-from hvshell.model.base import PSEnum
+from hvshell.pstypes.objects import PSEnum
 from hvshell.runtime.binder import Arg, Binder, BindingError, CommandSpec
 from hvshell.runtime.cmdlet import Cmdlet, In, Parameter, Switch
 

@@ -1,0 +1,185 @@
+"""Saving and loading a whole lab as one JSON document.
+
+    {"format": "hvshell-lab", "version": 1, "clock": <seconds>,
+     "rng": <numpy bit generator state>, "lab": <the lab, by cattrs>}
+
+`save_lab` is atomic: it writes a temporary file in the same folder,
+flushes and fsyncs it, and renames it over the target, so a crash or kill
+mid-save leaves the previous file whole.  `load_lab` refuses (LabFileError)
+a file that is not JSON, not an hvshell lab, from a newer format, or whose
+content does not fit the model; the file is left untouched.
+
+What cannot be saved is a running process.  Timed lab actions (faults due
+later, a host's boot, delayed automatic starts) are records and are
+re-armed on load.  Operations in flight (a VM starting, saving ...) are
+not: on load the VM goes back to the state it had before the operation,
+and the job that ran it is marked Failed, reason 'interrupted: the lab was
+reloaded'.  A cluster failover that was starting roles starts them again.
+"""
+from __future__ import annotations
+
+import enum
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import cattrs
+from cattrs.preconf.json import make_converter
+
+# These register the timed actions a lab re-arms.
+from hvshell.model.cluster import failover
+from hvshell.model.compute import power
+from hvshell.model.replica import replication as replica
+from hvshell.model.kernel.errors import LabFileError
+from hvshell.model.kernel.ids import Guid
+from hvshell.model.lab import Lab
+from hvshell.model.kernel.schedule import rearm
+from hvshell.sim.clock import Clock
+
+FORMAT_NAME = "hvshell-lab"
+FORMAT_VERSION = 1
+
+
+def _make_converter() -> cattrs.Converter:
+    converter = make_converter()
+    converter.register_unstructure_hook(Guid, str)
+    converter.register_structure_hook(Guid, lambda value, _: Guid(value))
+
+    def is_enum(kind: Any) -> bool:
+        return isinstance(kind, type) and issubclass(kind, enum.Enum)
+
+    # Enums by name: readable, and stable if values are ever renumbered.
+    converter.register_unstructure_hook_func(is_enum, lambda member: member.name)
+
+    def structure_enum(value: Any, kind: type[enum.Enum]) -> enum.Enum:
+        try:
+            return kind[value]
+        except KeyError:
+            raise ValueError(f"'{value}' is not a {kind.__name__}") from None
+
+    converter.register_structure_hook_func(is_enum, structure_enum)
+    return converter
+
+
+_CONVERTER = _make_converter()
+
+
+def detached_copy(obj: Any) -> Any:
+    """A copy of a model object with nothing shared, made as saving and
+    loading it would (no back references: relink it where it goes)."""
+    return _CONVERTER.structure(_CONVERTER.unstructure(obj), type(obj))
+
+
+def lab_to_document(lab: Lab) -> dict[str, Any]:
+    return {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "clock": lab.clock.now,
+        "rng": lab.rng.bit_generator.state,
+        "lab": _CONVERTER.unstructure(lab),
+    }
+
+
+def lab_from_document(document: Any, source: str = "the lab") -> Lab:
+    if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
+        raise LabFileError(f"{source} is not an hvshell lab file (no \"format\": "
+                           f"\"{FORMAT_NAME}\" header). Use a file written by Export-Lab or "
+                           "--lab.", source)
+    version = document.get("version")
+    if not isinstance(version, int) or version > FORMAT_VERSION:
+        raise LabFileError(f"{source} was saved in lab format {version!r}; this hvshell reads "
+                           f"format {FORMAT_VERSION} and older. Use a newer hvshell.", source)
+    try:
+        lab = _CONVERTER.structure(document["lab"], Lab)
+        now = float(document["clock"])
+    except Exception as error:   # cattrs reports nested validation errors in groups
+        raise LabFileError(f"{source} is damaged: {_describe(error)}.", source) from None
+    lab.clock = Clock(now)
+    rng_state = document.get("rng")
+    if rng_state is not None:
+        try:
+            lab.rng.bit_generator.state = rng_state
+        except (TypeError, ValueError, KeyError) as error:
+            raise LabFileError(f"{source} is damaged: bad random-generator state ({error}).",
+                               source) from None
+    lab.relink()
+    _after_load(lab)
+    return lab
+
+
+def _describe(error: BaseException) -> str:
+    if isinstance(error, cattrs.BaseValidationError):
+        messages = cattrs.transform_error(error)
+        return "; ".join(messages[:3])
+    return f"{type(error).__name__}: {error}"
+
+
+def _after_load(lab: Lab) -> None:
+    """Operations cannot survive a reload: undo their half-done changes and
+    fail their jobs; then put the timed actions back on the clock."""
+    for vm in lab.all_vms():
+        power.revert_interrupted(vm)
+    for job in lab.jobs:
+        job.interrupt_on_reload()
+    rearm(lab)
+    failover.after_load(lab)
+    replica.after_load(lab)
+
+
+def save_lab(lab: Lab, path: str | os.PathLike) -> None:
+    """Write `lab` to `path` atomically."""
+    target = Path(path)
+    text = json.dumps(lab_to_document(lab), separators=(",", ":"))
+    folder = target.parent if str(target.parent) else Path(".")
+    handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp_name, target)
+    except BaseException:
+        try:
+            os.unlink(temp_name)
+        except FileNotFoundError:
+            pass
+        raise
+    _fsync_folder(folder)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX; a no-op where folders cannot
+    be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def load_lab(path: str | os.PathLike) -> Lab:
+    source = f"'{path}'"
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise LabFileError(f"The lab file {source} does not exist.", str(path)) from None
+    except UnicodeDecodeError:
+        raise LabFileError(f"{source} is not an hvshell lab file (it is not text).",
+                           str(path)) from None
+    except OSError as error:
+        raise LabFileError(f"The lab file {source} cannot be read: {error.strerror}.",
+                           str(path)) from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise LabFileError(f"{source} is not an hvshell lab file: it is not valid JSON "
+                           f"({error.msg} at line {error.lineno}, column {error.colno}).",
+                           str(path)) from None
+    return lab_from_document(document, source)

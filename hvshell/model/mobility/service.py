@@ -1,0 +1,300 @@
+"""The lab's migrations: one `Mobility` per lab owns the sim core's
+`MigrationScheduler` on the lab's clock.
+
+A move checked by the rules (hvshell.model.mobility.rules) gets a
+`MigrationRecord` at once and runs on the clock with everything else.  When
+its migration ends the VM really moves (host, disk and checkpoint paths,
+cluster owner) or, if it failed or was cancelled, stays where it was,
+untouched.  Lab faults (Invoke-LabFault) reach running migrations through
+the event log.
+"""
+from __future__ import annotations
+
+import weakref
+from collections.abc import Generator
+from typing import Any
+
+import numpy as np
+
+from hvshell.model.storage import checkpoints as snapshots
+
+from hvshell.model.compute import usage
+from hvshell.model.kernel.errors import LabError, OperationCancelled, operation_failed
+from hvshell.model.kernel.events import add_event_hook
+from hvshell.model.compute.host import Host, vm_memory_overhead
+from hvshell.model.mobility.records import FINISHED_STATES, LabMigrationState, MigrationRecord
+from hvshell.model.mobility.mapping import MoveRequest, spec_for
+from hvshell.model.mobility.rules import Incompatibility, check, refusal
+from hvshell.model.storage.objects import norm_path
+from hvshell.model.compute.vm import VM
+from hvshell.sim import (MigrationKind, MigrationResult, MigrationScheduler, MigrationSpec,
+                         MigrationState, PerformanceOption, Progress, TransportError,
+                         plan_migration, resolve_route)
+
+# ---------------------------------------------------------------------------
+# The lab's migrations
+# ---------------------------------------------------------------------------
+
+class Mobility:
+    """The lab's migrations on its clock: the sim core's scheduler, the
+    requests in flight and what happens when each ends."""
+
+    def __init__(self, lab: Any):
+        self.lab = lab
+        self.scheduler = MigrationScheduler(lab.clock, seed=lab.seed,
+                                            on_progress=self._progress)
+        self._requests: dict[int, MoveRequest] = {}
+        self._records: dict[int, MigrationRecord] = {}
+        self._started: set[int] = set()
+        for record in lab.migrations:
+            if record.state not in FINISHED_STATES:    # saved mid-flight: cannot resume
+                record.state = LabMigrationState.Failed
+                record.reason = ("interrupted: the lab was reloaded; the virtual machine stayed "
+                                 f"on {record.source}")
+                if record.end_time is None:
+                    record.end_time = lab.clock.now
+
+    # ---- checking and predicting ------------------------------------------------
+
+    def reserved_memory(self, destination: Host) -> int:
+        """Memory promised on `destination` to live migrations under way."""
+        total = 0
+        for vm in self.incoming(destination):
+            if vm.is_running:
+                assigned = vm.memory_assigned()
+                total += assigned + vm_memory_overhead(assigned)
+        return total
+
+    def incoming(self, host: Host) -> list[VM]:
+        """VMs on their way to `host` (migrations queued or running)."""
+        return [r.vm for r in self._requests.values()
+                if r.changes_host and r.destination is host]
+
+    def check(self, request: MoveRequest) -> list[Incompatibility]:
+        return check(self.lab, request, self.reserved_memory(request.destination),
+                     [r.vm for r in self._requests.values()])
+
+    def predict(self, request: MoveRequest, option: PerformanceOption) -> MigrationResult:
+        """The migration alone, now, with `option` (nothing changes).  The
+        caller checks the rules first (`check`).  It draws the random
+        numbers the same move would draw if it were submitted next, so a
+        prediction and the move that follows agree when nothing else runs."""
+        spec = spec_for(self.lab, request, option)
+        try:
+            return plan_migration(spec, rng=np.random.default_rng(
+                [self.lab.seed, len(self.lab.migrations) + 1]))
+        except TransportError as error:
+            raise operation_failed(str(error), request.vm.name, "InvalidOperation") from None
+
+    # ---- running -------------------------------------------------------------------
+
+    def submit(self, request: MoveRequest) -> MigrationRecord:
+        """Check `request` and queue its migration now (LabError when a
+        rule refuses it: nothing changes then)."""
+        lab = self.lab
+        problems = self.check(request)
+        if problems:
+            raise refusal(request, problems)
+        spec = spec_for(lab, request)
+        vm = request.vm
+        record = MigrationRecord(
+            id=len(lab.migrations) + 1, vm_name=vm.name, vm_id=vm.id, kind=request.kind.value,
+            source=request.source.name, destination=request.destination.name,
+            option=spec.option.value if spec.uses_network else "",
+            transport=_transport_text(spec), queued_at=lab.clock.now)
+        handle = self.scheduler.submit(spec, rng=np.random.default_rng([lab.seed, record.id]))
+        record.handle = handle
+        record.done = lab.clock.event()
+        lab.migrations.append(record)
+        self._requests[record.id] = request
+        self._records[record.id] = record
+        lab.record("MigrationQueued", vm.name, f"{record.kind} migration of '{vm.name}' "
+                   f"{request.describe()} queued ({record.transport}).")
+        handle.done.on_done(lambda event: self._finished(record, event))
+        if handle.state is MigrationState.Running:
+            self._mark_started(record)
+        return record
+
+    def cancel(self, record: MigrationRecord, reason: str) -> bool:
+        handle = record.handle
+        return handle is not None and handle.cancel(reason)
+
+    def _record_of(self, vm_name: str) -> MigrationRecord | None:
+        for record in self._records.values():
+            if record.vm_name == vm_name:
+                return record
+        return None
+
+    def _progress(self, progress: Progress) -> None:
+        record = self._record_of(progress.vm_name)
+        if record is None:
+            return
+        if progress.state is MigrationState.Running:
+            self._mark_started(record)
+
+    def _mark_started(self, record: MigrationRecord) -> None:
+        if record.id in self._started:
+            return
+        self._started.add(record.id)
+        request = self._requests[record.id]
+        request.vm.status_text = "Migrating"
+        waited = self.lab.clock.now - record.queued_at
+        self.lab.record("MigrationStarted", record.vm_name,
+                        f"{record.kind} migration of '{record.vm_name}' {request.describe()} "
+                        "started" + (f" after {waited:.1f} s in the queue." if waited > 0 else "."))
+
+    def _finished(self, record: MigrationRecord, event: Any) -> None:
+        try:
+            self._take_outcome(record, event)
+        finally:
+            if event.ok:
+                record.done.succeed(record)
+            else:
+                record.done.fail(event.value)
+
+    def _take_outcome(self, record: MigrationRecord, event: Any) -> None:
+        request = self._requests.pop(record.id)
+        self._records.pop(record.id)
+        self._started.discard(record.id)
+        vm = request.vm
+        if vm.status_text == "Migrating":
+            vm.status_text = None
+        if not event.ok:     # a defect of the model: the waiter sees the exception
+            record.handle = None
+            record.state = LabMigrationState.Failed
+            record.reason = f"internal error: {event.value}"
+            record.end_time = self.lab.clock.now
+            return
+        record.conclude(event.value)
+        if record.state is LabMigrationState.Completed:
+            problem = self._still_movable(request)
+            if problem is None:
+                self._apply(request, record)
+                return
+            record.state = LabMigrationState.Failed
+            record.reason = problem
+        verb = "was cancelled" if record.state is LabMigrationState.Cancelled else "failed"
+        self.lab.record(f"Migration{record.state.name}", vm.name,
+                        f"{record.kind} migration of '{vm.name}' {request.describe()} {verb}: "
+                        f"{record.reason}")
+
+    def _still_movable(self, request: MoveRequest) -> str | None:
+        """Why a migration that finished cannot take effect (the VM was
+        removed or stopped meanwhile), or None."""
+        vm = request.vm
+        if self.lab.vm_by_id(vm.id) is not vm or vm.host_name != request.source.name:
+            return f"'{vm.name}' was removed or moved during the migration."
+        if request.running and request.changes_host and not vm.is_running:
+            return (f"'{vm.name}' stopped during the migration; it stays, off, on "
+                    f"{request.source.name}.")
+        return None
+
+    def _apply(self, request: MoveRequest, record: MigrationRecord) -> None:
+        """The migration completed: the VM, its files and its cluster role
+        are where the request sent them."""
+        lab = self.lab
+        vm = request.vm
+        usage.sync(lab)
+        group = lab.cluster_group_of(vm)
+        old_paths = {}
+        for move in request.files:
+            old = move.vhd.path
+            old_paths[norm_path(old)] = move.destination
+            lab.move_vhd(move.vhd, request.destination.name, move.destination)
+        if old_paths:
+            for drive in vm.hard_drives:
+                if drive.path and norm_path(drive.path) in old_paths:
+                    drive.path = old_paths[norm_path(drive.path)]
+            for vhd in lab.vhds.values():
+                if vhd.parent_path and norm_path(vhd.parent_path) in old_paths:
+                    vhd.parent_path = old_paths[norm_path(vhd.parent_path)]
+            snapshots.follow_moved_files(vm, old_paths)
+        if request.vm_path:
+            vm.path = request.vm_path
+        if request.snapshot_path:
+            vm.snapshot_file_location = request.snapshot_path
+            for snap in vm.snapshots:
+                snap.path = request.snapshot_path
+        if request.smart_paging_path:
+            vm.smart_paging_file_path = request.smart_paging_path
+        if request.changes_host:
+            lab.place_vm(vm, request.destination)
+            if group is not None:
+                group.owner_node = request.destination.name
+        how = {"Live": "live" if request.running else "(off)", "SharedNothing":
+               "with its storage", "Storage": "its storage", "Quick": "by quick migration"}
+        downtime = f", downtime {record.Downtime:g} ms" if record.downtime > 0 else ""
+        lab.record("MigrationCompleted", vm.name,
+                   f"'{vm.name}' moved {how[record.kind]} {request.describe()} in "
+                   f"{record.duration:.1f} s{downtime}.")
+
+    # ---- faults ------------------------------------------------------------------
+
+    def fault(self, kind: str, target: str) -> None:
+        self.scheduler.inject_fault(kind, target)
+
+
+def _transport_text(spec: MigrationSpec) -> str:
+    """How the bytes will travel, known before the migration starts."""
+    if spec.uses_network:
+        return resolve_route(spec.source, spec.destination, spec.option).description
+    if spec.kind is MigrationKind.Quick:
+        return f"Saved state on {spec.source_storage.name}"
+    return f"{spec.source_storage.name} to {spec.destination_storage.name}"
+
+
+_SERVICES: weakref.WeakKeyDictionary[Any, Mobility] = weakref.WeakKeyDictionary()
+
+
+def mobility(lab: Any) -> Mobility:
+    """The lab's migration service (made on first use: a lab loaded from a
+    file gets a fresh one, which fails the migrations it was saved with)."""
+    service = _SERVICES.get(lab)
+    if service is None or service.scheduler.clock is not lab.clock:
+        service = Mobility(lab)
+        _SERVICES[lab] = service
+    return service
+
+
+# Lab events that are faults the running migrations must feel (the event
+# log is how power.py's fault handlers announce them).
+_FAULTS = {"HostDown": "HostCrash", "HostRestart": "HostCrash", "HostUp": "HostRecover",
+           "NetworkDown": "NetworkDown", "NetworkUp": "NetworkUp",
+           "StorageDown": "StorageDown", "StorageUp": "StorageUp"}
+
+
+def _on_event(lab: Any, event: Any) -> None:
+    kind = _FAULTS.get(event.kind)
+    service = _SERVICES.get(lab)
+    if kind is not None and service is not None:
+        service.fault(kind, event.source)
+
+
+add_event_hook(_on_event)
+
+
+# ---------------------------------------------------------------------------
+# Waiting for a migration (a job's process, or a command run to its end)
+# ---------------------------------------------------------------------------
+
+def watch(record: MigrationRecord, output: Any = None) -> Generator[Any, Any, Any]:
+    """A clock process that ends with the migration: returns `output` when
+    it completed, raises LabError when it failed or was cancelled.  Stopping
+    it (Stop-Job) cancels the migration; a crash of the VM's host (which
+    interrupts the VM's operation) is left to the migration, which fails."""
+    while record.done is not None and not record.done.triggered:
+        try:
+            yield record.done
+        except OperationCancelled:
+            if record.handle is not None:
+                record.handle.cancel("The operation was stopped (Stop-Job); the virtual "
+                                     f"machine stayed on {record.source}.")
+            raise
+        except LabError:
+            continue
+    if record.state is LabMigrationState.Completed:
+        return output
+    raise operation_failed(f"{record.kind} migration of '{record.vm_name}' from "
+                           f"{record.source} to {record.destination} "
+                           f"{'was cancelled' if record.state is LabMigrationState.Cancelled else 'failed'}"
+                           f": {record.reason}", record.vm_name)
