@@ -1,5 +1,17 @@
-"""The cmdlets, one module per noun family.  Importing a module registers
-its cmdlets (and the views of the types they return)."""
+"""The cmdlets, a subpackage per PowerShell module family and a module per
+noun family:
+
+    powershell  the core engine and utility cmdlets (Where-Object, Select-Object,
+                Format-*, Get-Help, jobs, Get-Date/Start-Sleep, sessions,
+                Restart-Computer)
+    hyperv      the Hyper-V module (VMs, VHDs, switches, checkpoints, export,
+                migration, Replica, metering, host settings)
+    clusters    the FailoverClusters module
+    windows     other Windows Server modules Hyper-V admins use with it
+                (NetAdapter, NetLbfo, SmbShare)
+    lab         hvshell's own *-Lab* cmdlets that build and fault the lab
+
+Importing a module registers its cmdlets."""
 from __future__ import annotations
 
 import importlib
@@ -23,9 +35,9 @@ def load_all() -> None:
             return
         _started = True
         try:
-            for info in pkgutil.iter_modules(__path__):
-                if not info.name.startswith("_"):
-                    importlib.import_module(f"{__name__}.{info.name}")
+            for info in pkgutil.walk_packages(__path__, f"{__name__}."):
+                if not info.name.rpartition(".")[2].startswith("_"):
+                    importlib.import_module(info.name)
         except BaseException:
             _started = False      # the next call tries again (and reports) instead of
             raise                 # going on with half a registry

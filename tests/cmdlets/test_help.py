@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from hvshell.cmdlets.help import AliasInfo, CmdletInfo, CommandTypes, HelpInfo
+from hvshell.cmdlets.powershell.help import AliasInfo, CmdletInfo, CommandTypes, HelpInfo
 from hvshell.format.outdefault import render
 from hvshell.runtime.errors import CmdletError
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from hvshell.cmdlets.objects import GroupInfo, compare_values
+from hvshell.cmdlets.powershell.objects import GroupInfo, compare_values
 from hvshell.format.outdefault import render
 from hvshell.pstypes.objects import PSEnum
 from hvshell.runtime.errors import CmdletError

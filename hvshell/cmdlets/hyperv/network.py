@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hvshell.cmdlets._hyperv import hosts_for, lab, report, vms_named
+from hvshell.cmdlets.hyperv._common import hosts_for, lab, report, vms_named
 from hvshell.model.network import config as netconfig
 from hvshell.model.kernel.errors import LabError, invalid_argument
 from hvshell.model.compute.host import Host

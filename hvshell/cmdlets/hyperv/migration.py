@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 import hvshell.format.migration_views as charts
-from hvshell.cmdlets._hyperv import (LOCAL_NAMES, OperationCmdlet, Operations,
+from hvshell.cmdlets.hyperv._common import (LOCAL_NAMES, OperationCmdlet, Operations,
                                      computer_name_param, host_named, lab, local_name, report,
                                      vms_named)
 from hvshell.model.kernel.errors import LabError

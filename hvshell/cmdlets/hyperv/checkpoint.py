@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hvshell.cmdlets._hyperv import (RETURNED, OperationCmdlet, computer_name_param, hosts_for,
+from hvshell.cmdlets.hyperv._common import (RETURNED, OperationCmdlet, computer_name_param, hosts_for,
                                      lab, target_vms, vm_name_param, vm_object_param,
                                      vms_by_vm_name, vms_named)
 from hvshell.model.storage import export_import as exports, checkpoints as snapshots

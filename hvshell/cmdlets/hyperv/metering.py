@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hvshell.cmdlets._hyperv import (computer_name_param, lab, report, target_vms,
+from hvshell.cmdlets.hyperv._common import (computer_name_param, lab, report, target_vms,
                                      vms_by_vm_name)
 from hvshell.model.compute import usage
 from hvshell.model.kernel.errors import LabError, invalid_argument, invalid_state

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import hvshell.format.dotnet_views  # noqa: F401  (registers the .NET type views)
-from hvshell.cmdlets.data import ENCODINGS, write_text
+from hvshell.cmdlets.powershell.data import ENCODINGS, write_text
 from hvshell.format import properties as props
 from hvshell.format import records as rec
 from hvshell.format.formatter import Formatter

@@ -7,9 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 import hvshell.format.hyperv_views  # noqa: F401  (registers the cluster views)
-from hvshell.cmdlets._hyperv import lab, local_name, report
-from hvshell.cmdlets.cluster import resolve_cluster
-from hvshell.cmdlets.migration import follow, progress_status
+from hvshell.cmdlets.hyperv._common import lab, local_name, report
+from hvshell.cmdlets.clusters.cluster import resolve_cluster
+from hvshell.cmdlets.hyperv.migration import follow, progress_status
 from hvshell.model.cluster import moves
 from hvshell.pstypes.objects import PSEnum
 from hvshell.model.cluster.objects import Cluster, ClusterGroup, ClusterNode, GroupType

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import hvshell.format.hyperv_views  # noqa: F401  (registers the views of these types)
-from hvshell.cmdlets._hyperv import host_named, lab, report, terminate, vms_named
+from hvshell.cmdlets.hyperv._common import host_named, lab, report, terminate, vms_named
 from hvshell.model.compute import build, config
 from hvshell.model.kernel.errors import LabError, LabFileError, lab_argument
 from hvshell.model.compute.host import HostState, LabHost, ProcessorVendor

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hvshell.cmdlets._hyperv import lab, report, target_vms, vms_named
+from hvshell.cmdlets.hyperv._common import lab, report, target_vms, vms_named
 from hvshell.model.storage import disks
 from hvshell.model.storage.vmsnapshot import VMSnapshot
 from hvshell.model.kernel.errors import LabError, invalid_argument

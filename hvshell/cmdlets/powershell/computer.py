@@ -2,7 +2,7 @@
 its VMs' automatic stop actions, reboots, then their automatic start actions."""
 from __future__ import annotations
 
-from hvshell.cmdlets._hyperv import hosts_for, lab, report
+from hvshell.cmdlets.hyperv._common import hosts_for, lab, report
 from hvshell.model.kernel.errors import LabError
 from hvshell.model.compute.host import HostState
 from hvshell.model.compute.power import restart_host

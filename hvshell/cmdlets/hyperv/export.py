@@ -4,7 +4,7 @@ simulated time from the bytes the files hold and the storage throughput;
 (Compare-VM) is not modelled."""
 from __future__ import annotations
 
-from hvshell.cmdlets._hyperv import (RETURNED, OperationCmdlet, computer_name_param, hosts_for,
+from hvshell.cmdlets.hyperv._common import (RETURNED, OperationCmdlet, computer_name_param, hosts_for,
                                      lab, report, target_vms, vm_name_param, vm_object_param)
 from hvshell.model.storage import export_import as exports
 from hvshell.model.kernel.errors import LabError

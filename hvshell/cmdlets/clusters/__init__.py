@@ -1,0 +1,2 @@
+"""The FailoverClusters module: clusters, nodes, groups, shared volumes and
+clustered VM moves."""
