@@ -24,6 +24,21 @@ if TYPE_CHECKING:
     from hvshell.runtime.interpreter import Interpreter
 
 Sink = Callable[[Any], None]
+AUTOMATION_NULL = AutomationNullType()
+
+
+def unwrap(items: list[Any]) -> Any:
+    """A pipeline's result as a value: nothing, one object, or an array."""
+    if not items:
+        return AUTOMATION_NULL
+    if len(items) == 1:
+        return items[0]
+    return items
+
+
+def denull(value: Any) -> Any:
+    """AutomationNull (a pipeline that output nothing) as plain $null."""
+    return None if isinstance(value, AutomationNullType) else value
 
 # Nested script calls allowed before "call depth overflow"; Python's own stack
 # bounds how deep a tree-walking interpreter can safely go.

@@ -1,0 +1,318 @@
+"""Running statements, part of the Interpreter (hvshell/runtime/interpreter.py).
+
+Each statement kind has one handler (`_statement_handlers`, by AST class);
+a statement writes its output to a sink.  Loops catch break and continue
+signals by label; `try` runs its catch clause for the first matching type.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from hvshell.lang import ast
+from hvshell.pstypes.wildcards import wildcard_match
+from hvshell.runtime import operators as ops
+from hvshell.runtime.conversions import ConversionError, convert, to_bool, to_string
+from hvshell.runtime.errors import ErrorRecord, PSError
+from hvshell.runtime.pipeline import FunctionInfo, Sink, denull, unwrap
+from hvshell.runtime.preferences import ActionPreference
+from hvshell.runtime.psobject import MISSING, to_display_string
+from hvshell.runtime.signals import (BreakSignal, ContinueSignal, ExitSignal, FlowSignal,
+                                     ReturnSignal)
+
+
+class StatementRunner:
+    """The statement part of the Interpreter."""
+
+    # ==================================================================
+    # Statements
+    # ==================================================================
+
+    def run_block(self, block: ast.StatementBlock, sink: Sink) -> None:
+        for statement in block.statements:
+            self.run_statement(statement, sink)
+
+    def run_statement(self, stmt: Any, sink: Sink) -> None:
+        try:
+            self.exec_statement(stmt, sink)
+        except PSError as error:
+            if getattr(error, "script_terminating", False) or self.try_depth > 0 \
+                    or self.preference("ErrorActionPreference") == ActionPreference.Stop:
+                error.script_terminating = True
+                raise
+            self.report_terminating(error.record)
+
+    def exec_statement(self, stmt: Any, sink: Sink) -> None:
+        kind = type(stmt)
+        handler = self._statement_handlers.get(kind)
+        if handler is None:
+            raise self.runtime_error(f"Unsupported statement {kind.__name__}.", stmt.extent)
+        handler(self, stmt, sink)
+
+    def _exec_pipeline(self, stmt: ast.Pipeline, sink: Sink) -> None:
+        first = stmt.elements[0]
+        if len(stmt.elements) == 1 and isinstance(first, ast.CommandExpression) and \
+                isinstance(first.expression, ast.Unary) and \
+                first.expression.op in ("++", "--", "post++", "post--"):
+            self.evaluate(first.expression)      # `$i++` as a statement outputs nothing
+            return
+        self.run_pipeline(stmt, sink)
+
+    def _exec_assignment(self, stmt: ast.Assignment, sink: Sink) -> None:
+        self.assign(stmt)
+
+    def _exec_function(self, stmt: ast.FunctionDef, sink: Sink) -> None:
+        self.functions[stmt.name.lower()] = FunctionInfo(stmt.name, stmt.body, self.source)
+
+    def _exec_if(self, stmt: ast.If, sink: Sink) -> None:
+        for clause in stmt.clauses:
+            if to_bool(self.statement_value(clause.condition)):
+                self.run_block(clause.body, sink)
+                return
+        if stmt.else_body is not None:
+            self.run_block(stmt.else_body, sink)
+
+    def _loop_body(self, body: ast.StatementBlock, sink: Sink, label: str | None) -> bool:
+        """Run one iteration; False means break out of the loop."""
+        try:
+            self.run_block(body, sink)
+        except BreakSignal as signal:
+            if signal.label is None or (label and signal.label.lower() == label.lower()):
+                return False
+            raise
+        except ContinueSignal as signal:
+            if signal.label is None or (label and signal.label.lower() == label.lower()):
+                return True
+            raise
+        return True
+
+    def _exec_while(self, stmt: ast.While, sink: Sink) -> None:
+        while to_bool(self.statement_value(stmt.condition)):
+            if not self._loop_body(stmt.body, sink, stmt.label):
+                break
+
+    def _exec_do(self, stmt: ast.DoLoop, sink: Sink) -> None:
+        while True:
+            if not self._loop_body(stmt.body, sink, stmt.label):
+                break
+            result = to_bool(self.statement_value(stmt.condition))
+            if result == stmt.until:
+                break
+
+    def _exec_for(self, stmt: ast.For, sink: Sink) -> None:
+        if stmt.init is not None:
+            self.exec_statement(stmt.init, lambda obj: None)
+        while stmt.condition is None or to_bool(self.statement_value(stmt.condition)):
+            if not self._loop_body(stmt.body, sink, stmt.label):
+                break
+            if stmt.iterator is not None:
+                self.exec_statement(stmt.iterator, lambda obj: None)
+
+    def _exec_foreach(self, stmt: ast.Foreach, sink: Sink) -> None:
+        collection = denull(self.statement_value(stmt.iterable))
+        if collection is None:
+            return
+        items = collection if isinstance(collection, (list, tuple)) else [collection]
+        for item in list(items):
+            self.set_variable(stmt.variable, item)
+            if not self._loop_body(stmt.body, sink, stmt.label):
+                break
+
+    def _exec_switch(self, stmt: ast.Switch, sink: Sink) -> None:
+        value = denull(self.statement_value(stmt.value))
+        items = value if isinstance(value, (list, tuple)) else [value]
+        saved = self.scope.lookup("_")
+        try:
+            for item in items:
+                self.scope.set_local("_", item)
+                matched = False
+                try:
+                    for clause in stmt.clauses:
+                        if clause.pattern is None:
+                            continue
+                        if self._switch_matches(stmt, clause.pattern, item):
+                            matched = True
+                            self.run_block(clause.body, sink)
+                    if not matched:
+                        for clause in stmt.clauses:
+                            if clause.pattern is None:
+                                self.run_block(clause.body, sink)
+                except ContinueSignal as signal:
+                    if signal.label is None or (stmt.label and signal.label.lower() == stmt.label.lower()):
+                        continue
+                    raise
+        except BreakSignal as signal:
+            if not (signal.label is None or (stmt.label and signal.label.lower() == stmt.label.lower())):
+                raise
+        finally:
+            if saved is MISSING:
+                self.scope.remove("_")
+            else:
+                self.scope.set_local("_", saved)
+
+    def _switch_matches(self, stmt: ast.Switch, pattern: Any, item: Any) -> bool:
+        if isinstance(pattern, ast.ScriptBlockExpr):
+            block = self.evaluate(pattern)
+            return to_bool(unwrap(self.invoke_scriptblock(block, item, (), True)))
+        if isinstance(pattern, ast.Constant) and pattern.bare:
+            wanted: Any = pattern.value
+        else:
+            wanted = self.evaluate(pattern)
+        text, wanted_text = to_string(item), to_string(wanted)
+        if stmt.mode == "regex":
+            m = ops.dotnet_regex(wanted_text, stmt.case_sensitive).search(text)
+            if m:
+                self.set_matches(ops.match_groups(m))
+            return m is not None
+        if stmt.mode == "wildcard":
+            return wildcard_match(wanted_text, text, stmt.case_sensitive)
+        if stmt.case_sensitive:
+            return text == wanted_text
+        if not isinstance(item, str) and not isinstance(pattern, ast.Constant):
+            return ops.compare("eq", item, wanted)
+        return text.lower() == wanted_text.lower()
+
+    def _exec_break(self, stmt: ast.Break, sink: Sink) -> None:
+        raise BreakSignal(stmt.label)
+
+    def _exec_continue(self, stmt: ast.Continue, sink: Sink) -> None:
+        raise ContinueSignal(stmt.label)
+
+    def _exec_return(self, stmt: ast.Return, sink: Sink) -> None:
+        if stmt.value is not None:
+            self.exec_statement(stmt.value, sink)
+        raise ReturnSignal()
+
+    def _exec_exit(self, stmt: ast.Exit, sink: Sink) -> None:
+        code = 0
+        if stmt.value is not None:
+            try:
+                code = int(convert(denull(self.statement_value(stmt.value)), "int"))
+            except ConversionError:
+                code = 0
+        raise ExitSignal(code)
+
+    def _exec_throw(self, stmt: ast.Throw, sink: Sink) -> None:
+        if stmt.value is None:
+            if self.current_error is not None:
+                error = PSError(self.current_error)
+            else:
+                error = PSError(ErrorRecord("ScriptHalted", "ScriptHalted", "OperationStopped",
+                                            None, extent=stmt.extent, source=self.source,
+                                            is_throw=True))
+            error.script_terminating = True
+            raise error
+        value = denull(self.statement_value(stmt.value))
+        if isinstance(value, ErrorRecord):
+            record = value
+        else:
+            message = to_display_string(value, invariant=True)
+            record = ErrorRecord(message, message if isinstance(value, str) else "ScriptHalted",
+                                 "OperationStopped", value, extent=stmt.extent, source=self.source,
+                                 is_throw=True, thrown_value=value)
+        error = PSError(record)
+        error.script_terminating = True
+        raise error
+
+    def _exec_try(self, stmt: ast.Try, sink: Sink) -> None:
+        try:
+            self.try_depth += 1
+            try:
+                self.run_block(stmt.body, sink)
+            finally:
+                self.try_depth -= 1
+        except PSError as error:
+            record = error.record
+            if self.errors[:1] != [record]:
+                self.record_error(record)
+            clause = self._matching_catch(stmt, record)
+            if clause is None:
+                if stmt.finally_body is not None:
+                    self.run_block(stmt.finally_body, sink)
+                raise
+            saved_current = self.current_error
+            saved_item = self.scope.lookup("_")
+            self.current_error = record
+            self.scope.set_local("_", record)
+            try:
+                self.run_block(clause.body, sink)
+            finally:
+                self.current_error = saved_current
+                if saved_item is MISSING:
+                    self.scope.remove("_")
+                else:
+                    self.scope.set_local("_", saved_item)
+                if stmt.finally_body is not None:
+                    self.run_block(stmt.finally_body, sink)
+            return
+        except FlowSignal:
+            if stmt.finally_body is not None:
+                self.run_block(stmt.finally_body, sink)
+            raise
+        if stmt.finally_body is not None:
+            self.run_block(stmt.finally_body, sink)
+
+    def _matching_catch(self, stmt: ast.Try, record: ErrorRecord) -> ast.CatchClause | None:
+        """The first catch whose type is the error's exception, its wrapped
+        inner exception, or a base of them (Exception catches all)."""
+        names = {record.exception_type.lower().rsplit(".", 1)[-1]}
+        if record.inner_exception_type:
+            names.add(record.inner_exception_type.lower().rsplit(".", 1)[-1])
+        if "management.automation" in record.exception_type.lower():
+            names.add("runtimeexception")
+        for clause in stmt.catches:
+            if not clause.types:
+                return clause
+            for name in clause.types:
+                wanted = name.lower().rsplit(".", 1)[-1]
+                if wanted in ("exception", "systemexception") or wanted in names:
+                    return clause
+        return None
+
+    def _exec_block(self, stmt: ast.StatementBlock, sink: Sink) -> None:
+        self.run_block(stmt, sink)
+    # ==================================================================
+    # Values of statements
+    # ==================================================================
+
+    def statement_value(self, stmt: Any) -> Any:
+        """The value of a statement used as an expression: a lone expression
+        keeps its value; a pipeline's output is unwrapped."""
+        if isinstance(stmt, ast.Pipeline) and len(stmt.elements) == 1 and \
+                isinstance(stmt.elements[0], ast.CommandExpression) and \
+                not stmt.elements[0].redirections:
+            return self.evaluate(stmt.elements[0].expression)
+        if isinstance(stmt, ast.Assignment):
+            return self.assign(stmt)
+        return unwrap(self.collect(stmt))
+
+    def collect(self, stmt: Any) -> list[Any]:
+        out: list[Any] = []
+        self.exec_statement(stmt, out.append)
+        return out
+
+    def collect_block(self, block: ast.StatementBlock) -> list[Any]:
+        out: list[Any] = []
+        self.run_block(block, out.append)
+        return out
+
+    _statement_handlers: dict[type, Callable[..., None]] = {}
+
+
+StatementRunner._statement_handlers = {
+    ast.Pipeline: StatementRunner._exec_pipeline,
+    ast.Assignment: StatementRunner._exec_assignment,
+    ast.FunctionDef: StatementRunner._exec_function,
+    ast.If: StatementRunner._exec_if,
+    ast.While: StatementRunner._exec_while,
+    ast.DoLoop: StatementRunner._exec_do,
+    ast.For: StatementRunner._exec_for,
+    ast.Foreach: StatementRunner._exec_foreach,
+    ast.Switch: StatementRunner._exec_switch,
+    ast.Break: StatementRunner._exec_break,
+    ast.Continue: StatementRunner._exec_continue,
+    ast.Return: StatementRunner._exec_return,
+    ast.Exit: StatementRunner._exec_exit,
+    ast.Throw: StatementRunner._exec_throw,
+    ast.Try: StatementRunner._exec_try,
+    ast.StatementBlock: StatementRunner._exec_block,
+}
