@@ -8,14 +8,16 @@ them after a load or any structural change made outside these methods.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterator
+from typing import Any, ClassVar, Iterator
 
 import attrs
 import numpy as np
 
 from hvshell.model.cluster.objects import Cluster, ClusterGroup
 from hvshell.model.kernel.errors import LabError
-from hvshell.model.kernel.events import EVENT_HOOKS, LabEvent
+from hvshell.model.domains import DOMAINS
+from hvshell.model.kernel.domain import Domains
+from hvshell.model.kernel.events import LabEvent
 from hvshell.model.storage.exported_vm import ExportedVM
 from hvshell.model.compute.host import Host
 from hvshell.model.kernel.ids import Guid, derive_guid, mac_range
@@ -33,6 +35,9 @@ DEFAULT_SEED = 20140325
 
 @attrs.define(eq=False)
 class Lab:
+    # What the lab's domains do on their own (hvshell.model.domains).
+    domains: ClassVar[Domains] = DOMAINS
+
     seed: int = DEFAULT_SEED
     hosts: list[Host] = attrs.Factory(list)
     clusters: list[Cluster] = attrs.Factory(list)
@@ -319,6 +324,6 @@ class Lab:
         event = LabEvent(self.clock.now, kind, source, message)
         event.lab = self
         self.events.append(event)
-        for hook in list(EVENT_HOOKS):
-            hook(self, event)
+        for react in self.domains.reactions_to(kind):
+            react(self, event)
         return event

@@ -38,10 +38,10 @@ from hvshell.model.compute import power
 from hvshell.model.cluster.objects import Cluster, ClusterGroup, ClusterNodeRecord, GroupType
 from hvshell.model.cluster.moves import rank_nodes, remember_moved, return_roles, vm_groups_on
 from hvshell.model.kernel.errors import LabError, operation_failed
-from hvshell.model.kernel.events import add_event_hook
+from hvshell.model.kernel.domain import Domain
 from hvshell.model.compute.host import Host
 from hvshell.model.network.objects import parse_subnet
-from hvshell.model.kernel.schedule import cancel_actions, register_action, schedule_action
+from hvshell.model.kernel.schedule import cancel_actions, schedule_action
 from hvshell.model.compute.vm import VMState
 
 MB = 2**20
@@ -403,10 +403,13 @@ _REACTIONS = {
 }
 
 
-def _on_event(lab: Any, event: Any) -> None:
-    reaction = _REACTIONS.get(event.kind)
-    if reaction is not None and lab.clusters:
-        reaction(lab, event.source)
+def _on_source(reaction: Any) -> Any:
+    """A reaction to what happened to a host or a VM, by its name (only
+    a lab with clusters has anything to do)."""
+    def react(lab: Any, event: Any) -> None:
+        if lab.clusters:
+            reaction(lab, event.source)
+    return react
 
 
 def after_load(lab: Any) -> None:
@@ -422,8 +425,9 @@ def after_load(lab: Any) -> None:
                 place(lab, cluster, group)
 
 
-add_event_hook(_on_event)
-register_action(REMOVE_NODE, _remove_node)
-register_action(JOIN_NODE, _node_back)
-register_action(GROUP_RECOVERED, _group_recovered)
-register_action(FAILBACK_WINDOW, _failback_window)
+DOMAIN = Domain(
+    "cluster",
+    reactions={kind: _on_source(reaction) for kind, reaction in _REACTIONS.items()},
+    actions={REMOVE_NODE: _remove_node, JOIN_NODE: _node_back,
+             GROUP_RECOVERED: _group_recovered, FAILBACK_WINDOW: _failback_window},
+    after_load=after_load)

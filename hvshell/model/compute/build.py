@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hvshell.model.cluster.objects import Cluster, ClusterGroup, ClusterNodeRecord, GroupType
 from hvshell.model.kernel.errors import (LabError, invalid_argument, invalid_state, lab_argument,
                                   operation_failed)
 from hvshell.model.compute.host import Host, ProcessorVendor, VMMigrationPerformance
-from hvshell.model.lab import Lab
 from hvshell.model.network.objects import DEFAULT_SUBNET, HostNic, VMNetworkAdapter, parse_subnet
 from hvshell.model.storage.objects import (ControllerType, DvdDrive, HardDiskDrive, StorageLocation,
                                    StorageType, VhdFormat, VhdType, VirtualHardDisk,
@@ -25,6 +24,9 @@ from hvshell.model.compute.vm import (DEFAULT_DYNAMIC_MINIMUM, DEFAULT_STARTUP_M
                               GUEST_SERVICE_INTERFACE, INTEGRATION_SERVICES, MEMORY_ALIGNMENT,
                               MIN_VM_MEMORY, VM)
 from hvshell.model.compute.workload import Workload, WorkloadProfile
+
+if TYPE_CHECKING:
+    from hvshell.model.lab import Lab
 
 MB = 2**20
 GB = 2**30

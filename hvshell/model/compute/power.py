@@ -16,7 +16,8 @@ from typing import Any, Generator
 
 from hvshell.model.kernel.errors import LabError, invalid_state, operation_failed
 from hvshell.model.compute.host import Host, HostState
-from hvshell.model.kernel.schedule import cancel_actions, register_action, schedule_action
+from hvshell.model.kernel.domain import Domain
+from hvshell.model.kernel.schedule import cancel_actions, schedule_action
 from hvshell.model.storage.objects import StorageLocation
 from hvshell.model.compute.vm import (VM, ReplicationMode, ReplicationState, StartAction, StopAction,
                               VMState)
@@ -488,10 +489,14 @@ def _storage_fault(online: bool) -> Any:
     return apply
 
 
-# Timed actions this module handles (see hvshell.model.kernel.schedule).
-register_action("HostBooted", _host_booted)
-register_action("AutoStart", _auto_start)
-for _fault in HOST_FAULTS:
-    register_action(_fault, _host_fault(_fault))
-register_action("StorageDown", _storage_fault(False))
-register_action("StorageUp", _storage_fault(True))
+def _revert_all(lab: Any) -> None:
+    for vm in lab.all_vms():
+        revert_interrupted(vm)
+
+
+DOMAIN = Domain(
+    "power",
+    actions={"HostBooted": _host_booted, "AutoStart": _auto_start,
+             **{fault: _host_fault(fault) for fault in HOST_FAULTS},
+             "StorageDown": _storage_fault(False), "StorageUp": _storage_fault(True)},
+    after_load=_revert_all)

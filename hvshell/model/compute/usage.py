@@ -29,7 +29,7 @@ from typing import Any
 
 import attrs
 
-from hvshell.model.kernel.events import add_event_hook
+from hvshell.model.kernel.domain import Domain
 
 KB = 2**10
 MB = 2**20
@@ -243,7 +243,8 @@ def _on_event(lab: Any, event: Any) -> None:
     lab.clock.advance_hook("usage", lambda: _PendingRates(lab)).stale = True
 
 
-add_event_hook(_on_event)
+# Every event may change what the VMs use.
+DOMAIN = Domain("usage", on_event=_on_event)
 
 
 # ---------------------------------------------------------------------------

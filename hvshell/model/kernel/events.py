@@ -1,13 +1,14 @@
 """The lab's timeline: every state change, fault and operation outcome.
 
-Other layers react to events through hooks: `EVENT_HOOKS` functions are
-called with (lab, event) after each event is recorded (for example,
-cluster failover reacting to a host that went down).
+Domains react to events through the reactions they declare
+(`hvshell.model.kernel.domain`); `Lab.record` calls them, in the order of
+the composition root (`hvshell.model.domains`), after each event is
+recorded (for example, cluster failover reacting to a host that went down).
 """
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Callable
+from typing import Any
 
 import attrs
 
@@ -40,12 +41,3 @@ class LabEvent:
 
     def ToString(self) -> str:
         return self.message
-
-
-EventHook = Callable[[Any, LabEvent], None]
-EVENT_HOOKS: list[EventHook] = []
-
-
-def add_event_hook(hook: EventHook) -> None:
-    if hook not in EVENT_HOOKS:
-        EVENT_HOOKS.append(hook)

@@ -28,10 +28,6 @@ from typing import Any
 import cattrs
 from cattrs.preconf.json import make_converter
 
-# These register the timed actions a lab re-arms.
-from hvshell.model.cluster import failover
-from hvshell.model.compute import power
-from hvshell.model.replica import replication as replica
 from hvshell.model.kernel.errors import LabFileError
 from hvshell.model.kernel.ids import Guid
 from hvshell.model.lab import Lab
@@ -118,14 +114,13 @@ def _describe(error: BaseException) -> str:
 
 def _after_load(lab: Lab) -> None:
     """Operations cannot survive a reload: undo their half-done changes and
-    fail their jobs; then put the timed actions back on the clock."""
-    for vm in lab.all_vms():
-        power.revert_interrupted(vm)
+    fail their jobs; put the timed actions back on the clock; then each
+    domain repairs what it had under way (VMs back to their state before
+    the operation, failovers resumed ...)."""
     for job in lab.jobs:
         job.interrupt_on_reload()
     rearm(lab)
-    failover.after_load(lab)
-    replica.after_load(lab)
+    lab.domains.after_load(lab)
 
 
 def save_lab(lab: Lab, path: str | os.PathLike) -> None:

@@ -3,11 +3,13 @@
 
 Each is a record in `Lab.scheduled` plus a clock timer.  Because the record
 is plain data, a saved lab re-arms it when loaded (`rearm`), unlike an
-operation's process.  Handlers register by action name (`ACTIONS`).
+operation's process.  The domains declare the handlers, by action name
+(`hvshell.model.kernel.domain`); the lab looks them up in its composition
+root (`Lab.domains`).
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 import attrs
 
@@ -20,16 +22,8 @@ class ScheduledAction:
     timer: Any = attrs.field(init=False, default=None, repr=False)
 
 
-ActionHandler = Callable[[Any, str], None]
-ACTIONS: dict[str, ActionHandler] = {}
-
-
-def register_action(name: str, handler: ActionHandler) -> None:
-    ACTIONS[name] = handler
-
-
 def schedule_action(lab: Any, delay: float, action: str, target: str) -> ScheduledAction:
-    if action not in ACTIONS:
+    if action not in lab.domains.actions:
         raise KeyError(action)
     record = ScheduledAction(lab.clock.now + max(0.0, delay), action, target)
     lab.scheduled.append(record)
@@ -49,7 +43,7 @@ def _arm(lab: Any, record: ScheduledAction) -> None:
     def fire() -> None:
         if record in lab.scheduled:
             lab.scheduled.remove(record)
-            ACTIONS[record.action](lab, record.target)
+            lab.domains.actions[record.action](lab, record.target)
 
     record.timer = lab.clock.schedule(max(0.0, record.time - lab.clock.now), fire)
 

@@ -20,7 +20,7 @@ from hvshell.model.storage import checkpoints as snapshots
 
 from hvshell.model.compute import usage
 from hvshell.model.kernel.errors import LabError, OperationCancelled, operation_failed
-from hvshell.model.kernel.events import add_event_hook
+from hvshell.model.kernel.domain import Domain
 from hvshell.model.compute.host import Host, vm_memory_overhead
 from hvshell.model.mobility.records import FINISHED_STATES, LabMigrationState, MigrationRecord
 from hvshell.model.mobility.mapping import MoveRequest, spec_for
@@ -263,14 +263,15 @@ _FAULTS = {"HostDown": "HostCrash", "HostRestart": "HostCrash", "HostUp": "HostR
            "StorageDown": "StorageDown", "StorageUp": "StorageUp"}
 
 
-def _on_event(lab: Any, event: Any) -> None:
-    kind = _FAULTS.get(event.kind)
-    service = _SERVICES.get(lab)
-    if kind is not None and service is not None:
-        service.fault(kind, event.source)
+def _feel(fault: str) -> Any:
+    def react(lab: Any, event: Any) -> None:
+        service = _SERVICES.get(lab)
+        if service is not None:
+            service.fault(fault, event.source)
+    return react
 
 
-add_event_hook(_on_event)
+DOMAIN = Domain("mobility", reactions={kind: _feel(fault) for kind, fault in _FAULTS.items()})
 
 
 # ---------------------------------------------------------------------------

@@ -17,7 +17,8 @@ from hvshell.pstypes.objects import PSEnum
 from hvshell.model.kernel.errors import LabError, invalid_argument, invalid_state, operation_failed
 from hvshell.model.compute.host import Host
 from hvshell.pstypes.wildcards import has_wildcard, wildcard_match
-from hvshell.model.kernel.schedule import register_action, schedule_action
+from hvshell.model.kernel.domain import Domain
+from hvshell.model.kernel.schedule import schedule_action
 from hvshell.model.network.objects import (JUMBO_FRAME, STANDARD_FRAME, BandwidthMode, HostNic,
                                    LoadBalancingAlgorithm, NicTeam, TeamingMode,
                                    VMNetworkAdapter, VMSwitch, VMSwitchType)
@@ -369,7 +370,7 @@ def _adapter_restarted(lab: Any, target: str) -> None:
         nic.up = True
 
 
-register_action("AdapterRestarted", _adapter_restarted)
+DOMAIN = Domain("network", actions={"AdapterRestarted": _adapter_restarted})
 
 
 # ---------------------------------------------------------------------------

@@ -43,11 +43,11 @@ import attrs
 from hvshell.model.storage.disks import chain
 from hvshell.model.kernel.errors import (invalid_argument, invalid_state, not_supported,
                                   operation_failed)
-from hvshell.model.kernel.events import add_event_hook
+from hvshell.model.kernel.domain import Domain
 from hvshell.model.compute.host import Host
 from hvshell.model.replica.settings import (RecoveryAuthenticationType, ReplicationAuthenticationType,
                                        ReplicationRelationshipType, ReplicationSettings)
-from hvshell.model.kernel.schedule import cancel_actions, register_action, schedule_action
+from hvshell.model.kernel.schedule import cancel_actions, schedule_action
 from hvshell.model.compute.versions import V2012, V2012R2, product_name, require_feature
 from hvshell.model.compute.vm import ReplicationHealth, ReplicationMode, ReplicationState, VM, VMState
 
@@ -686,21 +686,18 @@ def _extended_cycle(lab: Any, target_id: str) -> None:
     schedule_action(lab, leg.frequency_sec, EXTENDED_CYCLE, target_id)
 
 
-def _on_event(lab: Any, event: Any) -> None:
+def _writes_change(lab: Any, event: Any) -> None:
     """A replicated VM that stops or starts writes from then on at its new
     rate: count its writes up to the change."""
-    if event.kind not in ("HostDown", "VMStarted", "VMStopped", "VMSaved", "VMPaused",
-                          "VMResumed", "VMPausedCritical", "HostUp"):
-        return
     for host in lab.hosts:
         for vm in host.vms:
             if vm.replication is not None and vm.replication_mode is ReplicationMode.Primary:
                 _count_writes(vm, event.time)
 
 
-register_action(CYCLE, _cycle)
-register_action(EXTENDED_CYCLE, _extended_cycle)
-add_event_hook(_on_event)
+# The events after which a primary may write at another rate.
+_WRITE_RATE_EVENTS = ("HostDown", "VMStarted", "VMStopped", "VMSaved", "VMPaused",
+                      "VMResumed", "VMPausedCritical", "HostUp")
 
 
 def after_load(lab: Any) -> None:
@@ -726,6 +723,12 @@ def after_load(lab: Any) -> None:
 def _rearm(lab: Any, action: str, vm: VM, frequency: int) -> None:
     if not any(r.action == action and r.target == str(vm.id) for r in lab.scheduled):
         schedule_action(lab, frequency, action, str(vm.id))
+
+
+DOMAIN = Domain("replica",
+                reactions={kind: _writes_change for kind in _WRITE_RATE_EVENTS},
+                actions={CYCLE: _cycle, EXTENDED_CYCLE: _extended_cycle},
+                after_load=after_load)
 
 
 # ---------------------------------------------------------------------------
