@@ -5,11 +5,15 @@ says what is missing: "Missing closing '}' in statement block", "You must
 provide a value expression following the '+' operator".  `describe` recovers
 that from three things: the token before the failing one, the brackets that
 are still open, and the tokens the parser would have accepted.
+
+`parse` raises `ParseError` listing every located error (`ParseProblem`);
+the runtime turns each into an error record (hvshell/runtime/errors.py).
 """
 from __future__ import annotations
 
 import attrs
 
+from hvshell.lang.ast import Extent, Source
 from hvshell.lang.lexer import Frame, Tok
 
 
@@ -22,6 +26,23 @@ class SyntaxFailure:
     start: int
     end: int
     incomplete: bool = False
+
+
+@attrs.frozen
+class ParseProblem:
+    """One parse error located in its text (line and column in `extent`)."""
+    message: str
+    error_id: str
+    extent: Extent
+    source: Source
+
+
+class ParseError(Exception):
+    """The text does not parse; `records` lists every error found, in order."""
+
+    def __init__(self, records: list[ParseProblem]):
+        super().__init__(records[0].message)
+        self.records = records
 
 
 _EXPRESSION_STARTS = frozenset({

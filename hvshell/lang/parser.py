@@ -20,9 +20,8 @@ from collections.abc import Iterator
 
 from hvshell.lang import ast
 from hvshell.lang.builder import LEAVES, AstBuilder, BuildError
-from hvshell.lang.errors import SyntaxFailure, describe
+from hvshell.lang.errors import ParseError, ParseProblem, SyntaxFailure, describe
 from hvshell.lang.lexer import Lexer, Tok, line_starts
-from hvshell.runtime.errors import ParseError, parse_error
 
 # Errors reported for one text at most; beyond that they are mostly echoes.
 MAX_ERRORS = 10
@@ -209,12 +208,12 @@ def parse(text: str, path: str | None = None) -> ast.Script:
         with _no_gc():
             body, _ = _run(text, lines, 0, "start_script", "script")
     except _Failed as e:
-        records = [parse_error(f.message, f.error_id, source, _extent(lines, f.start, f.end))
+        records = [ParseProblem(f.message, f.error_id, _extent(lines, f.start, f.end), source)
                    for f in _failures(text, lines, e.failure)]
         raise ParseError(records) from None
     except RecursionError:
-        raise ParseError([parse_error("The script is nested too deeply to be parsed.",
-                                      "ScriptTooComplex", source, _extent(lines, 0, 0))]) from None
+        raise ParseError([ParseProblem("The script is nested too deeply to be parsed.",
+                                       "ScriptTooComplex", _extent(lines, 0, 0), source)]) from None
     return ast.Script(body, source, extent=ast.Extent(0, len(text), 1, 1))
 
 

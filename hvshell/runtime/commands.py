@@ -15,7 +15,7 @@ from hvshell.lang import ast
 from hvshell.runtime.binder import Arg
 from hvshell.runtime.cmdlet import ALIASES, REGISTRY, Cmdlet
 from hvshell.runtime.conversions import AutomationNullType, to_bool, to_string
-from hvshell.runtime.errors import ErrorRecord, PSError
+from hvshell.runtime.errors import ErrorRecord, ParseError, PSError, parse_error_records
 from hvshell.runtime.pipeline import (CmdletProcessor, ExpressionProcessor, FunctionInfo,
                                       Processor, ScriptProcessor, Sink, denull,
                                       scriptblock_processor, unwrap)
@@ -169,7 +169,10 @@ class CommandRunner:
                               expects_input: bool, dot_source: bool) -> Processor:
         path = self.session.resolve_path(name, must_exist=True)
         from hvshell.lang.parser import parse
-        script = parse(path.read_text(encoding="utf-8"), name)
+        try:
+            script = parse(path.read_text(encoding="utf-8"), name)
+        except ParseError as error:     # its first error ends the statement that ran it
+            raise PSError(parse_error_records(error)[0]) from None
         return ScriptProcessor(self, name, script.body, script.source, args, element.extent,
                                expects_input, dot_source)
 

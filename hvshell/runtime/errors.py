@@ -4,6 +4,8 @@ An `ErrorRecord` is what `$Error`, `$_` in a catch block and the error
 display see.  A cmdlet reports a non-terminating error with
 `Cmdlet.write_error(...)` and a terminating one by raising `CmdletError`;
 the interpreter fills in where it happened (command name, extent, source).
+A parse failure (hvshell.lang's `ParseError`) becomes one record per error
+(`parse_error_records`).
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from typing import Any
 import attrs
 
 from hvshell.lang.ast import Extent, Source
+from hvshell.lang.errors import ParseError
 
 
 @attrs.define(eq=False)
@@ -109,15 +112,13 @@ class CmdletError(PSError):
         super().__init__(ErrorRecord(message, error_id, category, target, exception_type))
 
 
-class ParseError(PSError):
-    """One or more parse errors; `records` lists them all, in order."""
+def parse_error_records(error: ParseError) -> list[ErrorRecord]:
+    """The error records of a parse failure, one per error, in order."""
+    return [ErrorRecord(problem.message, problem.error_id, "ParserError", None,
+                        "System.Management.Automation.ParseException",
+                        extent=problem.extent, source=problem.source, is_parse_error=True)
+            for problem in error.records]
 
-    def __init__(self, records: list[ErrorRecord]):
-        super().__init__(records[0])
-        self.records = records
 
-
-def parse_error(message: str, error_id: str, source: Source, extent: Extent) -> ErrorRecord:
-    return ErrorRecord(message, error_id, "ParserError", None,
-                       "System.Management.Automation.ParseException",
-                       extent=extent, source=source, is_parse_error=True)
+__all__ = ["ExceptionInfo", "ErrorRecord", "PSError", "CmdletError", "ParseError",
+           "parse_error_records"]

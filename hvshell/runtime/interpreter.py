@@ -21,7 +21,7 @@ from hvshell.lang import ast
 from hvshell.runtime import operators as ops
 from hvshell.runtime.commands import CommandRunner
 from hvshell.runtime.conversions import Version
-from hvshell.runtime.errors import ErrorRecord, ParseError, PSError
+from hvshell.runtime.errors import ErrorRecord, ParseError, PSError, parse_error_records
 from hvshell.runtime.expressions import ExpressionEvaluator
 from hvshell.runtime.pipeline import FunctionInfo, Sink
 from hvshell.runtime.preferences import DEFAULT_PREFERENCES, ActionPreference
@@ -86,7 +86,7 @@ class Interpreter(StatementRunner, CommandRunner, ExpressionEvaluator, VariableS
         try:
             return self.parse(text, path)
         except ParseError as error:
-            for record in error.records:
+            for record in parse_error_records(error):
                 self.record_error(record)
                 self.write_error_record(record)
             self.flush()

@@ -5,7 +5,7 @@ import pytest
 from ast_sexp import sexp
 
 from hvshell.lang.parser import parse
-from hvshell.runtime.errors import ParseError
+from hvshell.lang.errors import ParseError
 
 
 def tree(text: str) -> str:

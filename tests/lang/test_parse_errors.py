@@ -3,8 +3,9 @@ offending token, several errors per script, incomplete input."""
 import pytest
 from lang_support import errors, first_error
 
+from hvshell.lang.errors import ParseError
 from hvshell.lang.parser import is_incomplete, parse
-from hvshell.runtime.errors import ParseError
+from hvshell.runtime.errors import parse_error_records
 
 
 @pytest.mark.parametrize("text, error_id, message, line, column", [
@@ -141,10 +142,15 @@ def test_every_error_is_reported():
 def test_parse_error_records():
     with pytest.raises(ParseError) as info:
         parse("1 +", "x.hvps")
-    record = info.value.records[0]
+    problem = info.value.records[0]
+    assert problem.error_id == "ExpectedValueExpression"
+    assert problem.source.path == "x.hvps" and problem.source.text == "1 +"
+    # the runtime's error records of it: ParserError, ParseException, same place
+    [record] = parse_error_records(info.value)
     assert record.is_parse_error and record.category == "ParserError"
-    assert record.source.path == "x.hvps" and record.source.text == "1 +"
-    assert info.value.record is record
+    assert record.exception_type == "System.Management.Automation.ParseException"
+    assert (record.error_id, record.message) == (problem.error_id, problem.message)
+    assert record.extent == problem.extent and record.source is problem.source
 
 
 @pytest.mark.parametrize("text", [

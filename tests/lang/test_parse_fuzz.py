@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from hvshell.lang.parser import is_incomplete, parse
 from hvshell.lang.tokens import tokenize
-from hvshell.runtime.errors import ParseError
+from hvshell.lang.errors import ParseError
 
 _GOLDEN = Path(__file__).resolve().parent.parent / "golden"
 
