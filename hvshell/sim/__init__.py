@@ -24,7 +24,8 @@ Typical use::
                              plan_migration, MigrationScheduler)
     a = HostSpec("HV1", migration_nics=[NicSpec("NIC1", 10)])
     b = HostSpec("HV2", migration_nics=[NicSpec("NIC1", 10)])
-    vm = WorkloadSpec.from_profile("Database", 8 * 2**30)
+    vm = WorkloadSpec(8 * 2**30, working_set_bytes=2 * 2**30, dirty_rate_mbps=10,
+                      zero_page_percent=40, compression_ratio=3.0)
     spec = MigrationSpec("SQL1", "Live", vm, a, b, option="Compression")
     plan_migration(spec, rng=7)             # prediction, no clock touched
     scheduler = MigrationScheduler(clock, seed=7)

@@ -155,24 +155,3 @@ DYNAMIC_TEAM_VERSIONS = frozenset({"2012R2"})
 # SPEC §5: 2012 changed the first pass to send the least recently written
 # memory first; 2008 R2 sends in address order.
 LRU_FIRST_PASS_VERSIONS = frozenset({"2012", "2012R2"})
-
-# --- workload profiles ------------------------------------------------------------
-
-# Set-LabWorkload -Profile (SPEC §4): defaults a profile gives a VM's workload.
-# Reasoning, not measurement: working set = share of memory the guest writes;
-# dirty rate = how fast it dirties clean memory of that working set (MB/s);
-# zero pages = share of memory holding only zeros (Windows zeroes freed memory,
-# Linux fills free memory with page cache, hence two values: Windows, Linux);
-# compression ratio of non-zero pages for an LZ77-class compressor (text and
-# database pages compress well, caches of binary values poorly); CPU = share
-# of the VM's processors in use; disk writes in MB/s.
-# The Database profile is checked by FIG "8 GB VM running SQL Server" (TCP/IP
-# on 1 GbE 60–75 s, Compression ≈15 s); Idle by the idle-VM rows.
-WORKLOAD_PROFILES = {
-    #              working set, dirty MB/s, zero % (Windows, Linux), ratio, CPU %, disk MB/s
-    "Idle":       (0.05,   1.0, (70.0, 30.0), 2.5,  2.0,  0.1),
-    "Web":        (0.15,  20.0, (40.0, 15.0), 3.0, 25.0,  1.0),
-    "FileServer": (0.10,  10.0, (20.0, 10.0), 2.0, 10.0, 20.0),
-    "Database":   (0.25,  20.0, (40.0, 20.0), 3.0, 40.0, 10.0),
-    "Memcached":  (0.60, 100.0, (10.0,  5.0), 1.5, 30.0,  0.5),
-}

@@ -89,24 +89,6 @@ class WorkloadSpec:
         if value < 1.0:
             raise ValueError(f"compression_ratio must be at least 1.0 (got {value})")
 
-    @classmethod
-    def from_profile(cls, profile: str, memory_bytes: int, guest_os: str = "Windows",
-                     **overrides) -> "WorkloadSpec":
-        """The workload of `profile` (Idle, Web, FileServer, Database,
-        Memcached) for a VM with `memory_bytes`; keyword arguments override
-        single fields."""
-        names = {name.lower(): name for name in C.WORKLOAD_PROFILES}
-        if profile.lower() not in names:
-            raise ValueError(f"unknown workload profile {profile!r}: use one of "
-                             f"{', '.join(C.WORKLOAD_PROFILES)}")
-        share, dirty, zero, ratio, cpu, disk = C.WORKLOAD_PROFILES[names[profile.lower()]]
-        fields = dict(memory_bytes=memory_bytes, working_set_bytes=int(share * memory_bytes),
-                      dirty_rate_mbps=dirty, zero_page_percent=zero[GUEST_OSES.index(guest_os)],
-                      compression_ratio=ratio, cpu_percent=cpu, guest_os=guest_os,
-                      disk_write_mbps=disk)
-        fields.update(overrides)
-        return cls(**fields)
-
     @property
     def dirty_rate(self) -> float:
         """Bytes per second of clean working-set memory dirtied."""

@@ -29,6 +29,8 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2]))
 
 import numpy as np  # noqa: E402
 
+from hvshell.model.compute.workload import Workload, WorkloadProfile  # noqa: E402
+from hvshell.model.mobility.mapping import guest_spec  # noqa: E402
 from hvshell.sim import (EngineKind, HostSpec, MigrationScheduler, MigrationSpec,  # noqa: E402
                          NicSpec, WorkloadSpec, plan_migration)
 from hvshell.sim.clock import Clock  # noqa: E402
@@ -62,9 +64,11 @@ def drain(count: int = 1024) -> tuple[float, float]:
     nics = (NicSpec("NIC1", 10.0),)
     source = HostSpec("HV0", memory_bandwidth=40e9, migration_nics=nics)
     targets = [HostSpec(f"HV{i}", migration_nics=nics) for i in (1, 2, 3)]
-    profiles = ("Idle", "Web", "FileServer", "Database")
+    profiles = (WorkloadProfile.Idle, WorkloadProfile.Web, WorkloadProfile.FileServer,
+                WorkloadProfile.Database)
     specs = [MigrationSpec(f"VM{i:04d}", "Live",
-                           WorkloadSpec.from_profile(profiles[i % 4], (1 + i % 4) * GiB),
+                           guest_spec(Workload.from_profile(profiles[i % 4], (1 + i % 4) * GiB),
+                                      (1 + i % 4) * GiB),
                            source, targets[i % 3], option="TCPIP")
              for i in range(count)]
     clock = Clock()

@@ -19,6 +19,8 @@ import textwrap
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2]))
 
+from hvshell.model.compute.workload import GuestOS, Workload, WorkloadProfile  # noqa: E402
+from hvshell.model.mobility.mapping import guest_spec  # noqa: E402
 from hvshell.sim import (HostSpec, MigrationScheduler, MigrationSpec,  # noqa: E402
                          NicSpec, StorageSpec, WorkloadSpec, plan_migration)
 from hvshell.sim import constants as C  # noqa: E402
@@ -27,6 +29,11 @@ from hvshell.sim.clock import Clock  # noqa: E402
 GiB = 2**30
 GB = 10**9
 SEED = 0
+
+
+def profile(name: str, memory: int, guest_os: str = "Windows") -> WorkloadSpec:
+    """The workload Set-LabWorkload -Profile gives a VM of `memory` bytes."""
+    return guest_spec(Workload.from_profile(WorkloadProfile[name], memory, GuestOS[guest_os]), memory)
 
 
 def hosts(version: str, *nics: NicSpec, **kw) -> tuple[HostSpec, HostSpec]:
@@ -63,24 +70,24 @@ def rows() -> None:
     # 1. Linux VM, 56 GB, WS2012 R2, SMB Direct over 2 × 10 GbE iWARP.
     #    Assumed: an idle Linux guest (the row names no load).
     rdma2 = (NicSpec("RDMA1", 10.0, rdma=True), NicSpec("RDMA2", 10.0, rdma=True))
-    r = live(WorkloadSpec.from_profile("Idle", 56 * GB, "Linux"), "2012R2", "SMB", *rdma2)
+    r = live(profile("Idle", 56 * GB, "Linux"), "2012R2", "SMB", *rdma2)
     row = "56 GB Linux VM, SMB Direct 2x10 GbE"
     check(row, "duration s", "< 36", r.duration, r.duration < 36)
     check(row, "both NICs saturated, Gbps", "~20 (17-20)", gbps(r), within(17, 20, gbps(r)))
 
     # 2. Idle 4 GiB VM, 1 GbE, TCP/IP: the line-rate floor at 94 %.
-    r = live(WorkloadSpec.from_profile("Idle", 4 * GiB), "2012R2", "TCPIP", one_gbe)
+    r = live(profile("Idle", 4 * GiB), "2012R2", "TCPIP", one_gbe)
     check("idle 4 GiB VM, 1 GbE, TCP/IP", "duration s", "36.6 (34-39)", r.duration,
           within(34, 39, r.duration))
 
     # 3. One 512 MB VM, WS2012, 1 GbE: 7 s (calibrates SETUP_S, TEARDOWN_S).
-    r = live(WorkloadSpec.from_profile("Idle", 512 * 2**20), "2012", "TCPIP", one_gbe)
+    r = live(profile("Idle", 512 * 2**20), "2012", "TCPIP", one_gbe)
     check("512 MB VM, WS2012, 1 GbE (calibrates set-up)", "duration s", "7 (6-8)", r.duration,
           within(6, 8, r.duration))
 
     # 4. 8 GB SQL Server VM, WS2012 R2 (the Database profile; 8 GB taken as
     #    written, 8e9 bytes).
-    sql = WorkloadSpec.from_profile("Database", 8 * GB)
+    sql = profile("Database", 8 * GB)
     row = "8 GB SQL Server VM, WS2012 R2"
     r = live(sql, "2012R2", "TCPIP", one_gbe)
     check(row, "TCP/IP 1 GbE, s", "60-75", r.duration, within(60, 75, r.duration))
@@ -94,13 +101,13 @@ def rows() -> None:
 
     # 5. 2 × 10 GbE LACP team (Dynamic), TCP/IP (calibrates TEAM_SPREAD_EFFICIENCY).
     team = (NicSpec("M1", 10.0, team="LM"), NicSpec("M2", 10.0, team="LM"))
-    r = live(WorkloadSpec.from_profile("Idle", 16 * GiB), "2012R2", "TCPIP", *team)
+    r = live(profile("Idle", 16 * GiB), "2012R2", "TCPIP", *team)
     check("2x10 GbE LACP team, TCP/IP (calibrates team)", "Gbps", "~17 (15.5-18.5)", gbps(r),
           within(15.5, 18.5, gbps(r)))
 
     # 6. WS2008 R2 SP1, idle VMs of 4 and 32 GB, 10 GbE against 1 GbE.
-    def gain(memory: int, profile: str = "Idle") -> float:
-        work = WorkloadSpec.from_profile(profile, memory)
+    def gain(memory: int, name: str = "Idle") -> float:
+        work = profile(name, memory)
         slow = live(work, "2008R2", "TCPIP", one_gbe)
         fast = live(work, "2008R2", "TCPIP", ten_gbe)
         return 100 * (1 - fast.duration / slow.duration)
@@ -120,7 +127,7 @@ def rows() -> None:
     #    iSCSI 1 GbE path ≈117 MB/s, one 2 Gb FC path ≈200 MB/s).
     src, dst = hosts("2008R2", ten_gbe)
     san = StorageSpec("ClusterDisk1", "CSV", throughput_mbps=150.0)
-    r = plan_migration(MigrationSpec("VM", "Quick", WorkloadSpec.from_profile("Idle", 2 * GiB),
+    r = plan_migration(MigrationSpec("VM", "Quick", profile("Idle", 2 * GiB),
                                      src, dst, source_storage=san), SEED)
     row = "quick migration, ~2 GB VM, WS2008 cluster"
     check(row, "duration s", "~30 (20-40)", r.duration, within(20, 40, r.duration))
@@ -142,10 +149,10 @@ def rows() -> None:
     #    server VM and a 64 MB game server VM over gigabit Ethernet; both as
     #    our Web profile.
     row = "Xen, Clark et al. (downtime)"
-    r = live(WorkloadSpec.from_profile("Web", 800 * 2**20), "2012R2", "TCPIP", one_gbe)
+    r = live(profile("Web", 800 * 2**20), "2012R2", "TCPIP", one_gbe)
     check(row, "SPECweb99-like 800 MB VM, ms", "210 (70-630)", r.downtime * 1e3,
           within(70, 630, r.downtime * 1e3), "{:.0f}")
-    r = live(WorkloadSpec.from_profile("Web", 64 * 2**20), "2012R2", "TCPIP", one_gbe)
+    r = live(profile("Web", 64 * 2**20), "2012R2", "TCPIP", one_gbe)
     check(row, "Quake 3-like 64 MB VM, ms", "60 (20-180)", r.downtime * 1e3,
           within(20, 180, r.downtime * 1e3), "{:.0f}")
 
@@ -153,7 +160,7 @@ def rows() -> None:
 def rules() -> None:
     ten_gbe = NicSpec("NIC1", 10.0)
     # Compression "roughly halves" migration time (Microsoft, 2012 R2).
-    sql = WorkloadSpec.from_profile("Database", 8 * GiB)
+    sql = profile("Database", 8 * GiB)
     plain = live(sql, "2012R2", "TCPIP", ten_gbe)
     packed = live(sql, "2012R2", "Compression", ten_gbe)
     ratio = packed.duration / plain.duration
@@ -166,7 +173,7 @@ def rules() -> None:
         scheduler = MigrationScheduler(clock, seed=SEED)
         src = HostSpec("HV0", version, migration_nics=(ten_gbe,))
         dsts = [HostSpec(f"HV{i}", version, migration_nics=(ten_gbe,)) for i in (1, 2)]
-        handles = [scheduler.submit(MigrationSpec(f"VM{i}", "Live", WorkloadSpec.from_profile("Idle", 4 * GiB),
+        handles = [scheduler.submit(MigrationSpec(f"VM{i}", "Live", profile("Idle", 4 * GiB),
                                                   src, dsts[i % 2])) for i in range(4)]
         results = clock.run_until_done(clock.all_of(h.done for h in handles))
         return max(len([h for h in results if h.start_time <= r.start_time < h.end_time]) for r in results)
@@ -179,7 +186,7 @@ def rules() -> None:
     # (40 GB/s) bounds TCP's extra touches, not RDMA.
     fdr = tuple(NicSpec(f"IB{i}", 54.4, rdma=True, jumbo=True) for i in range(3))
     eth = tuple(NicSpec(f"E{i}", 54.4, jumbo=True) for i in range(3))
-    work = WorkloadSpec.from_profile("Idle", 64 * GiB)
+    work = profile("Idle", 64 * GiB)
     rdma = live(work, "2012R2", "SMB", *fdr).memory_passes()[0].rate / 1e9
     tcp = live(work, "2012R2", "SMB", *eth).memory_passes()[0].rate / 1e9
     bound = C.HOST_MEMORY_BANDWIDTH / (C.BASE_MEMORY_TOUCHES + C.TCP_EXTRA_MEMORY_TOUCHES) / 1e9

@@ -3,6 +3,7 @@ Set-LabWorkload, Set-LabGuestDisk, Get-LabHost, Get-LabEvent,
 Invoke-LabFault, Export-Lab, Import-Lab."""
 from __future__ import annotations
 
+from hvshell.model.compute.workload import PROFILES, WorkloadProfile
 from tests.cmdlets.hyperv_shell import lab_shell
 
 GB = 2**30
@@ -50,8 +51,13 @@ def test_workload_and_guest_disk():
                       "New-VM db 8GB -NewVHDPath db.vhdx -NewVHDSizeBytes 100GB | Out-Null")
     workload = shell.value("Get-VM db | Set-LabWorkload -Profile Database -CpuPercent 70 "
                            "-PassThru")
-    assert (workload.Profile.name, workload.CpuPercent, workload.WorkingSet) == \
-        ("Database", 70.0, int(8 * GB * 0.85) // MB * MB)
+    figures = PROFILES[WorkloadProfile.Database]
+    assert (workload.Profile.name, workload.CpuPercent, workload.WorkingSet,
+            workload.DirtyRateMBps, workload.ZeroPagePercent) == \
+        ("Database", 70.0, int(8 * GB * figures.working_set_fraction) // MB * MB,
+         figures.dirty_rate_mbps, figures.windows_zero_percent)
+    linux = shell.value("Set-LabWorkload db -Profile Database -GuestOS Linux -PassThru")
+    assert linux.ZeroPagePercent == figures.linux_zero_percent
     path = shell.value("(Get-VM db).HardDrives[0].Path")
     vhd = shell.value(f"Set-LabGuestDisk '{path}' -PartitionSize 100GB -UsedSize 30GB -PassThru")
     assert vhd.FileSize == 4 * MB + 30 * GB

@@ -10,7 +10,7 @@ from hvshell.model.kernel.errors import LabError
 from hvshell.model.compute.host import VMMigrationPerformance
 from hvshell.model.lab import Lab
 from hvshell.model.compute.versions import HostVersion
-from hvshell.model.compute.workload import GuestOS, WorkloadProfile
+from hvshell.model.compute.workload import PROFILES, GuestOS, WorkloadProfile
 
 GB = 2**30
 MB = 2**20
@@ -113,8 +113,9 @@ def test_workload_profiles_and_overrides():
     lab, host, vm = setup()
     workload = config.set_workload(vm, profile=WorkloadProfile.Database, dirty_rate_mbps=300)
     assert workload.profile is WorkloadProfile.Database
-    assert workload.working_set == int(2 * GB * 0.85) // MB * MB
-    assert workload.dirty_rate_mbps == 300.0 and workload.cpu_percent == 50.0
+    figures = PROFILES[WorkloadProfile.Database]
+    assert workload.working_set == int(2 * GB * figures.working_set_fraction) // MB * MB
+    assert workload.dirty_rate_mbps == 300.0 and workload.cpu_percent == figures.cpu_percent
     with pytest.raises(LabError, match="cannot exceed the memory"):
         config.set_workload(vm, working_set=3 * GB)
     assert vm.workload is workload

@@ -23,7 +23,6 @@ from hvshell.model.compute.versions import (HostVersion, V2012R2, has_feature, l
 from hvshell.model.compute.vm import (DEFAULT_DYNAMIC_MINIMUM, DEFAULT_STARTUP_MEMORY,
                               GUEST_SERVICE_INTERFACE, INTEGRATION_SERVICES, MEMORY_ALIGNMENT,
                               MIN_VM_MEMORY, VM)
-from hvshell.model.compute.workload import Workload, WorkloadProfile
 
 if TYPE_CHECKING:
     from hvshell.model.lab import Lab
@@ -344,8 +343,7 @@ def new_vm(lab: Lab, host: Host, name: str | None = None,
             creation_time=lab.clock.now, memory_startup=int(memory_startup),
             memory_minimum=min(DEFAULT_DYNAMIC_MINIMUM, int(memory_startup)),
             memory_maximum=host.limits.max_vm_memory,
-            snapshot_file_location=vm_path, smart_paging_file_path=vm_path,
-            workload=Workload.from_profile(WorkloadProfile.Idle, int(memory_startup)))
+            snapshot_file_location=vm_path, smart_paging_file_path=vm_path)
     services = {svc: True for svc in INTEGRATION_SERVICES}
     if has_feature(host.version, "Generation2"):
         services[GUEST_SERVICE_INTERFACE] = False

@@ -22,7 +22,7 @@ from hvshell.model.network.objects import VMNetworkAdapter
 from hvshell.model.replica.settings import ReplicationSettings
 from hvshell.model.storage.objects import ControllerType, DvdDrive, HardDiskDrive
 from hvshell.model.compute.usage import VMUsage
-from hvshell.model.compute.workload import GuestOS, Workload
+from hvshell.model.compute.workload import GuestOS, Workload, WorkloadProfile
 
 MB = 2**20
 GB = 2**30
@@ -184,7 +184,8 @@ class VM:
     snapshots: list[VMSnapshot] = attrs.Factory(list)
     parent_snapshot_id: Guid | None = None
     integration_services: dict[str, bool] = attrs.Factory(dict)
-    workload: Workload = attrs.Factory(Workload)
+    workload: Workload = attrs.Factory(
+        lambda vm: Workload.from_profile(WorkloadProfile.Idle, vm.memory_startup), takes_self=True)
     replication_state: ReplicationState = ReplicationState.Disabled
     replication_health: ReplicationHealth = ReplicationHealth.NotApplicable
     replication_mode: ReplicationMode = ReplicationMode["None"]

@@ -29,6 +29,7 @@ from hvshell.model.compute.host import Host
 from hvshell.model.network.objects import JUMBO_FRAME, LoadBalancingAlgorithm, NicTeam, parse_subnet
 from hvshell.model.storage.objects import StorageLocation, StorageType, VirtualHardDisk, norm_path
 from hvshell.model.compute.vm import VM, VMState
+from hvshell.model.compute.workload import Workload
 from hvshell.sim import (HostSpec, MigrationKind, MigrationSpec, NicSpec, PerformanceOption,
                          StorageKind, StorageSpec, WorkloadSpec)
 
@@ -127,9 +128,13 @@ def workload_spec(vm: VM) -> WorkloadSpec:
     """What the guest does, for the memory model: its assigned memory (the
     startup memory when it is not running) and Set-LabWorkload's figures.
     A paused guest dirties nothing and writes nothing."""
-    workload = vm.workload
     memory = vm.memory_assigned() or vm.saved_memory or vm.memory_startup
-    active = vm.state is VMState.Running
+    return guest_spec(vm.workload, memory, active=vm.state is VMState.Running)
+
+
+def guest_spec(workload: Workload, memory: int, active: bool = True) -> WorkloadSpec:
+    """`workload` on `memory` bytes in the sim core's terms (rates in 10^6
+    bytes/s); an inactive guest dirties and writes nothing."""
     return WorkloadSpec(
         memory_bytes=memory,
         working_set_bytes=min(workload.working_set, memory),
