@@ -17,7 +17,7 @@ from hvshell.model.cluster.objects import Cluster, ClusterGroup
 from hvshell.model.kernel.errors import LabError
 from hvshell.model.domains import DOMAINS
 from hvshell.model.kernel.domain import Domains
-from hvshell.model.kernel.events import LabEvent
+from hvshell.model.kernel.events import EventKind, LabEvent
 from hvshell.model.storage.exported_vm import ExportedVM
 from hvshell.model.compute.host import Host
 from hvshell.model.kernel.ids import Guid, derive_guid, mac_range
@@ -320,7 +320,7 @@ class Lab:
         self.jobs.append(job)
         return job
 
-    def record(self, kind: str, source: str, message: str) -> LabEvent:
+    def record(self, kind: EventKind, source: str, message: str) -> LabEvent:
         event = LabEvent(self.clock.now, kind, source, message)
         event.lab = self
         self.events.append(event)

@@ -10,6 +10,8 @@ import pytest
 
 from hvshell.model.domains import DOMAINS
 from hvshell.model.kernel.domain import Domain, Domains
+from hvshell.model.kernel.events import EventKind
+from hvshell.model.kernel.persist import lab_from_document, lab_to_document
 from hvshell.model.lab import Lab
 
 # Run in a fresh interpreter that imports only the model package and what
@@ -68,7 +70,7 @@ def test_every_lab_runs_the_domains_of_the_composition_root_in_their_order():
     assert [d.name for d in DOMAINS.domains] == \
         ["power", "network", "usage", "mobility", "replica", "cluster"]
     # A crash reaches usage, the migrations, replica and the cluster, in that order.
-    assert [r.__qualname__.split(".")[0] for r in DOMAINS.reactions_to("HostDown")] == \
+    assert [r.__qualname__.split(".")[0] for r in DOMAINS.reactions_to(EventKind.HostDown)] == \
         ["_on_event", "_feel", "_writes_change", "_on_source"]
 
 
@@ -76,13 +78,27 @@ def test_reactions_follow_domain_order_and_two_domains_cannot_share_an_action():
     seen = []
     first = Domain("first", on_event=lambda lab, event: seen.append(("first", event)),
                    actions={"Tick": lambda lab, target: None})
-    second = Domain("second", reactions={"Crash": lambda lab, event: seen.append(("second", event))})
+    second = Domain("second", reactions={
+        EventKind.HostDown: lambda lab, event: seen.append(("second", event))})
     domains = Domains((first, second))
-    for react in domains.reactions_to("Crash"):
+    for react in domains.reactions_to(EventKind.HostDown):
         react(None, "e1")
-    for react in domains.reactions_to("Other"):
+    for react in domains.reactions_to(EventKind.HostUp):
         react(None, "e2")
     assert seen == [("first", "e1"), ("second", "e1"), ("first", "e2")]
     assert list(domains.actions) == ["Tick"]
     with pytest.raises(ValueError, match="two domains handle the timed action 'Tick'"):
         Domains((first, Domain("again", actions={"Tick": lambda lab, target: None})))
+    # A reaction keyed by a bare string (a misspelt kind would never fire) is refused.
+    with pytest.raises(ValueError, match="reacts to 'HostDwon', which is not an EventKind"):
+        Domains((Domain("typo", reactions={"HostDwon": lambda lab, event: None}),))
+
+
+def test_an_event_kind_reads_as_its_name_and_a_saved_lab_keeps_the_text():
+    lab = Lab()
+    event = lab.record(EventKind.FaultScheduled, "HV01", "HostCrash on HV01.")
+    assert event.Kind == "FaultScheduled" and type(event.Kind) is str
+    assert event.kind == "FaultScheduled" and str(event.kind) == "FaultScheduled"
+    [saved] = lab_to_document(lab)["lab"]["events"]
+    assert saved["kind"] == "FaultScheduled"
+    assert lab_from_document(lab_to_document(lab)).events[0].kind is EventKind.FaultScheduled

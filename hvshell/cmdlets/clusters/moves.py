@@ -14,6 +14,7 @@ from hvshell.model.cluster import moves
 from hvshell.pstypes.objects import PSEnum
 from hvshell.model.cluster.objects import Cluster, ClusterGroup, ClusterNode, GroupType
 from hvshell.model.kernel.errors import CLUSTER_EXCEPTION, LabError
+from hvshell.model.kernel.events import EventKind
 from hvshell.model.kernel.ids import Guid
 from hvshell.pstypes.wildcards import has_wildcard, wildcard_match
 from hvshell.model.compute.vm import VM
@@ -199,7 +200,7 @@ class SuspendClusterNode(Cmdlet):
                 continue
             if not self.Drain:
                 node.record.paused = True
-                the_lab.record("NodePaused", node.Name, f"Node {node.Name} of cluster "
+                the_lab.record(EventKind.NodePaused, node.Name, f"Node {node.Name} of cluster "
                                f"{cluster.name} is paused.")
                 self.write(node)
                 continue

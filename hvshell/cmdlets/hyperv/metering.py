@@ -10,6 +10,7 @@ from hvshell.cmdlets.hyperv._common import (computer_name_param, lab, report, ta
                                      vms_by_vm_name)
 from hvshell.model.compute import usage
 from hvshell.model.kernel.errors import LabError, invalid_argument, invalid_state
+from hvshell.model.kernel.events import EventKind
 from hvshell.pstypes.wildcards import has_wildcard, wildcard_match
 from hvshell.model.compute.usage import VMMeteringReport
 from hvshell.model.compute.versions import require_feature
@@ -167,7 +168,7 @@ class _ServiceSwitch(Cmdlet):
                 continue
             if vm.integration_services.get(service.name) != self.enable:
                 vm.integration_services[service.name] = self.enable
-                lab(self).record("IntegrationServiceChanged", vm.name,
+                lab(self).record(EventKind.IntegrationServiceChanged, vm.name,
                                  f"Integration service '{service.name}' of '{vm.name}' was "
                                  f"{verb}d.")
             if self.Passthru:

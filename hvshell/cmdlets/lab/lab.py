@@ -9,6 +9,7 @@ import hvshell.format.hyperv_views  # noqa: F401  (registers the views of these 
 from hvshell.cmdlets.hyperv._common import host_named, lab, report, terminate, vms_named
 from hvshell.model.compute import build, config
 from hvshell.model.kernel.errors import LabError, LabFileError, lab_argument
+from hvshell.model.kernel.events import EventKind
 from hvshell.model.compute.host import HostState, LabHost, ProcessorVendor
 from hvshell.pstypes.wildcards import has_wildcard, wildcard_match
 from hvshell.model.network.objects import DEFAULT_SUBNET
@@ -313,7 +314,7 @@ class InvokeLabFault(Cmdlet):
         if not self.should_process(target, f"Invoke-LabFault {fault}"):
             return
         schedule_action(the_lab, self.After, fault, target)
-        the_lab.record("FaultScheduled", target, f"{fault} on {target} at "
+        the_lab.record(EventKind.FaultScheduled, target, f"{fault} on {target} at "
                        f"{the_lab.time_at(the_lab.clock.now + self.After):%H:%M:%S}.")
         if self.After == 0:
             the_lab.clock.run_until(the_lab.clock.now)

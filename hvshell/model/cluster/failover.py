@@ -38,6 +38,7 @@ from hvshell.model.compute import power
 from hvshell.model.cluster.objects import Cluster, ClusterGroup, ClusterNodeRecord, GroupType
 from hvshell.model.cluster.moves import rank_nodes, remember_moved, return_roles, vm_groups_on
 from hvshell.model.kernel.errors import LabError, operation_failed
+from hvshell.model.kernel.events import EventKind
 from hvshell.model.kernel.domain import Domain
 from hvshell.model.compute.host import Host
 from hvshell.model.network.objects import parse_subnet
@@ -102,7 +103,8 @@ def _remove_node(lab: Any, name: str) -> None:
         return
     node.removed = True
     silent = lab.clock.now - node.missed_heartbeats_since
-    lab.record("NodeDown", node.name, f"Cluster {cluster.name} removed node {node.name}: no "
+    lab.record(EventKind.NodeDown, node.name,
+               f"Cluster {cluster.name} removed node {node.name}: no "
                f"heartbeat for {silent:g} s. Its roles fail over.")
     _fail_over(lab, cluster, node)
 
@@ -116,7 +118,8 @@ def _node_left(lab: Any, name: str) -> None:
     cancel_actions(lab, REMOVE_NODE, node.name)
     node.missed_heartbeats_since = lab.clock.now
     node.removed = True
-    lab.record("NodeDown", node.name, f"Node {node.name} left cluster {cluster.name}: its host "
+    lab.record(EventKind.NodeDown, node.name,
+               f"Node {node.name} left cluster {cluster.name}: its host "
                "is restarting. Its roles fail over.")
     _fail_over(lab, cluster, node)
 
@@ -134,12 +137,13 @@ def _node_back(lab: Any, name: str) -> None:
     node.missed_heartbeats_since = None
     cancel_actions(lab, REMOVE_NODE, node.name)
     if not node.removed:
-        lab.record("HeartbeatsRestored", node.name, f"Node {node.name} answers heartbeats again "
+        lab.record(EventKind.HeartbeatsRestored, node.name,
+                   f"Node {node.name} answers heartbeats again "
                    f"after {silent:g} s, within the {heartbeat_timeout(cluster, node):g} s "
                    f"threshold: it stays in cluster {cluster.name}.")
         return
     node.removed = False
-    lab.record("NodeJoined", node.name, f"Node {node.name} joined cluster {cluster.name} "
+    lab.record(EventKind.NodeJoined, node.name, f"Node {node.name} joined cluster {cluster.name} "
                "again. Roles fail back only if their failback policy allows it or "
                "Resume-ClusterNode -Failback Immediate asks.")
     restart_stranded(lab, cluster)
@@ -179,7 +183,8 @@ def _stop_cut_off(lab: Any, cluster: Cluster, node: ClusterNodeRecord, vm: Any) 
         vm.operation.interrupt(operation_failed(f"{reason}; '{vm.name}' was turned off.",
                                                 vm.name))
     power.halt(vm)
-    lab.record("VMStopped", vm.name, f"'{vm.name}' on {node.name} is off: {reason[0].lower()}"
+    lab.record(EventKind.VMStopped, vm.name,
+               f"'{vm.name}' on {node.name} is off: {reason[0].lower()}"
                f"{reason[1:]}.")
 
 
@@ -193,12 +198,13 @@ def _move_cluster_resources(lab: Any, cluster: Cluster, node: ClusterNodeRecord,
     for group in cluster.groups:
         if group.group_type is not GroupType.VirtualMachine and group.owner_node == node.name:
             group.owner_node = heir
-            lab.record("GroupMoved", group.name, f"'{group.name}' moved from {node.name} to "
+            lab.record(EventKind.GroupMoved, group.name,
+                       f"'{group.name}' moved from {node.name} to "
                        f"{heir}.")
     for volume in cluster.shared_volumes():
         if volume.owner_node == node.name:
             volume.owner_node = heir
-            lab.record("CsvOwnerMoved", volume.name, f"{volume.disk_name or volume.name} "
+            lab.record(EventKind.CsvOwnerMoved, volume.name, f"{volume.disk_name or volume.name} "
                        f"({volume.path}) is now coordinated by {heir}.")
 
 
@@ -211,7 +217,8 @@ def _change_owner(lab: Any, cluster: Cluster, group: ClusterGroup,
         return
     how = ("it stays offline: its priority is No Auto Start (0)" if group.priority == 0
            and group.vm.running_at_host_stop else f"it stays {group.vm.state.name}")
-    lab.record("GroupMoved", group.name, f"'{group.name}' moved from {node.name} to {host.name}; "
+    lab.record(EventKind.GroupMoved, group.name,
+               f"'{group.name}' moved from {node.name} to {host.name}; "
                f"{how}.")
 
 
@@ -245,7 +252,8 @@ def place(lab: Any, cluster: Cluster, group: ClusterGroup) -> bool:
             beside = _same_class_on(cluster, group, placement.host.name)
             note = (f" No node without a role of its anti-affinity class had room, so it runs "
                     f"beside {', '.join(beside)}.")
-        lab.record("GroupFailover", group.name, f"'{group.name}' failed over from {origin} to "
+        lab.record(EventKind.GroupFailover, group.name,
+                   f"'{group.name}' failed over from {origin} to "
                    f"{placement.host.name} and is starting there.{note}")
         return True
     up = [n for n in cluster.nodes if _reachable(lab, n) and not n.paused]
@@ -257,7 +265,7 @@ def place(lab: Any, cluster: Cluster, group: ClusterGroup) -> bool:
     then = (f"It stays Failed on {holder.name}: start it there (Start-VM) once there is room, "
             "or a node joining the cluster tries again" if holder is not None else
             f"It stays {group.State.name} on {group.owner_node} until a node joins the cluster")
-    lab.record("GroupFailed", group.name, f"'{group.name}' could not start on any node of "
+    lab.record(EventKind.GroupFailed, group.name, f"'{group.name}' could not start on any node of "
                f"cluster {cluster.name}: {why}. {then}.")
     return False
 
@@ -351,7 +359,7 @@ def _group_recovered(lab: Any, group_id: str) -> None:
         return       # restarted since: a later timer is due
     down = lab.clock.now - group.outage_since
     group.outage_since = None
-    lab.record("GroupRecovered", group.name, f"'{group.name}' is back in service on "
+    lab.record(EventKind.GroupRecovered, group.name, f"'{group.name}' is back in service on "
                f"{vm.host_name}: its guest answers, {down:.1f} s after it went down.")
 
 
@@ -392,14 +400,14 @@ def _join_soon(lab: Any, name: str) -> None:
 
 
 _REACTIONS = {
-    "HostDown": _heartbeats_stopped,
-    "NetworkDown": _heartbeats_stopped,
-    "HostRestart": _node_left,
-    "HostUp": _join_soon,
-    "NetworkUp": _join_soon,
-    "VMStarted": _role_started,
-    "VMStopped": _role_stopped,
-    "VMSaved": _role_stopped,
+    EventKind.HostDown: _heartbeats_stopped,
+    EventKind.NetworkDown: _heartbeats_stopped,
+    EventKind.HostRestart: _node_left,
+    EventKind.HostUp: _join_soon,
+    EventKind.NetworkUp: _join_soon,
+    EventKind.VMStarted: _role_started,
+    EventKind.VMStopped: _role_stopped,
+    EventKind.VMSaved: _role_stopped,
 }
 
 

@@ -27,6 +27,7 @@ from hvshell.model.compute import power
 from hvshell.model.cluster.objects import (Cluster, ClusterGroup, ClusterNodeRecord, GroupType,
                                    NodeDrainStatus)
 from hvshell.model.kernel.errors import CLUSTER_EXCEPTION, LabError, not_supported, operation_failed
+from hvshell.model.kernel.events import EventKind
 from hvshell.model.compute.host import Host, vm_memory_overhead
 from hvshell.model.mobility.records import LabMigrationState, MigrationRecord
 from hvshell.model.mobility.mapping import plan_cluster_move
@@ -153,7 +154,8 @@ def drain_node(lab: Any, cluster: Cluster, node: ClusterNodeRecord,
     node.drain_status = NodeDrainStatus.InProgress
     node.drain_target = target.name if target is not None else None
     groups = vm_groups_on(cluster, node.name)
-    lab.record("NodeDraining", node.name, f"Node {node.name} of cluster {cluster.name} is paused "
+    lab.record(EventKind.NodeDraining, node.name,
+               f"Node {node.name} of cluster {cluster.name} is paused "
                f"and drains {len(groups)} role{'' if len(groups) == 1 else 's'}.")
     records: list[MigrationRecord] = []
     stuck: list[str] = []
@@ -175,10 +177,11 @@ def drain_node(lab: Any, cluster: Cluster, node: ClusterNodeRecord,
                           if r.state is not LabMigrationState.Completed]
         node.drain_status = NodeDrainStatus.Failed if failed else NodeDrainStatus.Completed
         if failed:
-            lab.record("NodeDrainFailed", node.name, f"The drain of node {node.name} failed; "
+            lab.record(EventKind.NodeDrainFailed, node.name,
+                       f"The drain of node {node.name} failed; "
                        "these roles stay on it: " + "; ".join(failed))
         else:
-            lab.record("NodeDrained", node.name, f"Node {node.name} is drained: "
+            lab.record(EventKind.NodeDrained, node.name, f"Node {node.name} is drained: "
                        f"{len(records)} role{'' if len(records) == 1 else 's'} moved.")
 
     finished.on_done(ended)
@@ -199,7 +202,8 @@ def failback(lab: Any, cluster: Cluster, node: ClusterNodeRecord,
     Policy those whose failback policy allows it now (NoFailback: none).
     Either way the node forgets the rest."""
     node.paused = False
-    lab.record("NodeResumed", node.name, f"Node {node.name} of cluster {cluster.name} is up "
+    lab.record(EventKind.NodeResumed, node.name,
+               f"Node {node.name} of cluster {cluster.name} is up "
                "and takes roles again.")
     records = [] if policy == "NoFailback" else return_roles(lab, cluster, node, policy)
     node.moved_roles.clear()
@@ -226,7 +230,7 @@ def return_roles(lab: Any, cluster: Cluster, node: ClusterNodeRecord,
         try:
             records.append(service.submit(request))
         except LabError as error:
-            lab.record("FailbackFailed", group.name, f"'{group.name}' did not fail back to "
+            lab.record(EventKind.FailbackFailed, group.name, f"'{group.name}' did not fail back to "
                        f"{node.name}: {error.message}")
     return records
 

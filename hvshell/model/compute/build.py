@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from hvshell.model.cluster.objects import Cluster, ClusterGroup, ClusterNodeRecord, GroupType
 from hvshell.model.kernel.errors import (LabError, invalid_argument, invalid_state, lab_argument,
                                   operation_failed)
+from hvshell.model.kernel.events import EventKind
 from hvshell.model.compute.host import Host, ProcessorVendor, VMMigrationPerformance
 from hvshell.model.network.objects import DEFAULT_SUBNET, HostNic, VMNetworkAdapter, parse_subnet
 from hvshell.model.storage.objects import (ControllerType, DvdDrive, HardDiskDrive, StorageLocation,
@@ -96,7 +97,7 @@ def new_host(lab: Lab, name: str, version: HostVersion = V2012R2,
     _add_storage(lab, StorageLocation(storage_name, StorageType.Local, "C:",
                                       SYSTEM_VOLUME_CAPACITY, SYSTEM_VOLUME_MBPS,
                                       SYSTEM_VOLUME_IOPS, host_name=host.name, id=lab.new_guid()))
-    lab.record("HostCreated", host.name, f"Host {host.name} ({product_name(version)}, "
+    lab.record(EventKind.HostCreated, host.name, f"Host {host.name} ({product_name(version)}, "
                f"{logical_processors} LP, {memory // GB} GB) joined the lab.")
     return host
 
@@ -119,7 +120,8 @@ def add_nic(lab: Lab, host: Host, name: str, speed_gbps: float = 10.0, rdma: boo
     nic = HostNic(name, float(speed_gbps), str(network), lab.allocate_address(str(network)),
                   rdma_capable=rdma, rdma_enabled=rdma)
     lab.add_nic(host, nic)
-    lab.record("NicAdded", host.name, f"{host.name} has a new {speed_gbps:g} Gbps NIC {name} "
+    lab.record(EventKind.NicAdded, host.name,
+               f"{host.name} has a new {speed_gbps:g} Gbps NIC {name} "
                f"on {network}{' (RDMA)' if rdma else ''}.")
     return nic
 
@@ -194,7 +196,8 @@ def new_storage(lab: Lab, name: str, storage_type: StorageType, path: str | None
             raise lab_argument(f"The share {path} is already in the lab.", name)
         location.path = path.rstrip("\\")
     _add_storage(lab, location)
-    lab.record("StorageCreated", name, f"{storage_type.name} storage {name} at {location.path} "
+    lab.record(EventKind.StorageCreated, name,
+               f"{storage_type.name} storage {name} at {location.path} "
                f"({capacity / TB:g} TB, {throughput_mbps:g} MB/s, {iops:g} IOPS).")
     return location
 
@@ -361,7 +364,7 @@ def new_vm(lab: Lab, host: Host, name: str | None = None,
                                                     switch_name=vm.network_adapters[0].switch_name,
                                                     is_legacy=True))
     lab.place_vm(vm, host)
-    lab.record("VMCreated", vm.name, f"'{vm.name}' (generation {generation}, "
+    lab.record(EventKind.VMCreated, vm.name, f"'{vm.name}' (generation {generation}, "
                f"{int(memory_startup) // MB} MB) was created on {host.name}.")
     return vm
 
@@ -383,7 +386,7 @@ def remove_vm(lab: Lab, vm: VM) -> None:
     """Remove-VM: the configuration goes, the VHD files stay."""
     check_remove(lab, vm)
     lab.remove_vm(vm)
-    lab.record("VMRemoved", vm.name, f"'{vm.name}' was removed from {vm.host_name}.")
+    lab.record(EventKind.VMRemoved, vm.name, f"'{vm.name}' was removed from {vm.host_name}.")
 
 
 # ---------------------------------------------------------------------------
@@ -457,7 +460,7 @@ def new_cluster(lab: Lab, name: str, nodes: list[Host], static_addresses: list[s
         group.lab = lab
         cluster.groups.append(group)
     lab.clusters.append(cluster)
-    lab.record("ClusterCreated", name, f"Cluster {name} formed with nodes "
+    lab.record(EventKind.ClusterCreated, name, f"Cluster {name} formed with nodes "
                f"{', '.join(h.name for h in nodes)}.")
     return cluster
 
@@ -503,7 +506,7 @@ def add_vm_role(lab: Lab, cluster: Cluster, vm: VM, name: str | None = None) -> 
     # The cluster starts and stops clustered VMs itself, so Hyper-V's own
     # automatic start action is turned off when a VM becomes a role.
     vm.automatic_start_action = StartAction.Nothing
-    lab.record("ClusterRoleAdded", vm.name, f"'{vm.name}' is now a role of cluster "
+    lab.record(EventKind.ClusterRoleAdded, vm.name, f"'{vm.name}' is now a role of cluster "
                f"{cluster.name}.")
     return group
 

@@ -13,6 +13,7 @@ import attrs
 
 from hvshell.model.compute.build import check_memory_value, require_storage
 from hvshell.model.kernel.errors import invalid_argument, invalid_state, not_supported
+from hvshell.model.kernel.events import EventKind
 from hvshell.model.compute.host import Host, MigrationAuthenticationType, VMMigrationPerformance
 from hvshell.model.network.objects import MigrationNetwork, parse_subnet
 from hvshell.model.compute.versions import V2008R2, has_feature, require_feature
@@ -172,7 +173,7 @@ def configure_vm(vm: VM, *, new_name: str | None = None, notes: str | None = Non
     if new_name is not None:
         old = vm.name
         vm.name = new_name
-        lab.record("VMRenamed", new_name, f"'{old}' was renamed '{new_name}'.")
+        lab.record(EventKind.VMRenamed, new_name, f"'{old}' was renamed '{new_name}'.")
     if notes is not None:
         vm.notes = notes
     if start_action is not None:
@@ -305,7 +306,8 @@ def _mac(text: str, host: Host) -> str:
 def set_migration_enabled(host: Host, enabled: bool) -> None:
     if host.migration_enabled != enabled:
         host.migration_enabled = enabled
-        host.lab.record("MigrationEnabled" if enabled else "MigrationDisabled", host.name,
+        kind = EventKind.MigrationEnabled if enabled else EventKind.MigrationDisabled
+        host.lab.record(kind, host.name,
                         f"Live migration is {'enabled' if enabled else 'disabled'} on {host.name}.")
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any, Generator
 
 from hvshell.model.kernel.errors import LabError, invalid_state, operation_failed
+from hvshell.model.kernel.events import EventKind
 from hvshell.model.compute.host import Host, HostState
 from hvshell.model.kernel.domain import Domain
 from hvshell.model.kernel.schedule import cancel_actions, schedule_action
@@ -201,7 +202,7 @@ def begin_start(vm: VM) -> Generator[Any, Any, Any]:
         vm.guest_ready_at = now if restoring else now + GUEST_BOOT_SECONDS[vm.guest_os]
         vm.saved_memory = 0
         vm.running_at_host_stop = False
-        vm.lab.record("VMStarted", vm.name, f"'{vm.name}' started on {vm.host_name}"
+        vm.lab.record(EventKind.VMStarted, vm.name, f"'{vm.name}' started on {vm.host_name}"
                       + (" from its saved state." if restoring else "."))
 
     return body()
@@ -264,7 +265,7 @@ def _power_off(vm: VM, how: str) -> None:
     vm.started_at = None
     vm.guest_ready_at = None
     vm.saved_memory = 0
-    vm.lab.record("VMStopped", vm.name, f"'{vm.name}' on {vm.host_name} is off: {how}.")
+    vm.lab.record(EventKind.VMStopped, vm.name, f"'{vm.name}' on {vm.host_name} is off: {how}.")
 
 
 def begin_save(vm: VM) -> Generator[Any, Any, Any]:
@@ -280,7 +281,7 @@ def begin_save(vm: VM) -> Generator[Any, Any, Any]:
         vm.saved_memory = memory
         vm.started_at = None
         vm.guest_ready_at = None
-        vm.lab.record("VMSaved", vm.name, f"'{vm.name}' on {vm.host_name} saved "
+        vm.lab.record(EventKind.VMSaved, vm.name, f"'{vm.name}' on {vm.host_name} saved "
                       f"{memory // MB} MB of memory.")
 
     return body()
@@ -295,7 +296,7 @@ def begin_pause(vm: VM) -> Generator[Any, Any, Any]:
     def body() -> Generator[Any, Any, Any]:
         yield PAUSE_SECONDS
         _settle(vm, VMState.Paused)
-        vm.lab.record("VMPaused", vm.name, f"'{vm.name}' on {vm.host_name} paused.")
+        vm.lab.record(EventKind.VMPaused, vm.name, f"'{vm.name}' on {vm.host_name} paused.")
 
     return body()
 
@@ -310,7 +311,7 @@ def begin_resume(vm: VM) -> Generator[Any, Any, Any]:
     def body() -> Generator[Any, Any, Any]:
         yield PAUSE_SECONDS
         _settle(vm, VMState.Running)
-        vm.lab.record("VMResumed", vm.name, f"'{vm.name}' on {vm.host_name} resumed.")
+        vm.lab.record(EventKind.VMResumed, vm.name, f"'{vm.name}' on {vm.host_name} resumed.")
 
     return body()
 
@@ -350,7 +351,8 @@ def crash_host(lab: Any, host: Host) -> None:
         if vm.is_running:
             halt(vm)
     host.state = HostState.Down
-    lab.record("HostDown", host.name, f"Host {host.name} crashed; its running virtual machines "
+    lab.record(EventKind.HostDown, host.name,
+               f"Host {host.name} crashed; its running virtual machines "
                "stopped.")
 
 
@@ -361,7 +363,7 @@ def boot_host(lab: Any, host: Host) -> None:
         return
     host.state = HostState.Starting
     host.boot_done_at = lab.clock.now + HOST_BOOT_SECONDS
-    lab.record("HostStarting", host.name, f"Host {host.name} is booting.")
+    lab.record(EventKind.HostStarting, host.name, f"Host {host.name} is booting.")
     schedule_action(lab, HOST_BOOT_SECONDS, "HostBooted", host.name)
 
 
@@ -371,7 +373,7 @@ def _host_booted(lab: Any, host_name: str) -> None:
         return
     host.state = HostState.Up
     host.boot_done_at = None
-    lab.record("HostUp", host.name, f"Host {host.name} is up.")
+    lab.record(EventKind.HostUp, host.name, f"Host {host.name} is up.")
     for vm in host.vms:
         wanted = (vm.automatic_start_action is StartAction.Start
                   or (vm.automatic_start_action is StartAction.StartIfRunning
@@ -388,7 +390,7 @@ def _auto_start(lab: Any, vm_id: str) -> None:
     try:
         launch(lab, vm, begin_start(vm))
     except LabError as error:
-        lab.record("VMStartFailed", vm.name, f"Automatic start of '{vm.name}' failed: "
+        lab.record(EventKind.VMStartFailed, vm.name, f"Automatic start of '{vm.name}' failed: "
                    f"{error.message}")
 
 
@@ -416,7 +418,7 @@ def restart_host(lab: Any, host: Host) -> Generator[Any, Any, Any]:
             vm.running_at_host_stop = True
             _power_off(vm, "its host restarted")
     host.state = HostState.Down
-    lab.record("HostRestart", host.name, f"Host {host.name} is restarting.")
+    lab.record(EventKind.HostRestart, host.name, f"Host {host.name} is restarting.")
     boot_host(lab, host)
 
 
@@ -426,7 +428,7 @@ def set_network(lab: Any, host: Host, up: bool) -> None:
     host.network_up = up
     for nic in host.nics:
         nic.up = up
-    lab.record("NetworkUp" if up else "NetworkDown", host.name,
+    lab.record(EventKind.NetworkUp if up else EventKind.NetworkDown, host.name,
                f"The network of host {host.name} is {'up' if up else 'down'}.")
 
 
@@ -436,18 +438,18 @@ def set_storage(lab: Any, location: StorageLocation, online: bool) -> None:
     if location.online == online:
         return
     location.online = online
-    lab.record("StorageUp" if online else "StorageDown", location.name,
+    lab.record(EventKind.StorageUp if online else EventKind.StorageDown, location.name,
                f"Storage {location.name} ({location.path}) is {'online' if online else 'offline'}.")
     for vm in lab.all_vms():
         if not _uses_storage(lab, vm, location):
             continue
         if not online and vm.state is VMState.Running:
             vm.state = VMState.PausedCritical
-            lab.record("VMPausedCritical", vm.name, f"'{vm.name}' lost its storage and was "
+            lab.record(EventKind.VMPausedCritical, vm.name, f"'{vm.name}' lost its storage and was "
                        "paused (Paused-Critical).")
         elif online and vm.state is VMState.PausedCritical:
             vm.state = VMState.Running
-            lab.record("VMResumed", vm.name, f"'{vm.name}' resumed: its storage is back.")
+            lab.record(EventKind.VMResumed, vm.name, f"'{vm.name}' resumed: its storage is back.")
 
 
 def _uses_storage(lab: Any, vm: VM, location: StorageLocation) -> bool:

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from hvshell.model.kernel.events import EventKind
+
 if TYPE_CHECKING:
     from hvshell.model.kernel.events import LabEvent
     from hvshell.model.lab import Lab
@@ -31,7 +33,7 @@ class Domain:
     both).  `actions` handle the timed actions of these names; `after_load`
     repairs the lab after a reload."""
     name: str
-    reactions: Mapping[str, Reaction] = attrs.field(factory=dict)
+    reactions: Mapping[EventKind, Reaction] = attrs.field(factory=dict)
     on_event: Reaction | None = None
     actions: Mapping[str, ActionHandler] = attrs.field(factory=dict)
     after_load: Repair | None = None
@@ -49,21 +51,25 @@ class Domains:
                 if name in self.actions:
                     raise ValueError(f"two domains handle the timed action '{name}'")
                 self.actions[name] = handler
-        self._reactions: dict[str, tuple[Reaction, ...]] = {}
+            for kind in domain.reactions:
+                if not isinstance(kind, EventKind):
+                    raise ValueError(f"the {domain.name} domain reacts to '{kind}', which is "
+                                     "not an EventKind")
+        self._reactions = {kind: self._gather(kind) for kind in EventKind}
 
-    def reactions_to(self, kind: str) -> tuple[Reaction, ...]:
+    def _gather(self, kind: EventKind) -> tuple[Reaction, ...]:
+        handlers = []
+        for domain in self.domains:
+            if domain.on_event is not None:
+                handlers.append(domain.on_event)
+            reaction = domain.reactions.get(kind)
+            if reaction is not None:
+                handlers.append(reaction)
+        return tuple(handlers)
+
+    def reactions_to(self, kind: EventKind) -> tuple[Reaction, ...]:
         """The handlers an event of `kind` reaches, in domain order."""
-        found = self._reactions.get(kind)
-        if found is None:
-            handlers = []
-            for domain in self.domains:
-                if domain.on_event is not None:
-                    handlers.append(domain.on_event)
-                reaction = domain.reactions.get(kind)
-                if reaction is not None:
-                    handlers.append(reaction)
-            found = self._reactions[kind] = tuple(handlers)
-        return found
+        return self._reactions[kind]
 
     def after_load(self, lab: Lab) -> None:
         """Each domain's repair after a reload, in domain order."""

@@ -20,6 +20,7 @@ import attrs
 
 from hvshell.pstypes.objects import PSEnum
 from hvshell.model.kernel.errors import LabError, OperationCancelled
+from hvshell.model.kernel.events import EventKind
 
 INTERRUPTED_REASON = "interrupted: the lab was reloaded"
 
@@ -133,7 +134,8 @@ class Job:
         self.end_time = self.lab.clock.now if self.begin_time is not None else None
         if self.begin_time is None:
             self.begin_time = self.end_time = self.lab.clock.now
-        self.lab.record("Job", self.location, f"Job{self.id} ({self.command}) {state.name}.")
+        self.lab.record(EventKind.Job, self.location,
+                        f"Job{self.id} ({self.command}) {state.name}.")
 
     @property
     def finished(self) -> bool:

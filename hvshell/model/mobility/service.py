@@ -20,6 +20,7 @@ from hvshell.model.storage import checkpoints as snapshots
 
 from hvshell.model.compute import usage
 from hvshell.model.kernel.errors import LabError, OperationCancelled, operation_failed
+from hvshell.model.kernel.events import EventKind
 from hvshell.model.kernel.domain import Domain
 from hvshell.model.compute.host import Host, vm_memory_overhead
 from hvshell.model.mobility.records import FINISHED_STATES, LabMigrationState, MigrationRecord
@@ -108,7 +109,7 @@ class Mobility:
         lab.migrations.append(record)
         self._requests[record.id] = request
         self._records[record.id] = record
-        lab.record("MigrationQueued", vm.name, f"{record.kind} migration of '{vm.name}' "
+        lab.record(EventKind.MigrationQueued, vm.name, f"{record.kind} migration of '{vm.name}' "
                    f"{request.describe()} queued ({record.transport}).")
         handle.done.on_done(lambda event: self._finished(record, event))
         if handle.state is MigrationState.Running:
@@ -139,7 +140,7 @@ class Mobility:
         request = self._requests[record.id]
         request.vm.status_text = "Migrating"
         waited = self.lab.clock.now - record.queued_at
-        self.lab.record("MigrationStarted", record.vm_name,
+        self.lab.record(EventKind.MigrationStarted, record.vm_name,
                         f"{record.kind} migration of '{record.vm_name}' {request.describe()} "
                         "started" + (f" after {waited:.1f} s in the queue." if waited > 0 else "."))
 
@@ -173,8 +174,10 @@ class Mobility:
                 return
             record.state = LabMigrationState.Failed
             record.reason = problem
-        verb = "was cancelled" if record.state is LabMigrationState.Cancelled else "failed"
-        self.lab.record(f"Migration{record.state.name}", vm.name,
+        cancelled = record.state is LabMigrationState.Cancelled
+        verb = "was cancelled" if cancelled else "failed"
+        self.lab.record(EventKind.MigrationCancelled if cancelled else EventKind.MigrationFailed,
+                        vm.name,
                         f"{record.kind} migration of '{vm.name}' {request.describe()} {verb}: "
                         f"{record.reason}")
 
@@ -224,7 +227,7 @@ class Mobility:
         how = {"Live": "live" if request.running else "(off)", "SharedNothing":
                "with its storage", "Storage": "its storage", "Quick": "by quick migration"}
         downtime = f", downtime {record.Downtime:g} ms" if record.downtime > 0 else ""
-        lab.record("MigrationCompleted", vm.name,
+        lab.record(EventKind.MigrationCompleted, vm.name,
                    f"'{vm.name}' moved {how[record.kind]} {request.describe()} in "
                    f"{record.duration:.1f} s{downtime}.")
 
@@ -258,9 +261,10 @@ def mobility(lab: Any) -> Mobility:
 
 # Lab events that are faults the running migrations must feel (the event
 # log is how power.py's fault handlers announce them).
-_FAULTS = {"HostDown": "HostCrash", "HostRestart": "HostCrash", "HostUp": "HostRecover",
-           "NetworkDown": "NetworkDown", "NetworkUp": "NetworkUp",
-           "StorageDown": "StorageDown", "StorageUp": "StorageUp"}
+_FAULTS = {EventKind.HostDown: "HostCrash", EventKind.HostRestart: "HostCrash",
+           EventKind.HostUp: "HostRecover",
+           EventKind.NetworkDown: "NetworkDown", EventKind.NetworkUp: "NetworkUp",
+           EventKind.StorageDown: "StorageDown", EventKind.StorageUp: "StorageUp"}
 
 
 def _feel(fault: str) -> Any:

@@ -15,6 +15,7 @@ from typing import Any
 
 from hvshell.pstypes.objects import PSEnum
 from hvshell.model.kernel.errors import LabError, invalid_argument, invalid_state, operation_failed
+from hvshell.model.kernel.events import EventKind
 from hvshell.model.compute.host import Host
 from hvshell.pstypes.wildcards import has_wildcard, wildcard_match
 from hvshell.model.kernel.domain import Domain
@@ -114,7 +115,8 @@ def new_switch(lab: Any, host: Host, name: str, switch_type: VMSwitchType,
     if interface is not None:
         interface.bound_switch = switch.name
     host.switches.append(switch)
-    lab.record("SwitchCreated", host.name, f"{switch_type.name} virtual switch '{name}' was "
+    lab.record(EventKind.SwitchCreated, host.name,
+               f"{switch_type.name} virtual switch '{name}' was "
                f"created on {host.name}"
                + (f" on {switch.net_adapter_name}." if interface is not None else "."))
     return switch
@@ -131,7 +133,8 @@ def remove_switch(lab: Any, host: Host, switch: VMSwitch) -> None:
         if interface is not None:
             interface.bound_switch = None
     host.switches.remove(switch)
-    lab.record("SwitchRemoved", host.name, f"Virtual switch '{switch.name}' was removed from "
+    lab.record(EventKind.SwitchRemoved, host.name,
+               f"Virtual switch '{switch.name}' was removed from "
                f"{host.name}.")
 
 
@@ -192,7 +195,7 @@ def add_adapter(lab: Any, vm: VM, name: str | None = None, switch_name: str | No
         dynamic_mac_address=mac is None, is_legacy=legacy)
     adapter.vm = vm
     vm.network_adapters.append(adapter)
-    lab.record("AdapterAdded", vm.name, f"Network adapter '{adapter.name}' was added to "
+    lab.record(EventKind.AdapterAdded, vm.name, f"Network adapter '{adapter.name}' was added to "
                f"'{vm.name}'" + (f" on switch '{switch.name}'." if switch else "."))
     return adapter
 
@@ -201,7 +204,8 @@ def remove_adapter(lab: Any, adapter: VMNetworkAdapter) -> None:
     vm = adapter.vm
     _adapters_must_be_off(vm, "remove a network adapter from")
     vm.network_adapters.remove(adapter)
-    lab.record("AdapterRemoved", vm.name, f"Network adapter '{adapter.name}' was removed from "
+    lab.record(EventKind.AdapterRemoved, vm.name,
+               f"Network adapter '{adapter.name}' was removed from "
                f"'{vm.name}'.")
 
 
@@ -214,13 +218,15 @@ def connect_adapter(lab: Any, adapter: VMNetworkAdapter, switch_name: str) -> No
     if switch is None:
         raise _switch_missing(host, switch_name)
     adapter.switch_name = switch.name
-    lab.record("AdapterConnected", vm.name, f"Network adapter '{adapter.name}' of '{vm.name}' "
+    lab.record(EventKind.AdapterConnected, vm.name,
+               f"Network adapter '{adapter.name}' of '{vm.name}' "
                f"was connected to '{switch.name}'.")
 
 
 def disconnect_adapter(lab: Any, adapter: VMNetworkAdapter) -> None:
     adapter.switch_name = None
-    lab.record("AdapterDisconnected", adapter.vm.name, f"Network adapter '{adapter.name}' of "
+    lab.record(EventKind.AdapterDisconnected, adapter.vm.name,
+               f"Network adapter '{adapter.name}' of "
                f"'{adapter.vm.name}' was disconnected.")
 
 
@@ -293,7 +299,8 @@ def new_team(lab: Any, host: Host, name: str, members: list[str], team_nic_name:
         warnings.append(f"RDMA does not work through a NIC team: SMB Direct will not use "
                         f"{', '.join(rdma)} while {'it is' if len(rdma) == 1 else 'they are'} in "
                         f"team '{name}'.")
-    lab.record("TeamCreated", host.name, f"NIC team '{name}' ({mode.name}, {algorithm.name}) "
+    lab.record(EventKind.TeamCreated, host.name,
+               f"NIC team '{name}' ({mode.name}, {algorithm.name}) "
                f"of {', '.join(team.members)} was created on {host.name}.")
     return team, warnings
 
@@ -308,7 +315,8 @@ def set_rdma(lab: Any, nic: HostNic, enabled: bool) -> None:
             "Microsoft.Management.Infrastructure.CimException")
     if nic.rdma_enabled != enabled:
         nic.rdma_enabled = enabled
-        lab.record("RdmaChanged", nic.host_name, f"RDMA was {'enabled' if enabled else 'disabled'}"
+        lab.record(EventKind.RdmaChanged, nic.host_name,
+                   f"RDMA was {'enabled' if enabled else 'disabled'}"
                    f" on {nic.host_name} {nic.name}.")
 
 
@@ -351,7 +359,7 @@ def _unknown_property(what: str) -> LabError:
 def set_jumbo(lab: Any, nic: HostNic, size: int) -> None:
     if nic.jumbo_packet != size:
         nic.jumbo_packet = size
-        lab.record("JumboPacketChanged", nic.host_name, f"{nic.host_name} {nic.name} uses "
+        lab.record(EventKind.JumboPacketChanged, nic.host_name, f"{nic.host_name} {nic.name} uses "
                    f"{size}-byte frames.")
 
 
@@ -385,14 +393,15 @@ def set_smb_limit(lab: Any, host: Host, category: BandwidthLimitCategory,
             f"An SMB bandwidth limit is at least {MIN_SMB_BANDWIDTH} bytes per second (1 MB); "
             f"{bytes_per_second} was given.", bytes_per_second)
     host.smb_bandwidth_limits[category.name] = int(bytes_per_second)
-    lab.record("SmbLimitSet", host.name, f"SMB {category.name} traffic of {host.name} is "
+    lab.record(EventKind.SmbLimitSet, host.name, f"SMB {category.name} traffic of {host.name} is "
                f"limited to {bytes_per_second / MB:g} MB/s.")
 
 
 def remove_smb_limit(lab: Any, host: Host, category: BandwidthLimitCategory) -> bool:
     if host.smb_bandwidth_limits.pop(category.name, None) is None:
         return False
-    lab.record("SmbLimitRemoved", host.name, f"SMB {category.name} traffic of {host.name} is no "
+    lab.record(EventKind.SmbLimitRemoved, host.name,
+               f"SMB {category.name} traffic of {host.name} is no "
                "longer limited.")
     return True
 

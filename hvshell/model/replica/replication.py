@@ -43,6 +43,7 @@ import attrs
 from hvshell.model.storage.disks import chain
 from hvshell.model.kernel.errors import (invalid_argument, invalid_state, not_supported,
                                   operation_failed)
+from hvshell.model.kernel.events import EventKind
 from hvshell.model.kernel.domain import Domain
 from hvshell.model.compute.host import Host
 from hvshell.model.replica.settings import (RecoveryAuthenticationType, ReplicationAuthenticationType,
@@ -325,7 +326,7 @@ def enable(lab: Any, vm: VM, replica_name: str, port: int,
     _set_state(lab, vm, ReplicationState.ReadyForInitialReplication)
     for side in (vm, replica):
         side.replication_health = ReplicationHealth.Warning   # no initial copy yet
-    lab.record("ReplicationEnabled", vm.name,
+    lab.record(EventKind.ReplicationEnabled, vm.name,
                f"Replication of '{vm.name}' from {vm.host_name} to {replica_host.name} enabled "
                f"(every {settings.frequency_sec} s); the initial replication is pending.")
     return replica
@@ -436,7 +437,7 @@ def enable_extended(lab: Any, vm: VM, target_name: str, port: int,
     copy.replication_state = ReplicationState.ReadyForInitialReplication
     copy.replication_health = ReplicationHealth.Warning       # no initial copy yet
     lab.place_vm(copy, target)
-    lab.record("ReplicationEnabled", vm.name,
+    lab.record(EventKind.ReplicationEnabled, vm.name,
                f"Extended replication of '{vm.name}' from {vm.host_name} to {target.name} "
                f"enabled (every {leg.frequency_sec} s); the initial replication is pending.")
     return copy
@@ -484,7 +485,7 @@ def begin_initial_replication(lab: Any, vm: VM) -> Generator[Any, Any, VM]:
         _set_state(lab, vm, ReplicationState.Replicating)
         _set_health(lab, vm)
         schedule_action(lab, settings.frequency_sec, CYCLE, str(vm.id))
-        lab.record("InitialReplicationCompleted", vm.name,
+        lab.record(EventKind.InitialReplicationCompleted, vm.name,
                    f"Initial replication of '{vm.name}' to {replica_host.name} completed: "
                    f"{size / MB:.0f} MB in {seconds:.0f} s"
                    + (" (compressed)." if settings.compression_enabled else "."))
@@ -523,7 +524,7 @@ def _begin_extended_initial(lab: Any, vm: VM) -> Generator[Any, Any, VM]:
         target.replication_state = ReplicationState.Replicating
         _set_extended_health(lab, vm)
         schedule_action(lab, leg.frequency_sec, EXTENDED_CYCLE, str(vm.id))
-        lab.record("InitialReplicationCompleted", vm.name,
+        lab.record(EventKind.InitialReplicationCompleted, vm.name,
                    f"Initial replication of '{vm.name}' from {vm.host_name} to the extended "
                    f"replica server {target.host_name} completed: {size / MB:.0f} MB in "
                    f"{seconds:.0f} s" + (" (compressed)." if leg.compression_enabled else "."))
@@ -696,8 +697,9 @@ def _writes_change(lab: Any, event: Any) -> None:
 
 
 # The events after which a primary may write at another rate.
-_WRITE_RATE_EVENTS = ("HostDown", "VMStarted", "VMStopped", "VMSaved", "VMPaused",
-                      "VMResumed", "VMPausedCritical", "HostUp")
+_WRITE_RATE_EVENTS = (EventKind.HostDown, EventKind.VMStarted, EventKind.VMStopped,
+                      EventKind.VMSaved, EventKind.VMPaused, EventKind.VMResumed,
+                      EventKind.VMPausedCritical, EventKind.HostUp)
 
 
 def after_load(lab: Any) -> None:
@@ -1096,7 +1098,7 @@ def begin_prepare(lab: Any, vm: VM) -> Generator[Any, Any, VM]:
             return vm                   # removed meanwhile
         settle(lab, vm)
         _set_state(lab, vm, ReplicationState.PreparedForFailover)
-        lab.record("FailoverPrepared", vm.name,
+        lab.record(EventKind.FailoverPrepared, vm.name,
                    f"'{vm.name}' on {vm.host_name} is prepared for a planned failover: every "
                    "write has reached the replica.")
         return vm
@@ -1136,7 +1138,7 @@ def begin_failover(lab: Any, vm: VM) -> Generator[Any, Any, VM]:
             return vm                   # removed meanwhile
         vm.replication_state = ReplicationState.FailedOverWaitingCompletion
         when = lab.time_at(point).strftime("%H:%M:%S") if point is not None else "none"
-        lab.record("ReplicaFailover", vm.name,
+        lab.record(EventKind.ReplicaFailover, vm.name,
                    f"'{vm.name}' failed over on {vm.host_name} to the recovery point of {when}"
                    + (" (planned: no data lost)." if planned else
                       f": {lost / MB:.1f} MB of writes since then are lost "
@@ -1152,7 +1154,7 @@ def complete_failover(lab: Any, vm: VM) -> None:
         raise invalid_state(f"'{vm.name}' has no failover waiting to be completed (its "
                             f"replication is {vm.replication_state.name}).", vm.name)
     vm.replication_state = ReplicationState.FailedOver
-    lab.record("FailoverCompleted", vm.name, f"Failover of '{vm.name}' on {vm.host_name} "
+    lab.record(EventKind.FailoverCompleted, vm.name, f"Failover of '{vm.name}' on {vm.host_name} "
                "completed; the other recovery points are deleted.")
 
 
@@ -1273,7 +1275,7 @@ def reverse(lab: Any, vm: VM) -> None:
     _set_state(lab, vm, ReplicationState.Replicating)
     _set_health(lab, vm)
     schedule_action(lab, vm.replication.frequency_sec, CYCLE, str(vm.id))
-    lab.record("ReplicationReversed", vm.name,
+    lab.record(EventKind.ReplicationReversed, vm.name,
                f"Replication of '{vm.name}' reversed: {vm.host_name} is now the primary "
                f"server, replicating to {old.host_name}.")
 
@@ -1328,7 +1330,7 @@ def remove(lab: Any, vm: VM,
         cancel_actions(lab, EXTENDED_CYCLE, str(vm.id))
         vm.replication.extended = None
         _orphan(target)
-        lab.record("ReplicationRemoved", vm.name,
+        lab.record(EventKind.ReplicationRemoved, vm.name,
                    f"Extended replication of '{vm.name}' on {vm.host_name} removed.")
         return
     partner = _partner(lab, vm)
@@ -1343,7 +1345,7 @@ def remove(lab: Any, vm: VM,
     _disable(vm)
     if mode is not ReplicationMode.ExtendedReplica:
         _orphan(partner)
-    lab.record("ReplicationRemoved", vm.name,
+    lab.record(EventKind.ReplicationRemoved, vm.name,
                f"Replication of '{vm.name}' on {vm.host_name} removed"
                + (f"; remove it on {partner.host_name} too." if partner is not None and
                   partner.replication is not None else "."))

@@ -20,6 +20,7 @@ from hvshell.model.compute import usage
 from hvshell.model.storage.disks import chain, children_of, require_idle
 from hvshell.model.storage.vmsnapshot import SnapshotType, VMSnapshot
 from hvshell.model.kernel.errors import LabError, invalid_state, operation_failed
+from hvshell.model.kernel.events import EventKind
 from hvshell.model.storage.objects import (ControllerType, HardDiskDrive, VhdFormat, VhdType,
                                    VirtualHardDisk, norm_path)
 from hvshell.model.compute.vm import VM, VMState
@@ -173,7 +174,7 @@ def begin_checkpoint(lab: Any, vm: VM, name: str | None = None,
         snapshot.vm = vm
         vm.snapshots.append(snapshot)
         vm.parent_snapshot_id = snapshot.id
-        lab.record("CheckpointCreated", vm.name, f"Checkpoint '{name}' of '{vm.name}' was "
+        lab.record(EventKind.CheckpointCreated, vm.name, f"Checkpoint '{name}' of '{vm.name}' was "
                    "created.")
         return snapshot
 
@@ -245,7 +246,8 @@ def begin_restore(lab: Any, snapshot: VMSnapshot) -> Generator[Any, Any, VMSnaps
         vm.transition_from = None
         vm.status_text = None
         vm.parent_snapshot_id = snapshot.id
-        lab.record("CheckpointApplied", vm.name, f"Checkpoint '{snapshot.name}' was applied to "
+        lab.record(EventKind.CheckpointApplied, vm.name,
+                   f"Checkpoint '{snapshot.name}' was applied to "
                    f"'{vm.name}', which is now {vm.state.name}.")
         return snapshot
 
@@ -375,7 +377,7 @@ def begin_remove(lab: Any, vm: VM, snapshots: list[VMSnapshot], include_children
     vm.parent_snapshot_id = surviving_parent(vm.parent_snapshot_id)
     vm.snapshots = [s for s in vm.snapshots if s not in doomed]
     for snapshot in doomed:
-        lab.record("CheckpointRemoved", vm.name, f"Checkpoint '{snapshot.name}' of "
+        lab.record(EventKind.CheckpointRemoved, vm.name, f"Checkpoint '{snapshot.name}' of "
                    f"'{vm.name}' was removed.")
 
     vm.status_text = "Merging"
@@ -394,7 +396,7 @@ def begin_remove(lab: Any, vm: VM, snapshots: list[VMSnapshot], include_children
                 usage.sync(lab)
                 if _next_merge(lab, vm, released) == step:
                     _merge(lab, vm, parent, child)
-                    lab.record("DiskMerged", vm.name, f"'{child.path}' was merged into "
+                    lab.record(EventKind.DiskMerged, vm.name, f"'{child.path}' was merged into "
                                f"'{parent.path}'.")
         finally:
             if vm.status_text == "Merging":

@@ -15,6 +15,7 @@ from typing import Any, Generator
 
 from hvshell.model.compute import build
 from hvshell.model.kernel.errors import LabError, invalid_argument, invalid_state, operation_failed
+from hvshell.model.kernel.events import EventKind
 from hvshell.model.compute.host import Host
 from hvshell.model.storage.objects import (IDE_CONTROLLERS, IDE_LOCATIONS, MAX_SCSI_CONTROLLERS,
                                    SCSI_LOCATIONS, VHD_BLOCK_BYTES, VHD_MAX_BYTES,
@@ -227,7 +228,7 @@ def begin_new_vhd(lab: Any, host: Host, path: str, size: int | None = None, fixe
                             physical or (parent.physical_sector_size if parent else None))
         if parent is not None:
             vhd.partition_size = parent.partition_size
-        lab.record("VhdCreated", host.name, f"{kind.name} {vhd.vhd_format.name} '{path}' "
+        lab.record(EventKind.VhdCreated, host.name, f"{kind.name} {vhd.vhd_format.name} '{path}' "
                    f"({_fmt_size(size)}) was created.")
         return vhd
 
@@ -334,7 +335,7 @@ def begin_resize(lab: Any, vhd: VirtualHardDisk, size: int | None = None,
         _check_resize(lab, vhd, size)
         old = vhd.size
         vhd.size = size
-        lab.record("VhdResized", vhd.computer_name, f"'{vhd.path}' was resized from "
+        lab.record(EventKind.VhdResized, vhd.computer_name, f"'{vhd.path}' was resized from "
                    f"{_fmt_size(old)} to {_fmt_size(size)}.")
         return vhd
 
@@ -542,7 +543,7 @@ def attach_drive(lab: Any, vm: VM, path: str, controller: ControllerType | None 
                           int(minimum_iops or 0), int(maximum_iops or 0))
     drive.vm = vm
     vm.hard_drives.append(drive)
-    lab.record("DiskAttached", vm.name, f"'{vhd.path}' was attached to '{vm.name}' at "
+    lab.record(EventKind.DiskAttached, vm.name, f"'{vhd.path}' was attached to '{vm.name}' at "
                f"{controller.name} {number}:{location}"
                + (" (shared)." if shared else "."))
     return drive
@@ -598,7 +599,7 @@ def change_drive(lab: Any, drive: HardDiskDrive, path: str | None = None,
         drive.minimum_iops = int(minimum_iops)
     if maximum_iops is not None:
         drive.maximum_iops = int(maximum_iops)
-    lab.record("DiskChanged", vm.name, f"The drive of '{vm.name}' at {controller.name} "
+    lab.record(EventKind.DiskChanged, vm.name, f"The drive of '{vm.name}' at {controller.name} "
                f"{number}:{location} was changed.")
 
 
@@ -610,6 +611,6 @@ def detach_drive(lab: Any, drive: HardDiskDrive) -> None:
     from hvshell.model.compute import usage
     usage.sync(lab)
     vm.hard_drives.remove(drive)
-    lab.record("DiskDetached", vm.name, f"The drive at {drive.controller_type.name} "
+    lab.record(EventKind.DiskDetached, vm.name, f"The drive at {drive.controller_type.name} "
                f"{drive.controller_number}:{drive.controller_location} of '{vm.name}' "
                f"({drive.path}) was removed.")

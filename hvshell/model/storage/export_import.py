@@ -28,6 +28,7 @@ from hvshell.model.compute import build, usage
 from hvshell.model.storage.disks import chain, require_idle
 from hvshell.model.kernel.errors import (LabError, OperationCancelled, invalid_argument, invalid_state,
                                   operation_failed)
+from hvshell.model.kernel.events import EventKind
 from hvshell.model.storage.exported_vm import ExportedVM
 from hvshell.model.mobility.records import LabMigrationState, MigrationPass, MigrationRecord
 from hvshell.model.compute.host import Host
@@ -299,7 +300,7 @@ def begin_export(lab: Any, vm: VM, path: str, snapshot: Any = None,
         record = ExportedVM(config_path, host.name, folder, copy, started)
         lab.exports[lab.file_key(host.name, config_path)] = record
         what = f"Checkpoint '{snapshot.name}' of '{vm.name}'" if snapshot else f"'{vm.name}'"
-        lab.record("VMExported", vm.name, f"{what} was exported to {folder}"
+        lab.record(EventKind.VMExported, vm.name, f"{what} was exported to {folder}"
                    + (" (a saved-state copy of the running VM)." if vm.is_running and
                       snapshot is None else "."))
         return record
@@ -486,7 +487,7 @@ def begin_import(lab: Any, host: Host, record: ExportedVM, copy: bool = False,
         lab.place_vm(vm, host)
         usage.sync(lab)
         how = "copied" if copy else "registered in place"
-        lab.record("VMImported", vm.name, f"'{vm.name}' was imported on {host.name} ({how}"
+        lab.record(EventKind.VMImported, vm.name, f"'{vm.name}' was imported on {host.name} ({how}"
                    + (", new identifier)." if copy and new_id else ")."))
         entry.vm_id = vm.id
         return vm
