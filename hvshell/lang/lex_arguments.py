@@ -63,7 +63,8 @@ class ArgumentScanner:
                 nxt = text[end:end + 1]
                 if nxt == "" or nxt in ARG_END or nxt == "[" or (
                         nxt == "." and text[end + 1:end + 2].isalnum() or
-                        nxt == "." and text[end + 1:end + 2] in ("_", "'", '"')):
+                        nxt == "." and text[end + 1:end + 2] in ("_", "'", '"') or
+                        nxt == "." and end + 1 == self.n and self.partial):
                     self.variable_token(pos, self.after_arg())
                     return
         elif c in SQUOTES or c in DQUOTES:

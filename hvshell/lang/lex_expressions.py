@@ -229,7 +229,9 @@ class ExpressionScanner:
         text = self.text
         if c == "." and not text.startswith("..", pos):
             nxt = text[pos + 1:pos + 2]
-            if nxt and (nxt.isalnum() or nxt in "_$'\"" or nxt in SQUOTES or nxt in DQUOTES):
+            # In text cut at a cursor, `$x.` at the end is a member being typed.
+            if nxt and (nxt.isalnum() or nxt in "_$'\"" or nxt in SQUOTES or nxt in DQUOTES) \
+                    or not nxt and self.partial:
                 self.emit("DOT", ".", pos, pos + 1)
                 self.pos = pos + 1
                 self.state = S_MEMBER

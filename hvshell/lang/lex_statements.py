@@ -49,6 +49,9 @@ class StatementScanner:
         if c.isalpha() or c == "_" or c == "\\" or c == "/" or c == "~" or c == "%" or c == "?":
             self.statement_word(pos)        # `%` and `?` are aliases, as commands
             return
+        if self.name_pattern_cut(pos, c):
+            self.command_word(pos)
+            return
         if c in DIGITS:
             m = NUMBER_RE.match(text, pos)
             end = m.end() if m else pos
@@ -83,7 +86,8 @@ class StatementScanner:
                 self.state = S_EXPECT_BLOCK
                 self.kw = word
                 return
-            if word in UNSUPPORTED_KEYWORDS:
+            # Cut at a cursor, `in` may be the start of Invoke-Command.
+            if word in UNSUPPORTED_KEYWORDS and not (self.partial and end == self.n):
                 self.pos = end
                 self.error(f"The '{word}' keyword is not supported in this version of the language.",
                            "ReservedKeywordNotAllowed", pos, end)
@@ -150,10 +154,16 @@ class StatementScanner:
             self.start_command()
         elif c in DIGITS:
             self.s_stmt(pos, c)
-        elif c.isalpha() or c in "_\\/~%?.":
+        elif c.isalpha() or c in "_\\/~%?." or self.name_pattern_cut(pos, c):
             self.command_word(pos)
         else:
             self.s_operand(pos, c)
+
+    def name_pattern_cut(self, pos: int, c: str) -> bool:
+        """In text cut at a cursor, a word starting with `*` and running
+        to the end (`*-Test*VM`) is a command name pattern being typed
+        (completion takes wildcards); nothing else can start with `*` there."""
+        return c == "*" and self.partial and WORD_RUN_RE.match(self.text, pos).end() == self.n
 
     def chain_operator(self, pos: int, op: str) -> None:
         self.pos = pos + 2

@@ -70,18 +70,18 @@ class StringScanner:
         is part of a word: return False and let the word scanner take it."""
         if quote in SQUOTES:
             value, end = self.scan_single(pos)
-            if value is None:
-                self.unterminated(pos, "'")
+            if end < 0:
+                self.unterminated(pos, value)
                 return True
             node = ast.StringLiteral(value, extent=self.extent(pos, end))
             type_ = "STRING"
         else:
             parts, end = self.scan_double(pos + 1, self.n, False)
-            if parts is None:
-                if end >= 0:
-                    return True     # error already emitted by a nested scan
-                self.unterminated(pos, '"')
+            if end < 0:
+                self.unterminated(pos, parts)
                 return True
+            if parts is None:
+                return True         # error already emitted by a nested scan
             node = _string_node(parts, self.extent(pos, end))
             type_ = "STRING" if isinstance(node, ast.StringLiteral) else "EXPSTRING"
         if arg and end < self.n and self.text[end] not in ARG_END:
@@ -92,11 +92,23 @@ class StringScanner:
         self.postfix = True
         return True
 
-    def unterminated(self, pos: int, quote: str) -> None:
+    def unterminated(self, pos: int, read: str | list | None = None) -> None:
+        """The string opened at `pos` runs to the end of the text.  In text
+        cut at a cursor (`partial`) that is a string being typed: an
+        OPEN_STRING token holds its opening quote and what `read` so far
+        (a single-quoted value, or double-quoted parts); otherwise an error."""
         self.pos = self.n
+        self.done = True
+        quote = self.text[pos]
+        if self.partial and read is not None:
+            ext = self.extent(pos, self.n)
+            node = (ast.StringLiteral(read, extent=ext) if isinstance(read, str)
+                    else _string_node(read, ext))
+            self.emit("OPEN_STRING", quote, pos, self.n, node)
+            return
+        quote = "'" if quote in SQUOTES else '"'
         self.error(f"The string is missing the terminator: {quote}.",
                    "TerminatorExpectedAtEndOfString", pos, self.n, incomplete=True)
-        self.done = True
 
     def here_string_token(self, pos: int, state: int) -> None:
         text = self.text
@@ -139,14 +151,17 @@ class StringScanner:
         self.state = state
         self.postfix = True
 
-    def scan_single(self, pos: int) -> tuple[str | None, int]:
+    def scan_single(self, pos: int) -> tuple[str, int]:
+        """The value of the single-quoted string at `pos` and the offset
+        after it; (what was read, -1) when it is unterminated."""
         text = self.text
         chunks = []
         p = pos + 1
         while True:
             m = SQ_END_RE.search(text, p)
             if not m:
-                return None, self.n
+                chunks.append(text[p:])
+                return "".join(chunks), -1
             q = m.start()
             chunks.append(text[p:q])
             if q + 1 < self.n and text[q + 1] in SQUOTES:
@@ -158,7 +173,7 @@ class StringScanner:
     def scan_double(self, pos: int, limit: int, here: bool) -> tuple[list | None, int]:
         """Parts of double-quoted text from `pos`: to its closing quote, or
         (here-strings) to `limit`.  Returns (parts, end after the quote), or
-        (None, -1) if unterminated, (None, pos) after an error was emitted."""
+        (parts read, -1) if unterminated, (None, pos) after an error was emitted."""
         text = self.text
         parts: list = []
         buf: list[str] = []
@@ -177,7 +192,7 @@ class StringScanner:
                         buf.append(c)
                         p += 1
                         continue
-                    return None, -1
+                    break
                 ch, p = escape(text, p + 1)
                 buf.append(ch)
             elif c == "$":
@@ -201,11 +216,9 @@ class StringScanner:
                 if buf:
                     parts.append("".join(buf))
                 return parts, p + 1
-        if here:
-            if buf:
-                parts.append("".join(buf))
-            return parts, limit
-        return None, -1
+        if buf:
+            parts.append("".join(buf))
+        return parts, limit if here else -1
 
     def dollar(self, pos: int):
         """An expansion at `$` inside a string or word: (node, end), (None, _)
@@ -265,16 +278,16 @@ class StringScanner:
                 buf.append(ch)
             elif c in SQUOTES:
                 value, end = self.scan_single(p)
-                if value is None:
-                    self.unterminated(p, "'")
+                if end < 0:
+                    self.unterminated(p)
                     return None, n, False
                 buf.append(value)
                 p = end
             elif c in DQUOTES:
                 sub, end = self.scan_double(p + 1, n, False)
-                if sub is None:
-                    if end < 0:
-                        self.unterminated(p, '"')
+                if end < 0:
+                    self.unterminated(p)
+                if sub is None or end < 0:
                     return None, n, False
                 for part in sub:
                     if isinstance(part, str):

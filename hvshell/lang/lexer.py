@@ -25,6 +25,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import Callable, Iterator
 
+import attrs
+
 from hvshell.lang import ast
 from hvshell.lang.lex_arguments import ArgumentScanner
 from hvshell.lang.lex_expressions import ExpressionScanner
@@ -39,7 +41,7 @@ from hvshell.lang.lex_vocab import (
     S_SWITCH_HEAD, S_SWITCH_PATTERN, Frame, Tok, line_starts,
 )
 
-__all__ = ["Lexer", "Tok", "Frame", "line_starts"]
+__all__ = ["Lexer", "Tok", "Frame", "line_starts", "PartialLex", "lex_partial"]
 
 
 class Lexer(StatementScanner, ExpressionScanner, ArgumentScanner, StringScanner):
@@ -51,6 +53,7 @@ class Lexer(StatementScanner, ExpressionScanner, ArgumentScanner, StringScanner)
     returns `(StatementBlock, end)`; without it (the highlighter) they are
     only scanned.  Comments are appended to `comments` when given."""
 
+    partial = False                 # the text is cut at a cursor (see `lex_partial`)
     last_do = False                 # the `while`/`until` just lexed ends a do loop
     kw: str | None = None           # the keyword whose `(` or `{` comes next
     attribute: str | None = None    # the attribute whose `]` comes next
@@ -334,3 +337,57 @@ _DISPATCH = {
     S_ATTR_ARG: Lexer.s_attr_arg,
     S_ATTR_RBRACKET: Lexer.s_attr_rbracket,
 }
+
+
+# --------------------------------------------------------------------------
+# Text cut at a cursor (tab completion).
+# --------------------------------------------------------------------------
+# What the lexer expects after the end of the text, by state.
+_NEXT = {S_STMT: "command", S_STMT_CONT: "command", S_CMD: "command",
+         S_ARG: "argument", S_ARG_CONT: "argument"}
+
+
+@attrs.frozen
+class PartialLex:
+    """The tokens of text that ends at a cursor.
+
+    tokens: every token in order (comments apart, in `comments`).
+    depths: each token's bracket depth: 1 outside any bracket; an opening
+        or closing bracket has the depth of the text around it.
+    depth: the depth at the end (brackets still open + 1).
+    next: what the text may go on with at its end: 'command' (a statement
+        or pipeline element starts there), 'argument' (the next argument of
+        a command) or None (anything else: an operator, a block, a name).
+    """
+    tokens: list[Tok]
+    depths: list[int]
+    comments: list[Tok]
+    depth: int
+    next: str | None
+
+
+class _PartialLexer(Lexer):
+    """The lexer on text cut at a cursor: the last token may be unfinished.
+    An unterminated string is an OPEN_STRING token (not an error) holding
+    what was typed, and a `.` ending the text after a value is a DOT (a
+    member name being typed).  Each token's bracket depth is recorded."""
+    partial = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.depths: list[int] = []
+
+    def emit(self, type_: str, value, start: int, end: int, node=None) -> Tok:
+        before = len(self.out)
+        tok = Lexer.emit(self, type_, value, start, end, node)
+        # `emit` may put a pending separator before the token: same depth.
+        self.depths.extend([len(self.frames)] * (len(self.out) - before))
+        return tok
+
+
+def lex_partial(text: str) -> PartialLex:
+    """Lex `text` as the input before a cursor; never raises."""
+    comments: list[Tok] = []
+    lexer = _PartialLexer(text, comments=comments)
+    tokens = list(lexer)
+    return PartialLex(tokens, lexer.depths, comments, len(lexer.frames), _NEXT.get(lexer.state))

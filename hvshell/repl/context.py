@@ -1,11 +1,12 @@
 """What the text before the cursor asks to complete.
 
-A tolerant scanner, kept apart from the grammar on purpose: a half-typed line
-(an unclosed quote or bracket, a lone `-`, `$vm.`) is not a program, yet
-completion must still know whether the cursor stands on a command name, a
-parameter name, the value of some parameter, a variable or a member.  It
-knows only what that takes: quotes, brackets, statement separators, the
-pipe, `-name` and `$name` words, and which word starts a command.
+The text before the cursor is read by the parser's own lexer, in its mode
+for text cut at a cursor (`hvshell.lang.lexer.lex_partial`): a half-typed
+line (an unclosed quote or bracket, a lone `-`, `$vm.`) is not a program,
+yet comes back as classified tokens, each with its bracket depth.  From
+them this module finds the word at the cursor, and the command whose
+arguments it is among: the last command name in the same bracket and
+statement, and the parameters and values typed after it.
 
     completion_context(text, cursor) -> Context     (pure; never raises)
 """
@@ -13,359 +14,19 @@ from __future__ import annotations
 
 import attrs
 
-_SPACE = " \t\r\f\v\u00a0"
-_WORD_STOP = set(_SPACE) | set("\n;|&(){},'\"")
-_NAME_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_?")
-_ASSIGN = ("+=", "-=", "*=", "/=", "%=", "=")
+from hvshell.lang.lex_vocab import DASHES
+from hvshell.lang.lexer import PartialLex, Tok, lex_partial
 
-# Words that open a statement but are not commands.  `return`, `throw`,
-# `exit` and block keywords are followed by a pipeline or a block, so the
-# next word may still be a command.
-_EXPR_KEYWORDS = {"if", "elseif", "while", "until", "switch", "foreach", "for", "catch",
-                  "trap", "param", "data", "in", "class", "enum", "using"}
-_LEAD_KEYWORDS = {"return", "throw", "exit", "else", "try", "finally", "do", "begin",
-                  "process", "end", "dynamicparam", "break", "continue"}
-_NAME_KEYWORDS = {"function", "filter", "workflow", "configuration"}
-
-
-@attrs.frozen
-class Piece:
-    """One lexical piece of the scanned text."""
-    kind: str      # word param string variable splat open close sep pipe comma amp assign redirect comment
-    start: int
-    end: int
-    text: str
-    closed: bool = True     # strings and block comments: the closing delimiter was seen
-
-
-def _scan_name(text: str, i: int) -> int:
-    n = len(text)
-    while i < n and text[i] in _NAME_CHARS:
-        i += 1
-    return i
-
-
-def scan(text: str) -> list[Piece]:
-    """Split `text` into pieces; any input is accepted."""
-    pieces: list[Piece] = []
-    n = len(text)
-    i = 0
-    while i < n:
-        c = text[i]
-        if c in _SPACE:
-            i += 1
-            continue
-        if c == "`" and i + 1 < n and text[i + 1] in "\r\n":
-            i += 3 if text[i + 1:i + 3] == "\r\n" else 2
-            continue
-        start = i
-        if c == "\n" or c == ";":
-            pieces.append(Piece("sep", i, i + 1, c))
-            i += 1
-        elif c == "|":
-            j = i + 2 if text[i + 1:i + 2] == "|" else i + 1
-            pieces.append(Piece("pipe" if j == i + 1 else "sep", i, j, text[i:j]))
-            i = j
-        elif c == "&":
-            if text[i + 1:i + 2] == "&":
-                pieces.append(Piece("sep", i, i + 2, "&&"))
-                i += 2
-            else:
-                pieces.append(Piece("amp", i, i + 1, c))
-                i += 1
-        elif c == "#":
-            j = text.find("\n", i)
-            j = n if j < 0 else j
-            pieces.append(Piece("comment", i, j, text[i:j]))
-            i = j
-        elif c == "<" and text[i + 1:i + 2] == "#":
-            j = text.find("#>", i + 2)
-            closed = j >= 0
-            j = j + 2 if closed else n
-            pieces.append(Piece("comment", i, j, text[i:j], closed))
-            i = j
-        elif c == "'" or c == '"':
-            i, closed = _scan_string(text, i)
-            pieces.append(Piece("string", start, i, text[start:i], closed))
-        elif c == "@" and text[i + 1:i + 2] in ("'", '"') and text[i + 2:i + 3] in ("\n", "\r"):
-            quote = text[i + 1]
-            j = text.find("\n" + quote + "@", i + 2)
-            closed = j >= 0
-            i = j + 3 if closed else n
-            pieces.append(Piece("string", start, i, text[start:i], closed))
-        elif c == "@" and text[i + 1:i + 2] in ("(", "{"):
-            pieces.append(Piece("open", i, i + 2, text[i:i + 2]))
-            i += 2
-        elif c == "@" and text[i + 1:i + 2] in _NAME_CHARS and text[i + 1:i + 2] != "?":
-            i = _scan_name(text, i + 1)
-            pieces.append(Piece("splat", start, i, text[start:i]))
-        elif c == "$":
-            if text[i + 1:i + 2] == "(":
-                pieces.append(Piece("open", i, i + 2, "$("))
-                i += 2
-                continue
-            i = _scan_variable(text, i)
-            pieces.append(Piece("variable", start, i, text[start:i]))
-        elif c in "({[":
-            pieces.append(Piece("open", i, i + 1, c))
-            i += 1
-        elif c in ")}]":
-            pieces.append(Piece("close", i, i + 1, c))
-            i += 1
-        elif c == ",":
-            pieces.append(Piece("comma", i, i + 1, c))
-            i += 1
-        elif text.startswith(_ASSIGN, i) and (c == "=" or text[i + 1:i + 2] == "="):
-            j = i + (1 if c == "=" else 2)
-            pieces.append(Piece("assign", i, j, text[i:j]))
-            i = j
-        elif c == "-" and (i + 1 >= n or text[i + 1].isalpha() or text[i + 1] in _WORD_STOP):
-            j = i + 1
-            while j < n and (text[j].isalnum() or text[j] == "_"):
-                j += 1
-            if j < n and text[j] == ":":
-                j += 1
-            pieces.append(Piece("param", i, j, text[i:j]))
-            i = j
-        elif c == ">" or (c.isdigit() and text[i + 1:i + 2] == ">"):
-            j = i + 1
-            while j < n and text[j] in ">&12*":
-                j += 1
-            pieces.append(Piece("redirect", i, j, text[i:j]))
-            i = j
-        else:
-            j = i
-            while j < n and text[j] not in _WORD_STOP:
-                if text[j] == "`":
-                    if text[j + 1:j + 2] in ("\n", "\r"):
-                        break          # a line continuation, skipped by the main loop
-                    j += 2
-                    continue
-                j += 1
-            pieces.append(Piece("word", i, j, text[i:j]))
-            i = j
-    return pieces
-
-
-def _scan_string(text: str, i: int) -> tuple[int, bool]:
-    quote = text[i]
-    n = len(text)
-    i += 1
-    while i < n:
-        c = text[i]
-        if c == "`" and quote == '"':
-            i += 2
-            continue
-        if c == quote:
-            if text[i + 1:i + 2] == quote:
-                i += 2
-                continue
-            return i + 1, True
-        i += 1
-    return n, False
-
-
-def _scan_variable(text: str, i: int) -> int:
-    """Past `$name`, `$scope:name`, `${...}`, `$_`, `$$`, `$^` and any
-    `.Member` chain after it (a trailing `.` included)."""
-    n = len(text)
-    i += 1
-    if i < n and text[i] == "{":
-        j = text.find("}", i)
-        return n if j < 0 else j + 1
-    if i < n and text[i] in "$^?":
-        return i + 1
-    i = _scan_name(text, i)
-    if i < n and text[i] == ":" and text[i + 1:i + 2] in _NAME_CHARS:
-        i = _scan_name(text, i + 1)
-    while i < n and text[i] == "." and (i + 1 == n or text[i + 1] in _NAME_CHARS
-                                         or text[i + 1] in _WORD_STOP):
-        i = _scan_name(text, i + 1)
-        if i < n and text[i] == "(":
-            break
-    return i
-
-
-def unquote(piece: Piece) -> tuple[str, str]:
-    """(content, opening quote) of a word or string piece: quotes removed,
-    doubled quotes and backtick escapes undone."""
-    if piece.kind == "string" and piece.text[:1] in ("'", '"'):
-        quote = piece.text[0]
-        body = piece.text[1:-1] if piece.closed else piece.text[1:]
-        body = body.replace(quote * 2, quote)
-        return (_unescape(body) if quote == '"' else body), quote
-    return _unescape(piece.text), ""
-
-
-def _unescape(text: str) -> str:
-    out = []
-    i = 0
-    while i < len(text):
-        if text[i] == "`" and i + 1 < len(text):
-            i += 1
-        out.append(text[i])
-        i += 1
-    return "".join(out)
-
-
-# ---------------------------------------------------------------------------
-# Structure: which word starts a command, and what the command has so far
-# ---------------------------------------------------------------------------
 
 @attrs.frozen
 class Arg:
     """One element of a command typed so far: a `-Name` (colon: `-Name:`,
-    whose value follows without a space) or a value (`literal` is its text
-    when it is a plain word or string, else None)."""
+    whose value follows without a space) or a value (`text` is its text
+    when it is a plain word, string or number, else None)."""
     kind: str            # 'param' or 'value'
     text: str | None
     colon: bool = False
 
-
-class _Statement:
-    __slots__ = ("state", "command", "args", "joined", "after_redirect")
-
-    def __init__(self, state: str):
-        self.state = state            # start command expr keyword funcname hashkey callop
-        self.command: str | None = None
-        self.args: list[Arg] = []
-        self.joined = False           # the last value ended with ',': the next continues it
-        self.after_redirect = False
-
-    def add_value(self, literal: str | None, adjacent: bool) -> None:
-        if self.after_redirect:
-            self.after_redirect = False
-            return
-        if (self.joined or adjacent) and self.args and self.args[-1].kind == "value":
-            prev = self.args[-1]
-            text = None if self.joined or prev.text is None or literal is None else prev.text + literal
-            self.args[-1] = Arg("value", text)
-        else:
-            self.args.append(Arg("value", literal))
-        self.joined = False
-
-
-class _Frame:
-    __slots__ = ("opener", "stmt")
-
-    def __init__(self, opener: str):
-        self.opener = opener
-        self.stmt = _Statement(_first_state(opener))
-
-
-def _first_state(opener: str) -> str:
-    if opener == "@{":
-        return "hashkey"
-    if opener == "[":
-        return "expr"
-    return "start"
-
-
-_CLOSERS = {")": ("(", "$(", "@("), "}": ("{", "@{"), "]": ("[",)}
-
-
-class _Walker:
-    """Feeds pieces through the statement state machine."""
-
-    def __init__(self) -> None:
-        self.frames = [_Frame("")]
-        self.prev_end = -1
-
-    @property
-    def stmt(self) -> _Statement:
-        return self.frames[-1].stmt
-
-    def feed(self, p: Piece) -> None:
-        adjacent = p.start == self.prev_end
-        if p.kind != "comment":
-            self.prev_end = p.end
-        stmt = self.stmt
-        kind = p.kind
-        if kind == "comment":
-            return
-        if kind in ("sep", "pipe"):
-            frame = self.frames[-1]
-            frame.stmt = _Statement("hashkey" if frame.opener == "@{" and kind == "sep"
-                                    else "start" if frame.opener != "[" else "expr")
-            return
-        if kind == "open":
-            self.frames.append(_Frame(p.text))
-            return
-        if kind == "close":
-            for depth in range(len(self.frames) - 1, 0, -1):
-                if self.frames[depth].opener in _CLOSERS[p.text]:
-                    del self.frames[depth:]
-                    break
-            else:
-                return
-            outer = self.stmt
-            if outer.state == "command":
-                outer.add_value(None, adjacent=False)
-            elif outer.state in ("start", "callop"):
-                outer.state = "expr"
-            return
-        state = stmt.state
-        if state in ("start", "callop"):
-            if kind == "amp" and state == "start":
-                stmt.state = "callop"
-            elif kind in ("word", "string") and (state == "callop" or kind == "word"):
-                low = p.text.lower()
-                if kind == "word" and state == "start" and low in _EXPR_KEYWORDS:
-                    stmt.state = "keyword"
-                elif kind == "word" and state == "start" and low in _NAME_KEYWORDS:
-                    stmt.state = "funcname"
-                elif kind == "word" and state == "start" and low in _LEAD_KEYWORDS:
-                    pass
-                elif kind == "word" and _looks_like_value(p.text):
-                    stmt.state = "expr"
-                else:
-                    stmt.state = "command"
-                    stmt.command = unquote(p)[0]
-            else:
-                stmt.state = "expr"
-        elif state == "command":
-            if kind == "param":
-                if stmt.after_redirect:
-                    stmt.after_redirect = False
-                    return
-                name = p.text[1:]
-                colon = name.endswith(":")
-                stmt.args.append(Arg("param", name.rstrip(":"), colon))
-                stmt.joined = False
-            elif kind == "comma":
-                stmt.joined = True
-            elif kind == "redirect":
-                stmt.after_redirect = True
-            elif kind in ("word", "string"):
-                literal = unquote(p)[0] if kind == "word" or p.closed else None
-                self._add_value(stmt, literal, adjacent)
-            elif kind in ("variable", "splat", "amp", "assign"):
-                self._add_value(stmt, None, adjacent)
-        elif state == "funcname":
-            stmt.state = "keyword"
-        elif kind == "assign" and state in ("expr", "hashkey"):
-            stmt.state = "start"
-
-    @staticmethod
-    def _add_value(stmt: _Statement, literal: str | None, adjacent: bool) -> None:
-        last = stmt.args[-1] if stmt.args else None
-        if last is not None and last.kind == "param" and last.colon and adjacent:
-            stmt.args.append(Arg("value", literal))
-            stmt.joined = False
-            return
-        stmt.add_value(literal, adjacent and last is not None and last.kind == "value")
-
-
-def _looks_like_value(word: str) -> bool:
-    """A word that starts an expression, not a command: a number (`42`,
-    `.5`, `1GB`, `0x10`) or a range (`1..10`)."""
-    first = word[0]
-    return first.isdigit() or (first == "." and word[1:2].isdigit())
-
-
-# ---------------------------------------------------------------------------
-# The context at the cursor
-# ---------------------------------------------------------------------------
 
 @attrs.frozen
 class Context:
@@ -397,72 +58,204 @@ class Context:
     sigil: str = "$"
 
 
-_COMPLETABLE = {"word", "string", "variable", "splat", "param"}
+# Token types (hvshell.lang.lexer) by what they mean here.
+_STATEMENT_ENDS = frozenset({"SEP", "PIPE", "ASSIGN"})
+_CALL_OPERATORS = frozenset({"AMP", "DOTSOURCE"})
+# Straight after a value, these make it part of a longer expression (`$vm.Name`, `$a[0]`).
+_POSTFIX = frozenset({"DOT", "STATIC", "MEMBER", "INDEX_OPEN", "CALL_OPEN"})
+_CLOSERS = frozenset({"RPAREN", "RBRACE", "RBRACKET"})
+# Keywords lexed at the cursor may be the start of a command name (`for` -> ForEach-Object).
+_KEYWORDS = frozenset({"IF", "ELSEIF", "ELSE", "FOREACH", "FOR", "WHILE", "DO", "UNTIL",
+                       "SWITCH", "BREAK", "CONTINUE", "RETURN", "THROW", "EXIT", "TRY",
+                       "CATCH", "FINALLY", "FUNCTION", "FILTER"})
+# Tokens that are a word being typed, when they end at the cursor.
+_WORDS = frozenset({"COMMAND", "PARAM", "PARAM_COLON", "GENERIC", "STRING", "EXPSTRING",
+                    "OPEN_STRING", "NUMBER", "VARIABLE", "SPLAT", "MEMBER", "DOT", "ERROR"}
+                   | _KEYWORDS)
 
 
 def completion_context(text: str, cursor: int | None = None) -> Context:
     """The completion context at `cursor` (default: the end of `text`)."""
     cursor = len(text) if cursor is None else max(0, min(cursor, len(text)))
     before = text[:cursor]
-    pieces = scan(before)
-    last = pieces[-1] if pieces else None
-    word_piece = None
-    if last is not None and last.end == cursor and last.kind in _COMPLETABLE \
-            and not (last.kind == "string" and last.closed and last.text[:1] == "@"):
-        word_piece = pieces.pop()
-    if last is not None and last.kind == "comment" and last.end == cursor \
-            and (last.closed is False or "\n" not in before[last.start:]):
+    lexed = lex_partial(before)
+    if lexed.comments and lexed.comments[-1].end == cursor:
+        return Context("none", cursor)              # typing a comment
+    tokens = lexed.tokens
+    word = tokens[-1] if tokens and tokens[-1].end == cursor else None
+    if word is not None and word.type not in _WORDS:
+        if _ends_in_name(before) or word.type in _CLOSERS:
+            return Context("none", cursor)          # a label, a key, `-eq`, a closed `{ }`
+        word = None
+    if word is None:
+        # Nothing typed yet at the cursor: what the lexer expects there.
+        command = _command_before(lexed, before, len(tokens), lexed.depth)
+        if lexed.next == "command" or (command is not None and command.name_pending
+                                       and lexed.next == "argument"):
+            return Context("command", cursor)
+        if lexed.next == "argument" and command is not None:
+            return _value_context(command, "", cursor, "", adjacent=cursor == command.end)
         return Context("none", cursor)
-    if last is not None and last.kind == "string" and not last.closed and word_piece is None:
+    kind = word.type
+    spelled = before[word.start:cursor]
+    if kind in ("VARIABLE", "SPLAT") or spelled == "$":
+        return _variable_context(word, spelled)
+    if kind in ("DOT", "MEMBER"):
+        return _member_context(tokens, before, cursor)
+    if kind == "COMMAND" or kind in _KEYWORDS:
+        return Context("command", word.start, word.value if kind == "COMMAND" else spelled)
+    if kind == "ERROR":
         return Context("none", cursor)
-    walker = _Walker()
-    for piece in pieces:
-        walker.feed(piece)
-    stmt = walker.stmt
-
-    if word_piece is None:
-        return _context_for_word(stmt, "", cursor, cursor, "", adjacent=False)
-    kind = word_piece.kind
-    if kind in ("variable", "splat"):
-        return _variable_context(word_piece)
-    if kind == "param":
-        name = word_piece.text[1:]
-        if name.endswith(":") and stmt.state == "command":
-            return _value_context(stmt, "", cursor, "", Arg("param", name[:-1], True))
-        if stmt.state == "command":
-            return Context("parameter", word_piece.start, name, command=stmt.command,
-                           args=tuple(stmt.args))
+    command = _command_before(lexed, before, len(tokens) - 1, lexed.depths[-1])
+    if command is None:
         return Context("none", cursor)
-    if kind == "string" and word_piece.text[:1] == "@":
+    if kind == "PARAM":
+        return Context("parameter", word.start, word.value, command=command.name,
+                       args=tuple(command.args))
+    if kind == "PARAM_COLON":
+        return _value_context(command, "", cursor, "", adjacent=False,
+                              colon_param=Arg("param", word.value, True))
+    if kind == "GENERIC" and spelled in DASHES:
+        return Context("parameter", word.start, "", command=command.name,
+                       args=tuple(command.args))    # a lone `-`: a parameter name begins
+    typed = _typed_word(word, spelled)
+    if typed is None:
+        return Context("none", cursor)              # an expression, not a name
+    content, quote = typed
+    if command.name_pending:
+        return Context("command", word.start, content, quote)     # `& 'Get-V`
+    return _value_context(command, content, word.start, quote,
+                          adjacent=word.start == command.end)
+
+
+def _ends_in_name(text: str) -> bool:
+    return text[-1:].isalnum() or text[-1:] == "_"
+
+
+def _typed_word(word: Tok, spelled: str) -> tuple[str, str] | None:
+    """(text, opening quote) of a word or string as the user means it:
+    quotes removed, escapes undone; None when it expands (`"a$x"`)."""
+    kind = word.type
+    if kind == "NUMBER":
+        return spelled, ""
+    value = getattr(word.node, "value", None)
+    if not isinstance(value, str):
+        return None
+    if kind == "GENERIC":
+        return value, ""
+    if kind == "OPEN_STRING":
+        return value, word.value
+    return value, spelled[0]                       # STRING: closed
+
+
+# ---------------------------------------------------------------------------
+# The command the cursor is in, and what it has so far
+# ---------------------------------------------------------------------------
+
+class _Command:
+    """A command typed so far: its name (None when it is not a plain name,
+    e.g. `& $block`), its elements, and how the last one ended."""
+    __slots__ = ("name", "name_pending", "args", "joined", "after_redirect", "end")
+
+    def __init__(self, name: str | None, name_pending: bool):
+        self.name = name
+        self.name_pending = name_pending      # `&` or `.` with no command after it yet
+        self.args: list[Arg] = []
+        self.joined = False                   # the last value ended with ',': the next continues it
+        self.after_redirect = False           # the next value is a redirection's file
+        self.end = -1                         # where the last element ends
+
+    def add_value(self, literal: str | None, adjacent: bool) -> None:
+        if self.after_redirect:
+            self.after_redirect = False
+            return
+        last = self.args[-1] if self.args else None
+        if last is not None and last.kind == "param" and last.colon and adjacent:
+            self.args.append(Arg("value", literal))          # `-Name:value`
+        elif last is not None and last.kind == "value" and (self.joined or adjacent):
+            glued = None if self.joined or last.text is None or literal is None \
+                else last.text + literal
+            self.args[-1] = Arg("value", glued)
+        else:
+            self.args.append(Arg("value", literal))
+        self.joined = False
+
+    def add(self, tok: Tok, spelled: str) -> None:
+        """One element at the command's own bracket depth (a bracket's
+        contents are not given: a group is one value)."""
+        kind = tok.type
+        adjacent = tok.start == self.end
+        self.end = tok.end
+        if kind in ("PARAM", "PARAM_COLON"):
+            if self.after_redirect:
+                self.after_redirect = False
+                return
+            self.args.append(Arg("param", tok.value, kind == "PARAM_COLON"))
+            self.joined = False
+        elif kind == "COMMA":
+            self.joined = True
+        elif kind == "REDIRECT":
+            self.after_redirect = True
+        elif kind in _POSTFIX or kind in _CLOSERS:
+            if adjacent and self.args and self.args[-1].kind == "value":
+                self.args[-1] = Arg("value", None)
+        elif kind != "REDIRECT_MERGE":
+            typed = _typed_word(tok, spelled) if kind in ("GENERIC", "STRING", "NUMBER") else None
+            self.add_value(typed[0] if typed else None, adjacent)
+
+
+def _command_before(lexed: PartialLex, text: str, end: int, depth: int) -> _Command | None:
+    """The command whose arguments run up to token `end`, at bracket
+    `depth`: the last command name in that bracket since the statement
+    began; None when the statement there is no command."""
+    tokens, depths = lexed.tokens, lexed.depths
+    start = end - 1
+    while start >= 0:
+        d = depths[start]
+        if d < depth:
+            return None                         # the bracket's opening: no command in it
+        if d == depth:
+            kind = tokens[start].type
+            if kind in _STATEMENT_ENDS:
+                return None
+            if kind == "COMMAND" or kind in _CALL_OPERATORS:
+                break
+        start -= 1
+    else:
+        return None
+    own = [i for i in range(start + 1, end) if depths[i] == depth]
+    head = tokens[start]
+    if head.type == "COMMAND":
+        command = _Command(head.value, False)
+    elif not own:
+        command = _Command(None, True)
+    else:
+        # `& 'Get-VM' ...`: the call operator's operand names the command.
+        name_tok = tokens[own.pop(0)]
+        typed = _typed_word(name_tok, text[name_tok.start:name_tok.end]) \
+            if name_tok.type in ("GENERIC", "STRING") else None
+        command = _Command(typed[0] if typed else None, False)
+        head = name_tok
+    command.end = head.end
+    for i in own:
+        tok = tokens[i]
+        command.add(tok, text[tok.start:tok.end])
+    return command
+
+
+def _value_context(command: _Command, word: str, start: int, quote: str, adjacent: bool,
+                   colon_param: Arg | None = None) -> Context:
+    cursor = start + len(word)
+    if command.after_redirect:
         return Context("none", cursor)
-    content, quote = unquote(word_piece)
-    adjacent = word_piece.start == walker.prev_end
-    return _context_for_word(stmt, content, word_piece.start, cursor, quote, adjacent)
-
-
-def _context_for_word(stmt: _Statement, word: str, start: int, cursor: int, quote: str,
-                      adjacent: bool) -> Context:
-    if stmt.state in ("start", "callop"):
-        if stmt.state == "start" and (quote or (word and _looks_like_value(word))):
-            return Context("none", cursor)
-        return Context("command", start, word, quote)
-    if stmt.state == "command":
-        if stmt.after_redirect:
-            return Context("none", cursor)
-        last = stmt.args[-1] if stmt.args else None
-        if adjacent and last is not None and last.kind == "value" and not stmt.joined:
-            return Context("none", cursor)   # the word glues onto an expression value
-        return _value_context(stmt, word, start, quote, None)
-    return Context("none", cursor)
-
-
-def _value_context(stmt: _Statement, word: str, start: int, quote: str,
-                   colon_param: Arg | None) -> Context:
-    args = list(stmt.args)
+    args = list(command.args)
     if colon_param is not None:
-        return Context("value", start, word, quote, stmt.command, tuple(args) + (colon_param,),
+        return Context("value", start, word, quote, command.name, tuple(args) + (colon_param,),
                        colon_param.text, colon=True)
-    in_list = stmt.joined and bool(args) and args[-1].kind == "value"
+    last = args[-1] if args else None
+    if adjacent and last is not None and last.kind == "value" and not command.joined:
+        return Context("none", cursor)          # the word glues onto an expression value
+    in_list = command.joined and last is not None and last.kind == "value"
     if in_list:
         # `-Name a,b<Tab>`: the list so far belongs to whatever took `a`.
         args.pop()
@@ -471,19 +264,43 @@ def _value_context(stmt: _Statement, word: str, start: int, quote: str,
     if args and args[-1].kind == "param":
         param = args[-1].text
         colon = args[-1].colon
-    return Context("value", start, word, quote, stmt.command, tuple(args), param,
+    return Context("value", start, word, quote, command.name, tuple(args), param,
                    colon=colon, in_list=in_list)
 
 
-def _variable_context(piece: Piece) -> Context:
-    text = piece.text
-    sigil = text[0]
-    body = text[1:]
+# ---------------------------------------------------------------------------
+# Variables and members
+# ---------------------------------------------------------------------------
+
+def _variable_context(tok: Tok, spelled: str) -> Context:
+    body = spelled[1:]
     if body.startswith("{"):
-        return Context("none", piece.end)
-    parts = body.split(".")
-    if len(parts) == 1:
-        return Context("variable", piece.start, body, sigil=sigil)
-    partial = parts[-1]
-    return Context("member", piece.end - len(partial), partial, variable=parts[0],
-                   members=tuple(parts[1:-1]), sigil=sigil)
+        return Context("none", tok.end)
+    return Context("variable", tok.start, body, sigil=spelled[0])
+
+
+def _member_context(tokens: list[Tok], text: str, cursor: int) -> Context:
+    """`$vm.Na`, `$vm.NetworkAdapters.`: a member chain straight after a
+    variable, its last member partly typed."""
+    i = len(tokens) - 1
+    partial, start = "", cursor
+    if tokens[i].type == "MEMBER":
+        partial, start = tokens[i].value, tokens[i].start
+        i -= 1
+    members: list[str] = []
+    follows = start
+    while i >= 0 and tokens[i].type == "DOT" and tokens[i].end == follows:
+        dot = tokens[i]
+        i -= 1
+        if i < 0 or tokens[i].end != dot.start:
+            break
+        prev = tokens[i]
+        if prev.type == "VARIABLE":
+            return Context("member", start, partial, variable=text[prev.start + 1:prev.end],
+                           members=tuple(members))
+        if prev.type != "MEMBER":
+            break
+        members.insert(0, prev.value)
+        follows = prev.start
+        i -= 1
+    return Context("none", cursor)

@@ -107,3 +107,37 @@ def test_cursor_inside_text_uses_only_what_is_before_it():
     c = ctx(text, text.index("-Name") + 3)
     assert (c.kind, c.word) == ("parameter", "Na")
     assert ctx(text, 3).kind == "command"
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("foreach ($v in ", "command"),          # the collection is a pipeline
+    ("@{ Name = ", "command"),
+    ("x\nIn", "command"),                    # `in` is reserved, `Invoke-...` is not
+    ("? Name -", "parameter"),               # `?` is an alias like any other
+    ("[int]$", "variable"),
+    ("!$f", "variable"),
+    ("foreach (", "none"),                   # a loop variable comes first
+    ("if ($x) { }", "none"),                 # straight after a closing brace
+    ("Get-VM (Get-VM)", "none"),             # the word would glue onto the group
+    (":out", "none"),                        # a label
+    ("Get-VM -Name web01 `", "none"),
+])
+def test_the_lexer_decides_the_position(text, kind):
+    assert ctx(text).kind == kind
+
+
+def test_call_operator_names_the_command():
+    c = ctx("& 'Get-VM' -Na")
+    assert (c.kind, c.command) == ("parameter", "Get-VM")
+    assert ctx(". ").kind == "command"
+
+
+def test_after_double_dash_every_word_is_a_value():
+    c = ctx("Write-Output -- -n")
+    assert (c.kind, c.word, c.args) == ("value", "-n", ())
+
+
+def test_expandable_words_are_not_names():
+    assert ctx('Get-VM "web$x').kind == "none"
+    c = ctx('Move-VM "C:\\$($vm.Name)" -')
+    assert c.kind == "parameter" and c.args == (Arg("value", None),)
