@@ -32,7 +32,7 @@ steps are timed actions (`schedule`), so a saved lab keeps them.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hvshell.model.compute import power
 from hvshell.model.cluster.objects import Cluster, ClusterGroup, ClusterNodeRecord, GroupType
@@ -44,6 +44,9 @@ from hvshell.model.compute.host import Host
 from hvshell.model.network.objects import parse_subnet
 from hvshell.model.kernel.schedule import cancel_actions, schedule_action
 from hvshell.model.compute.vm import VMState
+
+if TYPE_CHECKING:
+    from hvshell.model.lab import Lab
 
 MB = 2**20
 
@@ -76,17 +79,17 @@ def _subnets(host: Host) -> set[Any]:
     return {parse_subnet(interface.subnet) for interface in host.interfaces()}
 
 
-def _reachable(lab: Any, node: ClusterNodeRecord) -> bool:
+def _reachable(lab: Lab, node: ClusterNodeRecord) -> bool:
     host = lab.host(node.name)
     return host.is_up and host.network_up and not node.removed
 
 
-def _node(lab: Any, name: str) -> tuple[Cluster | None, ClusterNodeRecord | None]:
+def _node(lab: Lab, name: str) -> tuple[Cluster | None, ClusterNodeRecord | None]:
     cluster = lab.cluster_of(name)
     return (cluster, cluster.node_record(name)) if cluster is not None else (None, None)
 
 
-def _heartbeats_stopped(lab: Any, name: str) -> None:
+def _heartbeats_stopped(lab: Lab, name: str) -> None:
     """The node's host crashed or lost its network: the others start
     counting missed heartbeats."""
     cluster, node = _node(lab, name)
@@ -96,7 +99,7 @@ def _heartbeats_stopped(lab: Any, name: str) -> None:
     schedule_action(lab, heartbeat_timeout(cluster, node), REMOVE_NODE, node.name)
 
 
-def _remove_node(lab: Any, name: str) -> None:
+def _remove_node(lab: Lab, name: str) -> None:
     """The threshold has passed without a heartbeat: the node is Down."""
     cluster, node = _node(lab, name)
     if node is None or node.removed or node.missed_heartbeats_since is None:
@@ -109,7 +112,7 @@ def _remove_node(lab: Any, name: str) -> None:
     _fail_over(lab, cluster, node)
 
 
-def _node_left(lab: Any, name: str) -> None:
+def _node_left(lab: Lab, name: str) -> None:
     """An orderly restart: the node leaves at once, and the VMs its stop
     actions saved or shut down restart on the other nodes."""
     cluster, node = _node(lab, name)
@@ -124,7 +127,7 @@ def _node_left(lab: Any, name: str) -> None:
     _fail_over(lab, cluster, node)
 
 
-def _node_back(lab: Any, name: str) -> None:
+def _node_back(lab: Lab, name: str) -> None:
     """The host is up with its network again (run just after the event, so
     that the migrations see the host back first)."""
     cluster, node = _node(lab, name)
@@ -154,7 +157,7 @@ def _node_back(lab: Any, name: str) -> None:
 # Failing roles over
 # ---------------------------------------------------------------------------
 
-def _fail_over(lab: Any, cluster: Cluster, node: ClusterNodeRecord) -> None:
+def _fail_over(lab: Lab, cluster: Cluster, node: ClusterNodeRecord) -> None:
     survivors = [n for n in cluster.nodes if n is not node and _reachable(lab, n)]
     _move_cluster_resources(lab, cluster, node, survivors)
     groups = vm_groups_on(cluster, node.name)
@@ -172,7 +175,7 @@ def _fail_over(lab: Any, cluster: Cluster, node: ClusterNodeRecord) -> None:
             _change_owner(lab, cluster, group, node)
 
 
-def _stop_cut_off(lab: Any, cluster: Cluster, node: ClusterNodeRecord, vm: Any) -> None:
+def _stop_cut_off(lab: Lab, cluster: Cluster, node: ClusterNodeRecord, vm: Any) -> None:
     """The node lost the cluster but not its power: the cluster service
     there stops, and turns its clustered VMs off."""
     reason = f"Node {node.name} lost contact with cluster {cluster.name}"
@@ -188,7 +191,7 @@ def _stop_cut_off(lab: Any, cluster: Cluster, node: ClusterNodeRecord, vm: Any) 
                f"{reason[1:]}.")
 
 
-def _move_cluster_resources(lab: Any, cluster: Cluster, node: ClusterNodeRecord,
+def _move_cluster_resources(lab: Lab, cluster: Cluster, node: ClusterNodeRecord,
                             survivors: list[ClusterNodeRecord]) -> None:
     """The core groups and the shared volumes the node owned go to the
     first node still up."""
@@ -208,7 +211,7 @@ def _move_cluster_resources(lab: Any, cluster: Cluster, node: ClusterNodeRecord,
                        f"({volume.path}) is now coordinated by {heir}.")
 
 
-def _change_owner(lab: Any, cluster: Cluster, group: ClusterGroup,
+def _change_owner(lab: Lab, cluster: Cluster, group: ClusterGroup,
                   node: ClusterNodeRecord) -> None:
     """A role that was not running (or must not start by itself) moves to
     a node that is up, and stays as it was."""
@@ -222,7 +225,7 @@ def _change_owner(lab: Any, cluster: Cluster, group: ClusterGroup,
                f"{how}.")
 
 
-def _hand_over(lab: Any, cluster: Cluster, group: ClusterGroup) -> Host | None:
+def _hand_over(lab: Lab, cluster: Cluster, group: ClusterGroup) -> Host | None:
     """Give the role, as it is, to the best node up (None: there is none)."""
     ranked = rank_nodes(lab, cluster, group, set(), need=0)
     if not ranked:
@@ -234,7 +237,7 @@ def _hand_over(lab: Any, cluster: Cluster, group: ClusterGroup) -> Host | None:
     return host
 
 
-def place(lab: Any, cluster: Cluster, group: ClusterGroup) -> bool:
+def place(lab: Lab, cluster: Cluster, group: ClusterGroup) -> bool:
     """Start `group`'s VM on the best node that can take it (False: none
     could; the group is Failed, or Offline when no node is up)."""
     vm = group.vm
@@ -270,7 +273,7 @@ def place(lab: Any, cluster: Cluster, group: ClusterGroup) -> bool:
     return False
 
 
-def _start_on(lab: Any, group: ClusterGroup, host: Host) -> None:
+def _start_on(lab: Lab, group: ClusterGroup, host: Host) -> None:
     """Move the VM to `host` and start it there; if the start is refused,
     it goes back where it was (in its place in the list)."""
     vm = group.vm
@@ -297,7 +300,7 @@ def _same_class_on(cluster: Cluster, group: ClusterGroup, node: str) -> list[str
             and classes & {c.lower() for c in g.anti_affinity_class_names}]
 
 
-def _no_room(lab: Any, cluster: Cluster, group: ClusterGroup, up: list[ClusterNodeRecord],
+def _no_room(lab: Lab, cluster: Cluster, group: ClusterGroup, up: list[ClusterNodeRecord],
              need: int) -> str:
     if not up:
         return "no node is up"
@@ -312,7 +315,7 @@ def _no_room(lab: Any, cluster: Cluster, group: ClusterGroup, up: list[ClusterNo
             f"has {best.available_memory() // MB} MB")
 
 
-def restart_stranded(lab: Any, cluster: Cluster) -> None:
+def restart_stranded(lab: Lab, cluster: Cluster) -> None:
     """Roles that went down with a node and are still off get another
     chance (a node joined)."""
     for group in sorted(cluster.groups, key=lambda g: -g.priority):
@@ -325,12 +328,12 @@ def restart_stranded(lab: Any, cluster: Cluster) -> None:
 # Back in service, and failback
 # ---------------------------------------------------------------------------
 
-def _pending_groups(lab: Any, vm_name: str) -> list[ClusterGroup]:
+def _pending_groups(lab: Lab, vm_name: str) -> list[ClusterGroup]:
     return [g for c in lab.clusters for g in c.groups
             if g.outage_since is not None and g.vm is not None and g.vm.name == vm_name]
 
 
-def _role_started(lab: Any, vm_name: str) -> None:
+def _role_started(lab: Lab, vm_name: str) -> None:
     """A failed-over VM is running: its role is back when its guest is."""
     for group in _pending_groups(lab, vm_name):
         vm = group.vm
@@ -340,7 +343,7 @@ def _role_started(lab: Any, vm_name: str) -> None:
                             str(group.id))
 
 
-def _role_stopped(lab: Any, vm_name: str) -> None:
+def _role_stopped(lab: Lab, vm_name: str) -> None:
     """Someone stopped or saved the VM: its role is no longer waiting to
     come back."""
     for group in _pending_groups(lab, vm_name):
@@ -349,7 +352,7 @@ def _role_stopped(lab: Any, vm_name: str) -> None:
             group.failed = False
 
 
-def _group_recovered(lab: Any, group_id: str) -> None:
+def _group_recovered(lab: Lab, group_id: str) -> None:
     group = next((g for c in lab.clusters for g in c.groups if str(g.id) == group_id), None)
     if group is None or group.outage_since is None or group.vm is None:
         return
@@ -363,7 +366,7 @@ def _group_recovered(lab: Any, group_id: str) -> None:
                f"{vm.host_name}: its guest answers, {down:.1f} s after it went down.")
 
 
-def failback_by_policy(lab: Any, cluster: Cluster, node: ClusterNodeRecord) -> None:
+def failback_by_policy(lab: Lab, cluster: Cluster, node: ClusterNodeRecord) -> None:
     """The node is back: roles moved off it whose AutoFailbackType is 1
     return now if their failback window is open, else when it opens."""
     return_roles(lab, cluster, node, "Policy")
@@ -383,7 +386,7 @@ def _until_hour(now: dt.datetime, hour: int) -> float:
     return (opens - now).total_seconds()
 
 
-def _failback_window(lab: Any, name: str) -> None:
+def _failback_window(lab: Lab, name: str) -> None:
     cluster, node = _node(lab, name)
     if node is not None and _reachable(lab, node):
         failback_by_policy(lab, cluster, node)
@@ -393,7 +396,7 @@ def _failback_window(lab: Any, name: str) -> None:
 # Wiring: lab events, timed actions, reloads
 # ---------------------------------------------------------------------------
 
-def _join_soon(lab: Any, name: str) -> None:
+def _join_soon(lab: Lab, name: str) -> None:
     _, node = _node(lab, name)
     if node is not None and node.missed_heartbeats_since is not None:
         schedule_action(lab, 0.0, JOIN_NODE, node.name)
@@ -414,13 +417,13 @@ _REACTIONS = {
 def _on_source(reaction: Any) -> Any:
     """A reaction to what happened to a host or a VM, by its name (only
     a lab with clusters has anything to do)."""
-    def react(lab: Any, event: Any) -> None:
+    def react(lab: Lab, event: Any) -> None:
         if lab.clusters:
             reaction(lab, event.source)
     return react
 
 
-def after_load(lab: Any) -> None:
+def after_load(lab: Lab) -> None:
     """A reload interrupts the starts a failover had begun (their VMs are
     off again): start them again where they were going."""
     for cluster in lab.clusters:

@@ -19,7 +19,7 @@ stop the VM, move it, and start it on the new owner.
 from __future__ import annotations
 
 from collections.abc import Generator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -35,6 +35,9 @@ from hvshell.model.mobility.rules import refusal
 from hvshell.model.mobility.service import mobility, watch
 from hvshell.model.compute.versions import V2008R2, V2012, product_name
 from hvshell.model.compute.vm import VMState
+
+if TYPE_CHECKING:
+    from hvshell.model.lab import Lab
 
 MOVE_TYPES = ("TurnOff", "Quick", "Shutdown", "ShutdownForce", "Live")
 
@@ -64,7 +67,7 @@ class Placement:
     free: int
 
 
-def rank_nodes(lab: Any, cluster: Cluster, group: ClusterGroup, exclude: set[str],
+def rank_nodes(lab: Lab, cluster: Cluster, group: ClusterGroup, exclude: set[str],
                need: int | None = None) -> list[Placement]:
     """The nodes that could take `group`, best first.  `need` is the memory
     it takes there (default: what it holds now with overhead, 0 when off)."""
@@ -99,14 +102,14 @@ def rank_nodes(lab: Any, cluster: Cluster, group: ClusterGroup, exclude: set[str
     return [placement for _, placement in sorted(ranked, key=lambda r: r[0])]
 
 
-def choose_node(lab: Any, cluster: Cluster, group: ClusterGroup,
+def choose_node(lab: Lab, cluster: Cluster, group: ClusterGroup,
                 exclude: set[str]) -> Host | None:
     """Where the cluster would put `group` (None: no node has room)."""
     ranked = rank_nodes(lab, cluster, group, exclude)
     return ranked[0].host if ranked else None
 
 
-def begin_role_move(lab: Any, cluster: Cluster, group: ClusterGroup, node: Host,
+def begin_role_move(lab: Lab, cluster: Cluster, group: ClusterGroup, node: Host,
                     how: str = "Live") -> Generator[Any, Any, ClusterGroup]:
     """Check a role's move to `node` and start it; returns the clock
     process body that ends with the group.  Raises LabError (nothing
@@ -136,7 +139,7 @@ def begin_role_move(lab: Any, cluster: Cluster, group: ClusterGroup, node: Host,
     return body()
 
 
-def drain_node(lab: Any, cluster: Cluster, node: ClusterNodeRecord,
+def drain_node(lab: Lab, cluster: Cluster, node: ClusterNodeRecord,
                target: Host | None = None) -> Any:
     """Suspend-ClusterNode -Drain: pause `node` and live-migrate its roles
     (running ones live, the others by moving their ownership) to `target`
@@ -195,7 +198,7 @@ def remember_moved(node: ClusterNodeRecord, groups: list[ClusterGroup]) -> None:
             node.moved_roles.append(group.name)
 
 
-def failback(lab: Any, cluster: Cluster, node: ClusterNodeRecord,
+def failback(lab: Lab, cluster: Cluster, node: ClusterNodeRecord,
              policy: str) -> list[MigrationRecord]:
     """Resume-ClusterNode: the node takes roles again; with -Failback
     Immediate the roles a drain or a failover moved off it come back, with
@@ -210,7 +213,7 @@ def failback(lab: Any, cluster: Cluster, node: ClusterNodeRecord,
     return records
 
 
-def return_roles(lab: Any, cluster: Cluster, node: ClusterNodeRecord,
+def return_roles(lab: Lab, cluster: Cluster, node: ClusterNodeRecord,
                  policy: str) -> list[MigrationRecord]:
     """Live-migrate back to `node` the roles moved off it: all of them
     (Immediate), or those whose failback policy allows it now (Policy).
@@ -235,7 +238,7 @@ def return_roles(lab: Any, cluster: Cluster, node: ClusterNodeRecord,
     return records
 
 
-def _policy_allows(lab: Any, cluster: Cluster, group: ClusterGroup,
+def _policy_allows(lab: Lab, cluster: Cluster, group: ClusterGroup,
                    node: ClusterNodeRecord) -> bool:
     """A group's failback policy: AutoFailbackType 1, the failback window
     open, and `node` its most preferred owner among the nodes up (any node
@@ -250,7 +253,7 @@ def _policy_allows(lab: Any, cluster: Cluster, group: ClusterGroup,
     return not up or up[0].lower() == node.name.lower()
 
 
-def cancel_role_move(lab: Any, group: ClusterGroup) -> bool:
+def cancel_role_move(lab: Lab, group: ClusterGroup) -> bool:
     """Move-ClusterVirtualMachineRole -Cancel: stop the role's migration in
     progress (False when none runs or it is past its point of no return)."""
     vm = group.vm

@@ -22,8 +22,8 @@ from hvshell.model.storage.objects import (ControllerType, DvdDrive, HardDiskDri
 from hvshell.model.compute.versions import (HostVersion, V2012R2, has_feature, limits, product_name,
                                     require_feature)
 from hvshell.model.compute.vm import (DEFAULT_DYNAMIC_MINIMUM, DEFAULT_STARTUP_MEMORY,
-                              GUEST_SERVICE_INTERFACE, INTEGRATION_SERVICES, MEMORY_ALIGNMENT,
-                              MIN_VM_MEMORY, VM)
+                                      GUEST_SERVICE_INTERFACE, INTEGRATION_SERVICES,
+                                      MEMORY_ALIGNMENT, MIN_VM_MEMORY, VM, StartAction, VMState)
 
 if TYPE_CHECKING:
     from hvshell.model.lab import Lab
@@ -371,7 +371,6 @@ def new_vm(lab: Lab, host: Host, name: str | None = None,
 
 def check_remove(lab: Lab, vm: VM) -> None:
     """Remove-VM's rules: the VM is off or saved, and not a cluster role."""
-    from hvshell.model.compute.vm import VMState
     if vm.state not in (VMState.Off, VMState.Saved):
         raise invalid_state(f"'{vm.name}' cannot be removed while it is {vm.state.name}. Stop it "
                             "first (Stop-VM), then remove it.", vm.name)
@@ -481,7 +480,6 @@ def _cluster_error(message: str, target: Any) -> LabError:
 def add_vm_role(lab: Lab, cluster: Cluster, vm: VM, name: str | None = None) -> ClusterGroup:
     """Add-ClusterVirtualMachineRole: the VM must live on a node and keep
     its files on storage every node reaches (CSV or SMB)."""
-    from hvshell.model.compute.vm import StartAction
     if not cluster.has_node(vm.host_name):
         raise _role_error(f"'{vm.name}' runs on '{vm.host_name}', which is not a node of "
                           f"cluster {cluster.name}. Move it to a node first.", vm.name)

@@ -12,7 +12,7 @@ VM to the state it had before.
 """
 from __future__ import annotations
 
-from typing import Any, Generator
+from typing import TYPE_CHECKING, Any, Generator
 
 from hvshell.model.kernel.errors import LabError, invalid_state, operation_failed
 from hvshell.model.kernel.events import EventKind
@@ -23,6 +23,9 @@ from hvshell.model.storage.objects import StorageLocation
 from hvshell.model.compute.vm import (VM, ReplicationMode, ReplicationState, StartAction, StopAction,
                               VMState)
 from hvshell.model.compute.workload import GuestOS
+
+if TYPE_CHECKING:
+    from hvshell.model.lab import Lab
 
 MB = 2**20
 
@@ -50,7 +53,7 @@ HOST_BOOT_SECONDS = 180.0
 # Running operations
 # ---------------------------------------------------------------------------
 
-def launch(lab: Any, vm: VM, generator: Generator[Any, Any, Any], job: Any = None) -> Any:
+def launch(lab: Lab, vm: VM, generator: Generator[Any, Any, Any], job: Any = None) -> Any:
     """Run an operation on `vm` as a clock process (one of `job`'s, if
     given); `vm.operation` holds it while it runs so that a host crash can
     interrupt it."""
@@ -338,7 +341,7 @@ def halt(vm: VM) -> None:
     vm.saved_memory = 0
 
 
-def crash_host(lab: Any, host: Host) -> None:
+def crash_host(lab: Lab, host: Host) -> None:
     """The host stops at once: its VMs lose their memory (saved states on
     disk survive) and whatever they were doing fails."""
     if host.state is HostState.Down:
@@ -356,7 +359,7 @@ def crash_host(lab: Any, host: Host) -> None:
                "stopped.")
 
 
-def boot_host(lab: Any, host: Host) -> None:
+def boot_host(lab: Lab, host: Host) -> None:
     """Power the host on: it is Starting for HOST_BOOT_SECONDS, then Up and
     applies its VMs' automatic start actions."""
     if host.state is not HostState.Down:
@@ -367,7 +370,7 @@ def boot_host(lab: Any, host: Host) -> None:
     schedule_action(lab, HOST_BOOT_SECONDS, "HostBooted", host.name)
 
 
-def _host_booted(lab: Any, host_name: str) -> None:
+def _host_booted(lab: Lab, host_name: str) -> None:
     host = lab.find_host(host_name)
     if host is None or host.state is not HostState.Starting:
         return
@@ -383,7 +386,7 @@ def _host_booted(lab: Any, host_name: str) -> None:
         vm.running_at_host_stop = False
 
 
-def _auto_start(lab: Any, vm_id: str) -> None:
+def _auto_start(lab: Lab, vm_id: str) -> None:
     vm = lab.vm_by_id(vm_id)
     if vm is None:
         return
@@ -394,7 +397,7 @@ def _auto_start(lab: Any, vm_id: str) -> None:
                    f"{error.message}")
 
 
-def restart_host(lab: Any, host: Host) -> Generator[Any, Any, Any]:
+def restart_host(lab: Lab, host: Host) -> Generator[Any, Any, Any]:
     """An orderly restart (patching): each VM's AutomaticStopAction, then the
     reboot, then the automatic start actions.  Run as a clock process."""
     if not host.is_up:
@@ -422,7 +425,7 @@ def restart_host(lab: Any, host: Host) -> Generator[Any, Any, Any]:
     boot_host(lab, host)
 
 
-def set_network(lab: Any, host: Host, up: bool) -> None:
+def set_network(lab: Lab, host: Host, up: bool) -> None:
     if host.network_up == up:
         return
     host.network_up = up
@@ -432,7 +435,7 @@ def set_network(lab: Any, host: Host, up: bool) -> None:
                f"The network of host {host.name} is {'up' if up else 'down'}.")
 
 
-def set_storage(lab: Any, location: StorageLocation, online: bool) -> None:
+def set_storage(lab: Lab, location: StorageLocation, online: bool) -> None:
     """Storage going away pauses the VMs that use it (Paused-Critical);
     coming back resumes them."""
     if location.online == online:
@@ -452,7 +455,7 @@ def set_storage(lab: Any, location: StorageLocation, online: bool) -> None:
             lab.record(EventKind.VMResumed, vm.name, f"'{vm.name}' resumed: its storage is back.")
 
 
-def _uses_storage(lab: Any, vm: VM, location: StorageLocation) -> bool:
+def _uses_storage(lab: Lab, vm: VM, location: StorageLocation) -> bool:
     if lab.storage_for_path(vm.host_name, vm.path) is location:
         return True
     for drive in vm.hard_drives:
@@ -470,7 +473,7 @@ STORAGE_FAULTS = ("StorageDown", "StorageUp")
 
 
 def _host_fault(fault: str) -> Any:
-    def apply(lab: Any, host_name: str) -> None:
+    def apply(lab: Lab, host_name: str) -> None:
         host = lab.find_host(host_name)
         if host is None:
             return
@@ -484,14 +487,14 @@ def _host_fault(fault: str) -> Any:
 
 
 def _storage_fault(online: bool) -> Any:
-    def apply(lab: Any, name: str) -> None:
+    def apply(lab: Lab, name: str) -> None:
         location = lab.find_storage(name)
         if location is not None:
             set_storage(lab, location, online)
     return apply
 
 
-def _revert_all(lab: Any) -> None:
+def _revert_all(lab: Lab) -> None:
     for vm in lab.all_vms():
         revert_interrupted(vm)
 

@@ -25,11 +25,14 @@ Measure-VM are zero.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from hvshell.model.kernel.domain import Domain
+
+if TYPE_CHECKING:
+    from hvshell.model.lab import Lab
 
 KB = 2**10
 MB = 2**20
@@ -106,7 +109,7 @@ def differencing_cap(vhd: Any) -> int:
 # Bringing totals up to the clock
 # ---------------------------------------------------------------------------
 
-def sync(lab: Any) -> None:
+def sync(lab: Lab) -> None:
     """Add each VM's use since its last sync, then read its present rates."""
     now = lab.clock.now
     vms = list(lab.all_vms())
@@ -115,7 +118,7 @@ def sync(lab: Any) -> None:
     _take_rates(lab, vms, now)
 
 
-def _accumulate(lab: Any, vm: Any, now: float) -> None:
+def _accumulate(lab: Lab, vm: Any, now: float) -> None:
     usage = vm.usage
     elapsed = now - usage.synced_at
     if elapsed <= 0:
@@ -141,7 +144,7 @@ def _accumulate(lab: Any, vm: Any, now: float) -> None:
             disk.bytes_written += written
 
 
-def _demands(lab: Any, vm: Any) -> list[tuple[Any, Any, float, float]]:
+def _demands(lab: Lab, vm: Any) -> list[tuple[Any, Any, float, float]]:
     """(drive, storage location, normalized IOPS wanted after its QoS cap,
     wanted before it) for each attached disk of a running VM."""
     drives = [d for d in vm.hard_drives if d.path]
@@ -159,7 +162,7 @@ def _demands(lab: Any, vm: Any) -> list[tuple[Any, Any, float, float]]:
     return found
 
 
-def _take_rates(lab: Any, vms: list[Any], now: float) -> None:
+def _take_rates(lab: Lab, vms: list[Any], now: float) -> None:
     demands = {}
     load: dict[int, float] = {}
     for vm in vms:
@@ -229,7 +232,7 @@ class _PendingRates:
     them stale; they settle once, just before simulated time moves on, and
     whenever something reads usage (`sync`)."""
 
-    def __init__(self, lab: Any):
+    def __init__(self, lab: Lab):
         self.lab = lab
         self.stale = False
 
@@ -239,7 +242,7 @@ class _PendingRates:
             sync(self.lab)
 
 
-def _on_event(lab: Any, event: Any) -> None:
+def _on_event(lab: Lab, event: Any) -> None:
     lab.clock.advance_hook("usage", lambda: _PendingRates(lab)).stale = True
 
 
@@ -251,7 +254,7 @@ DOMAIN = Domain("usage", on_event=_on_event)
 # Resource metering (Enable-/Disable-/Reset-VMResourceMetering, Measure-VM)
 # ---------------------------------------------------------------------------
 
-def start_metering(lab: Any, vm: Any) -> None:
+def start_metering(lab: Lab, vm: Any) -> None:
     """Enable-VMResourceMetering: counting starts now (already-metered VMs
     keep their totals)."""
     sync(lab)
@@ -260,18 +263,18 @@ def start_metering(lab: Any, vm: Any) -> None:
     vm.resource_metering_enabled = True
 
 
-def stop_metering(lab: Any, vm: Any) -> None:
+def stop_metering(lab: Lab, vm: Any) -> None:
     sync(lab)
     vm.usage.metering_since = None
     vm.resource_metering_enabled = False
 
 
-def reset_metering(lab: Any, vm: Any) -> None:
+def reset_metering(lab: Lab, vm: Any) -> None:
     sync(lab)
     vm.usage.reset_totals(lab.clock.now)
 
 
-def disk_allocation(lab: Any, vm: Any) -> int:
+def disk_allocation(lab: Lab, vm: Any) -> int:
     """Bytes Measure-VM's TotalDisk counts: each attached disk's virtual size
     plus the differencing files (checkpoints) beneath it."""
     total = 0
@@ -353,7 +356,7 @@ class VMMeteringReport:
         return 0
 
 
-def measure(lab: Any, vm: Any) -> VMMeteringReport:
+def measure(lab: Lab, vm: Any) -> VMMeteringReport:
     """Measure-VM for a VM whose metering is on."""
     sync(lab)
     usage = vm.usage
@@ -390,7 +393,7 @@ def measure(lab: Any, vm: Any) -> VMMeteringReport:
         NetworkMeteredTrafficReport=[])
 
 
-def _snapshot_report(lab: Any, vm: Any) -> VMMeteringReport:
+def _snapshot_report(lab: Lab, vm: Any) -> VMMeteringReport:
     """A report at the moment metering began: the present rates, nothing
     accumulated yet."""
     usage = vm.usage

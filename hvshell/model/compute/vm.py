@@ -11,7 +11,7 @@ so a VM object held in a variable always shows the present.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -20,9 +20,13 @@ from hvshell.model.storage.vmsnapshot import VMSnapshot
 from hvshell.model.kernel.ids import Guid
 from hvshell.model.network.objects import VMNetworkAdapter
 from hvshell.model.replica.settings import ReplicationSettings
-from hvshell.model.storage.objects import ControllerType, DvdDrive, HardDiskDrive
+from hvshell.model.storage.objects import (IDE_CONTROLLERS, IDE_LOCATIONS, SCSI_LOCATIONS,
+                                           ControllerType, DvdDrive, HardDiskDrive)
 from hvshell.model.compute.usage import VMUsage
 from hvshell.model.compute.workload import GuestOS, Workload, WorkloadProfile
+
+if TYPE_CHECKING:
+    from hvshell.model.lab import Lab
 
 MB = 2**20
 GB = 2**30
@@ -209,7 +213,7 @@ class VM:
     lab: Any = attrs.field(init=False, default=None, repr=False)
     operation: Any = attrs.field(init=False, default=None, repr=False)   # its running Process
 
-    def relink(self, lab: Any) -> None:
+    def relink(self, lab: Lab) -> None:
         """Set the back references of this VM and its devices."""
         self.lab = lab
         for item in (*self.hard_drives, *self.dvd_drives, *self.network_adapters,
@@ -269,7 +273,6 @@ class VM:
 
     def free_slot(self, controller_type: ControllerType) -> tuple[int, int] | None:
         """The first free (controller number, location) of that type."""
-        from hvshell.model.storage.objects import IDE_CONTROLLERS, IDE_LOCATIONS, SCSI_LOCATIONS
         if controller_type is ControllerType.IDE:
             if self.generation == 2:
                 return None

@@ -3,6 +3,8 @@
     {"format": "hvshell-lab", "version": 1, "clock": <seconds>,
      "rng": <numpy bit generator state>, "lab": <the lab, by cattrs>}
 
+(the objects as data: `hvshell.model.kernel.codec`).
+
 `save_lab` is atomic: it writes a temporary file in the same folder,
 flushes and fsyncs it, and renames it over the target, so a crash or kill
 mid-save leaves the previous file whole.  `load_lab` refuses (LabFileError)
@@ -18,7 +20,6 @@ reloaded'.  A cluster failover that was starting roles starts them again.
 """
 from __future__ import annotations
 
-import enum
 import json
 import os
 import tempfile
@@ -26,46 +27,15 @@ from pathlib import Path
 from typing import Any
 
 import cattrs
-from cattrs.preconf.json import make_converter
 
+from hvshell.model.kernel.codec import CONVERTER
 from hvshell.model.kernel.errors import LabFileError
-from hvshell.model.kernel.ids import Guid
-from hvshell.model.lab import Lab
 from hvshell.model.kernel.schedule import rearm
+from hvshell.model.lab import Lab
 from hvshell.sim.clock import Clock
 
 FORMAT_NAME = "hvshell-lab"
 FORMAT_VERSION = 1
-
-
-def _make_converter() -> cattrs.Converter:
-    converter = make_converter()
-    converter.register_unstructure_hook(Guid, str)
-    converter.register_structure_hook(Guid, lambda value, _: Guid(value))
-
-    def is_enum(kind: Any) -> bool:
-        return isinstance(kind, type) and issubclass(kind, enum.Enum)
-
-    # Enums by name: readable, and stable if values are ever renumbered.
-    converter.register_unstructure_hook_func(is_enum, lambda member: member.name)
-
-    def structure_enum(value: Any, kind: type[enum.Enum]) -> enum.Enum:
-        try:
-            return kind[value]
-        except KeyError:
-            raise ValueError(f"'{value}' is not a {kind.__name__}") from None
-
-    converter.register_structure_hook_func(is_enum, structure_enum)
-    return converter
-
-
-_CONVERTER = _make_converter()
-
-
-def detached_copy(obj: Any) -> Any:
-    """A copy of a model object with nothing shared, made as saving and
-    loading it would (no back references: relink it where it goes)."""
-    return _CONVERTER.structure(_CONVERTER.unstructure(obj), type(obj))
 
 
 def lab_to_document(lab: Lab) -> dict[str, Any]:
@@ -74,7 +44,7 @@ def lab_to_document(lab: Lab) -> dict[str, Any]:
         "version": FORMAT_VERSION,
         "clock": lab.clock.now,
         "rng": lab.rng.bit_generator.state,
-        "lab": _CONVERTER.unstructure(lab),
+        "lab": CONVERTER.unstructure(lab),
     }
 
 
@@ -88,7 +58,7 @@ def lab_from_document(document: Any, source: str = "the lab") -> Lab:
         raise LabFileError(f"{source} was saved in lab format {version!r}; this hvshell reads "
                            f"format {FORMAT_VERSION} and older. Use a newer hvshell.", source)
     try:
-        lab = _CONVERTER.structure(document["lab"], Lab)
+        lab = CONVERTER.structure(document["lab"], Lab)
         now = float(document["clock"])
     except Exception as error:   # cattrs reports nested validation errors in groups
         raise LabFileError(f"{source} is damaged: {_describe(error)}.", source) from None

@@ -9,9 +9,12 @@ root (`Lab.domains`).
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
+
+if TYPE_CHECKING:
+    from hvshell.model.lab import Lab
 
 
 @attrs.define(eq=False)
@@ -22,7 +25,7 @@ class ScheduledAction:
     timer: Any = attrs.field(init=False, default=None, repr=False)
 
 
-def schedule_action(lab: Any, delay: float, action: str, target: str) -> ScheduledAction:
+def schedule_action(lab: Lab, delay: float, action: str, target: str) -> ScheduledAction:
     if action not in lab.domains.actions:
         raise KeyError(action)
     record = ScheduledAction(lab.clock.now + max(0.0, delay), action, target)
@@ -31,7 +34,7 @@ def schedule_action(lab: Any, delay: float, action: str, target: str) -> Schedul
     return record
 
 
-def cancel_actions(lab: Any, action: str, target: str) -> None:
+def cancel_actions(lab: Lab, action: str, target: str) -> None:
     for record in list(lab.scheduled):
         if record.action == action and record.target.lower() == target.lower():
             if record.timer is not None:
@@ -39,7 +42,7 @@ def cancel_actions(lab: Any, action: str, target: str) -> None:
             lab.scheduled.remove(record)
 
 
-def _arm(lab: Any, record: ScheduledAction) -> None:
+def _arm(lab: Lab, record: ScheduledAction) -> None:
     def fire() -> None:
         if record in lab.scheduled:
             lab.scheduled.remove(record)
@@ -48,7 +51,7 @@ def _arm(lab: Any, record: ScheduledAction) -> None:
     record.timer = lab.clock.schedule(max(0.0, record.time - lab.clock.now), fire)
 
 
-def rearm(lab: Any) -> None:
+def rearm(lab: Lab) -> None:
     """After a load: put every saved action back on the clock, in order."""
     for record in sorted(lab.scheduled, key=lambda r: r.time):
         _arm(lab, record)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import ntpath
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -32,6 +32,9 @@ from hvshell.model.compute.vm import VM, VMState
 from hvshell.model.compute.workload import Workload
 from hvshell.sim import (HostSpec, MigrationKind, MigrationSpec, NicSpec, PerformanceOption,
                          StorageKind, StorageSpec, WorkloadSpec)
+
+if TYPE_CHECKING:
+    from hvshell.model.lab import Lab
 
 MB = 2**20
 # The sim core's megabyte (hvshell.sim.specs: "MB/s" fields are 10^6 bytes/s).
@@ -193,7 +196,7 @@ class MoveRequest:
         return f"to host '{self.destination.name}'"
 
 
-def disk_files(lab: Any, vm: VM) -> list[VirtualHardDisk]:
+def disk_files(lab: Lab, vm: VM) -> list[VirtualHardDisk]:
     """The VM's disk files (those its drives and checkpoints use), each
     differencing file after its parents."""
     found: list[VirtualHardDisk] = []
@@ -206,7 +209,7 @@ def disk_files(lab: Any, vm: VM) -> list[VirtualHardDisk]:
     return found
 
 
-def _require_location(lab: Any, host: Host, path: str, what: str) -> StorageLocation:
+def _require_location(lab: Lab, host: Host, path: str, what: str) -> StorageLocation:
     location = lab.storage_for_path(host.name, path)
     if location is None:
         visible = ", ".join(s.path for s in lab.storage_visible_from(host.name)) or "none"
@@ -224,7 +227,7 @@ def _absolute(path: str, parameter: str) -> str:
     return text.rstrip("\\/") or text
 
 
-def _file_moves(lab: Any, vm: VM, destination: Host, storage_path: str | None,
+def _file_moves(lab: Lab, vm: VM, destination: Host, storage_path: str | None,
                 vhds: list[tuple[str, str]]) -> list[FileMove]:
     """The disk files that move: all of them into `storage_path`'s disk
     folder, or the ones -Vhds lists (SourceFilePath -> DestinationFilePath)."""
@@ -266,7 +269,7 @@ def _file_moves(lab: Any, vm: VM, destination: Host, storage_path: str | None,
     return kept
 
 
-def _storage_paths(lab: Any, destination: Host, storage_path: str | None, vm_path: str | None,
+def _storage_paths(lab: Lab, destination: Host, storage_path: str | None, vm_path: str | None,
                    snapshot_path: str | None, smart_paging_path: str | None,
                    ) -> tuple[str | None, str | None, str | None]:
     """Where the configuration, checkpoints and smart paging file go."""
@@ -283,7 +286,7 @@ def _storage_paths(lab: Any, destination: Host, storage_path: str | None, vm_pat
     return out[0], out[1], out[2]
 
 
-def plan_move(lab: Any, vm: VM, destination: Host, *, include_storage: bool = False,
+def plan_move(lab: Lab, vm: VM, destination: Host, *, include_storage: bool = False,
               storage_path: str | None = None, vhds: list[tuple[str, str]] | None = None,
               vm_path: str | None = None, snapshot_path: str | None = None,
               smart_paging_path: str | None = None, command: str = "Move-VM") -> MoveRequest:
@@ -317,7 +320,7 @@ def plan_move(lab: Any, vm: VM, destination: Host, *, include_storage: bool = Fa
                        command=command)
 
 
-def plan_storage_move(lab: Any, vm: VM, *, storage_path: str | None = None,
+def plan_storage_move(lab: Lab, vm: VM, *, storage_path: str | None = None,
                       vhds: list[tuple[str, str]] | None = None, vm_path: str | None = None,
                       snapshot_path: str | None = None,
                       smart_paging_path: str | None = None) -> MoveRequest:
@@ -338,7 +341,7 @@ def plan_storage_move(lab: Any, vm: VM, *, storage_path: str | None = None,
                        command="Move-VMStorage")
 
 
-def plan_cluster_move(lab: Any, vm: VM, destination: Host, quick: bool = False,
+def plan_cluster_move(lab: Lab, vm: VM, destination: Host, quick: bool = False,
                       command: str = "Move-ClusterVirtualMachineRole") -> MoveRequest:
     """A move the cluster makes between its nodes: live, or quick (save to
     the shared volume, restore on the new owner)."""
@@ -363,7 +366,7 @@ def _largest(places: dict[str, tuple[StorageLocation, int]]) -> StorageLocation 
     return best[0] if best else None
 
 
-def spec_for(lab: Any, request: MoveRequest, option: PerformanceOption | None = None,
+def spec_for(lab: Lab, request: MoveRequest, option: PerformanceOption | None = None,
              ) -> MigrationSpec:
     """The sim core's MigrationSpec of `request` (with the source's
     performance option unless `option` is given).  Disks that move are

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ntpath
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -21,6 +21,9 @@ from hvshell.model.storage.objects import StorageLocation, norm_path
 from hvshell.model.compute.versions import V2008R2, V2012, V2012R2, product_name
 from hvshell.model.compute.vm import VM, VMProcessor, VMState
 from hvshell.sim import MigrationKind, TransportError, resolve_route
+
+if TYPE_CHECKING:
+    from hvshell.model.lab import Lab
 
 # Compare-VM's MessageId for each rule.  Only 33012 (a virtual switch
 # missing at the destination) is documented (hyperv-cmdlets.md, Compare-VM
@@ -80,7 +83,7 @@ class Incompatibility:
         return str(self.message_id)
 
 
-def _files_of(lab: Any, vm: VM) -> list[tuple[str, str]]:
+def _files_of(lab: Lab, vm: VM) -> list[tuple[str, str]]:
     """(what, path) for every file the VM keeps: configuration and disks."""
     out = [("configuration", vm.path)]
     out += [("virtual hard disk", v.path) for v in disk_files(lab, vm)]
@@ -90,7 +93,7 @@ def _files_of(lab: Any, vm: VM) -> list[tuple[str, str]]:
 class _Rules:
     """Collects the rules one request breaks."""
 
-    def __init__(self, lab: Any, request: MoveRequest, reserved: int, migrating: list[VM]):
+    def __init__(self, lab: Lab, request: MoveRequest, reserved: int, migrating: list[VM]):
         self.lab = lab
         self.request = request
         self.reserved = reserved
@@ -384,7 +387,7 @@ class _Rules:
                          "ResourceUnavailable")
 
 
-def check(lab: Any, request: MoveRequest, reserved: int = 0,
+def check(lab: Lab, request: MoveRequest, reserved: int = 0,
           migrating: Iterable[VM] = ()) -> list[Incompatibility]:
     """Every rule `request` breaks.  `reserved` is the memory of the
     destination promised to migrations under way; `migrating` the VMs

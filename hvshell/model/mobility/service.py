@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Generator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -32,6 +32,9 @@ from hvshell.sim import (MigrationKind, MigrationResult, MigrationScheduler, Mig
                          MigrationState, PerformanceOption, Progress, TransportError,
                          plan_migration, resolve_route)
 
+if TYPE_CHECKING:
+    from hvshell.model.lab import Lab
+
 # ---------------------------------------------------------------------------
 # The lab's migrations
 # ---------------------------------------------------------------------------
@@ -40,7 +43,7 @@ class Mobility:
     """The lab's migrations on its clock: the sim core's scheduler, the
     requests in flight and what happens when each ends."""
 
-    def __init__(self, lab: Any):
+    def __init__(self, lab: Lab):
         self.lab = lab
         self.scheduler = MigrationScheduler(lab.clock, seed=lab.seed,
                                             on_progress=self._progress)
@@ -249,7 +252,7 @@ def _transport_text(spec: MigrationSpec) -> str:
 _SERVICES: weakref.WeakKeyDictionary[Any, Mobility] = weakref.WeakKeyDictionary()
 
 
-def mobility(lab: Any) -> Mobility:
+def mobility(lab: Lab) -> Mobility:
     """The lab's migration service (made on first use: a lab loaded from a
     file gets a fresh one, which fails the migrations it was saved with)."""
     service = _SERVICES.get(lab)
@@ -268,7 +271,7 @@ _FAULTS = {EventKind.HostDown: "HostCrash", EventKind.HostRestart: "HostCrash",
 
 
 def _feel(fault: str) -> Any:
-    def react(lab: Any, event: Any) -> None:
+    def react(lab: Lab, event: Any) -> None:
         service = _SERVICES.get(lab)
         if service is not None:
             service.fault(fault, event.source)

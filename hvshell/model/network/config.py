@@ -11,7 +11,7 @@ host's `smb_bandwidth_limits`.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hvshell.pstypes.objects import PSEnum
 from hvshell.model.kernel.errors import LabError, invalid_argument, invalid_state, operation_failed
@@ -25,6 +25,9 @@ from hvshell.model.network.objects import (JUMBO_FRAME, STANDARD_FRAME, Bandwidt
                                    VMNetworkAdapter, VMSwitch, VMSwitchType)
 from hvshell.model.compute.versions import require_feature
 from hvshell.model.compute.vm import VM, VMState
+
+if TYPE_CHECKING:
+    from hvshell.model.lab import Lab
 
 MB = 2**20
 # Virtual NICs per VM: 8 synthetic and 4 legacy (section D).
@@ -73,7 +76,7 @@ def find_interface(host: Host, name: str) -> HostNic | NicTeam | None:
 # Virtual switches
 # ---------------------------------------------------------------------------
 
-def new_switch(lab: Any, host: Host, name: str, switch_type: VMSwitchType,
+def new_switch(lab: Lab, host: Host, name: str, switch_type: VMSwitchType,
                net_adapter_name: str | None = None, allow_management_os: bool = True,
                notes: str = "", bandwidth_mode: Any = None) -> VMSwitch:
     """New-VMSwitch.  External switches bind a NIC or a team interface that
@@ -122,7 +125,7 @@ def new_switch(lab: Any, host: Host, name: str, switch_type: VMSwitchType,
     return switch
 
 
-def remove_switch(lab: Any, host: Host, switch: VMSwitch) -> None:
+def remove_switch(lab: Lab, host: Host, switch: VMSwitch) -> None:
     """Remove-VMSwitch: the adapters connected to it are left unconnected."""
     for vm in host.vms:
         for adapter in vm.network_adapters:
@@ -166,7 +169,7 @@ def _adapters_must_be_off(vm: VM, what: str) -> None:
             "(Stop-VM) first.", vm.name)
 
 
-def add_adapter(lab: Any, vm: VM, name: str | None = None, switch_name: str | None = None,
+def add_adapter(lab: Lab, vm: VM, name: str | None = None, switch_name: str | None = None,
                 legacy: bool = False, static_mac: str | None = None) -> VMNetworkAdapter:
     """Add-VMNetworkAdapter."""
     host = vm.host
@@ -200,7 +203,7 @@ def add_adapter(lab: Any, vm: VM, name: str | None = None, switch_name: str | No
     return adapter
 
 
-def remove_adapter(lab: Any, adapter: VMNetworkAdapter) -> None:
+def remove_adapter(lab: Lab, adapter: VMNetworkAdapter) -> None:
     vm = adapter.vm
     _adapters_must_be_off(vm, "remove a network adapter from")
     vm.network_adapters.remove(adapter)
@@ -209,7 +212,7 @@ def remove_adapter(lab: Any, adapter: VMNetworkAdapter) -> None:
                f"'{vm.name}'.")
 
 
-def connect_adapter(lab: Any, adapter: VMNetworkAdapter, switch_name: str) -> None:
+def connect_adapter(lab: Lab, adapter: VMNetworkAdapter, switch_name: str) -> None:
     """Connect-VMNetworkAdapter: the switch must exist on the VM's host
     (a VM connected to a switch its host lacks cannot start or move)."""
     vm = adapter.vm
@@ -223,7 +226,7 @@ def connect_adapter(lab: Any, adapter: VMNetworkAdapter, switch_name: str) -> No
                f"was connected to '{switch.name}'.")
 
 
-def disconnect_adapter(lab: Any, adapter: VMNetworkAdapter) -> None:
+def disconnect_adapter(lab: Lab, adapter: VMNetworkAdapter) -> None:
     adapter.switch_name = None
     lab.record(EventKind.AdapterDisconnected, adapter.vm.name,
                f"Network adapter '{adapter.name}' of "
@@ -250,7 +253,7 @@ def nics_matching(host: Host, patterns: list[str], what: str) -> list[HostNic]:
     return [n for n in host.nics if n in found]
 
 
-def new_team(lab: Any, host: Host, name: str, members: list[str], team_nic_name: str | None,
+def new_team(lab: Lab, host: Host, name: str, members: list[str], team_nic_name: str | None,
              mode: TeamingMode, algorithm: LoadBalancingAlgorithm) -> tuple[NicTeam, list[str]]:
     """New-NetLbfoTeam; returns the team and warnings for the user."""
     require_feature(host.version, "NicTeaming", host.name,
@@ -305,7 +308,7 @@ def new_team(lab: Any, host: Host, name: str, members: list[str], team_nic_name:
     return team, warnings
 
 
-def set_rdma(lab: Any, nic: HostNic, enabled: bool) -> None:
+def set_rdma(lab: Lab, nic: HostNic, enabled: bool) -> None:
     """Enable-/Disable-NetAdapterRdma on one NIC."""
     if enabled and not nic.rdma_capable:
         raise LabError(
@@ -356,21 +359,21 @@ def _unknown_property(what: str) -> LabError:
                     "ObjectNotFound", what, "Microsoft.Management.Infrastructure.CimException")
 
 
-def set_jumbo(lab: Any, nic: HostNic, size: int) -> None:
+def set_jumbo(lab: Lab, nic: HostNic, size: int) -> None:
     if nic.jumbo_packet != size:
         nic.jumbo_packet = size
         lab.record(EventKind.JumboPacketChanged, nic.host_name, f"{nic.host_name} {nic.name} uses "
                    f"{size}-byte frames.")
 
 
-def restart_adapter(lab: Any, nic: HostNic) -> None:
+def restart_adapter(lab: Lab, nic: HostNic) -> None:
     """The adapter restarts to apply a setting: down for a few seconds."""
     nic.up = False
     schedule_action(lab, ADAPTER_RESTART_SECONDS, "AdapterRestarted",
                     f"{nic.host_name}|{nic.name}")
 
 
-def _adapter_restarted(lab: Any, target: str) -> None:
+def _adapter_restarted(lab: Lab, target: str) -> None:
     host_name, _, nic_name = target.partition("|")
     host = lab.find_host(host_name)
     nic = host.nic(nic_name) if host is not None else None
@@ -385,7 +388,7 @@ DOMAIN = Domain("network", actions={"AdapterRestarted": _adapter_restarted})
 # SMB bandwidth limits
 # ---------------------------------------------------------------------------
 
-def set_smb_limit(lab: Any, host: Host, category: BandwidthLimitCategory,
+def set_smb_limit(lab: Lab, host: Host, category: BandwidthLimitCategory,
                   bytes_per_second: int) -> None:
     require_feature(host.version, "SmbBandwidthLimit", host.name)
     if bytes_per_second < MIN_SMB_BANDWIDTH:
@@ -397,7 +400,7 @@ def set_smb_limit(lab: Any, host: Host, category: BandwidthLimitCategory,
                f"limited to {bytes_per_second / MB:g} MB/s.")
 
 
-def remove_smb_limit(lab: Any, host: Host, category: BandwidthLimitCategory) -> bool:
+def remove_smb_limit(lab: Lab, host: Host, category: BandwidthLimitCategory) -> bool:
     if host.smb_bandwidth_limits.pop(category.name, None) is None:
         return False
     lab.record(EventKind.SmbLimitRemoved, host.name,

@@ -36,13 +36,15 @@ from __future__ import annotations
 
 import datetime as dt
 import ntpath
-from typing import Any, Generator
+from typing import TYPE_CHECKING, Any, Generator
 
 import attrs
 
 from hvshell.model.storage.disks import chain
+from hvshell.model.storage.export_import import copy_files, remap_disks
 from hvshell.model.kernel.errors import (invalid_argument, invalid_state, not_supported,
                                   operation_failed)
+from hvshell.model.kernel.codec import detached_copy
 from hvshell.model.kernel.events import EventKind
 from hvshell.model.kernel.domain import Domain
 from hvshell.model.compute.host import Host
@@ -51,6 +53,9 @@ from hvshell.model.replica.settings import (RecoveryAuthenticationType, Replicat
 from hvshell.model.kernel.schedule import cancel_actions, schedule_action
 from hvshell.model.compute.versions import V2012, V2012R2, product_name, require_feature
 from hvshell.model.compute.vm import ReplicationHealth, ReplicationMode, ReplicationState, VM, VMState
+
+if TYPE_CHECKING:
+    from hvshell.model.lab import Lab
 
 MB = 2**20
 CYCLE = "ReplicaCycle"
@@ -94,14 +99,14 @@ FAILOVER_SECONDS = 5.0
 DEFAULT_DISK_MBPS = 100.0
 
 
-def _partner(lab: Any, vm: VM) -> VM | None:
+def _partner(lab: Lab, vm: VM) -> VM | None:
     settings = vm.replication
     if settings is None:
         return None
     return lab.vm_by_id(settings.partner_id)
 
 
-def primary_of(lab: Any, vm: VM) -> VM | None:
+def primary_of(lab: Lab, vm: VM) -> VM | None:
     """The primary side of the VM's simple relationship (itself when
     primary; none for an extended replica)."""
     if vm.replication is None:
@@ -111,7 +116,7 @@ def primary_of(lab: Any, vm: VM) -> VM | None:
     return _partner(lab, vm) if vm.replication_mode is ReplicationMode.Replica else None
 
 
-def replica_of(lab: Any, vm: VM) -> VM | None:
+def replica_of(lab: Lab, vm: VM) -> VM | None:
     if vm.replication is None:
         return None
     if vm.replication_mode is ReplicationMode.Replica:
@@ -119,13 +124,13 @@ def replica_of(lab: Any, vm: VM) -> VM | None:
     return _partner(lab, vm) if vm.replication_mode is ReplicationMode.Primary else None
 
 
-def extended_of(lab: Any, vm: VM) -> VM | None:
+def extended_of(lab: Lab, vm: VM) -> VM | None:
     """The extended replica VM of a replica VM, if it has one."""
     leg = vm.replication.extended if vm.replication is not None else None
     return lab.vm_by_id(leg.partner_id) if leg is not None else None
 
 
-def extended_state(lab: Any, vm: VM) -> ReplicationState:
+def extended_state(lab: Lab, vm: VM) -> ReplicationState:
     """The state of a replica VM's extended relationship: the extended
     replica's, or Error once that side has removed it."""
     target = extended_of(lab, vm)
@@ -133,7 +138,7 @@ def extended_state(lab: Any, vm: VM) -> ReplicationState:
         target.replication is not None else ReplicationState.Error
 
 
-def _set_state(lab: Any, vm: VM, state: ReplicationState) -> None:
+def _set_state(lab: Lab, vm: VM, state: ReplicationState) -> None:
     """Both sides show the same replication state."""
     for side in (vm, _partner(lab, vm)):
         if side is not None:
@@ -149,12 +154,12 @@ def _link_bytes(host: Host) -> float:
     return max(links) * 1e9 / 8 if links else 0.0
 
 
-def _disk_rate(lab: Any, host_name: str, path: str) -> float:
+def _disk_rate(lab: Lab, host_name: str, path: str) -> float:
     location = lab.storage_for_path(host_name, path)
     return (location.throughput_mbps if location is not None else DEFAULT_DISK_MBPS) * MB
 
 
-def transfer_rate(lab: Any, primary: VM, settings: ReplicationSettings | None = None) -> float:
+def transfer_rate(lab: Lab, primary: VM, settings: ReplicationSettings | None = None) -> float:
     """Bytes per second from the sending VM's disks to the receiving
     server's (the replica, or with `settings` the extended leg): the slower
     host's fastest NIC (less TCP overhead) and the two storages."""
@@ -167,7 +172,7 @@ def transfer_rate(lab: Any, primary: VM, settings: ReplicationSettings | None = 
     return min(network, source, target)
 
 
-def _require_network(lab: Any, vm: VM) -> None:
+def _require_network(lab: Lab, vm: VM) -> None:
     if transfer_rate(lab, vm) <= 0:
         raise operation_failed(f"'{vm.name}' cannot replicate: {vm.host_name} or its replica "
                                "server has no network adapter up.", vm.name, "ConnectionError")
@@ -177,7 +182,7 @@ def _on_wire(settings: ReplicationSettings, size: float) -> float:
     return size / COMPRESSION_RATIO if settings.compression_enabled else size
 
 
-def _replicated_files(lab: Any, vm: VM) -> list[Any]:
+def _replicated_files(lab: Lab, vm: VM) -> list[Any]:
     files: list[Any] = []
     for drive in vm.hard_drives:
         if drive.path:
@@ -185,12 +190,12 @@ def _replicated_files(lab: Any, vm: VM) -> list[Any]:
     return files
 
 
-def replicated_size(lab: Any, vm: VM) -> int:
+def replicated_size(lab: Lab, vm: VM) -> int:
     """Bytes the VM's disks hold (what the initial replication copies)."""
     return sum(vhd.allocated_bytes for vhd in _replicated_files(lab, vm))
 
 
-def initial_replication_seconds(lab: Any, vm: VM) -> float:
+def initial_replication_seconds(lab: Lab, vm: VM) -> float:
     settings = vm.replication
     return INITIAL_SETUP_SECONDS + _on_wire(settings, replicated_size(lab, vm)) / \
         transfer_rate(lab, vm)
@@ -229,7 +234,7 @@ def set_replication_server(host: Host, enabled: bool | None = None,
 # Enable-VMReplication
 # ---------------------------------------------------------------------------
 
-def _accepts(lab: Any, primary_host: Host, replica_host: Host, port: int,
+def _accepts(lab: Lab, primary_host: Host, replica_host: Host, port: int,
              authentication: ReplicationAuthenticationType) -> None:
     server = replica_host.replica_server
     if not server.replication_enabled:
@@ -261,7 +266,7 @@ def _accepts(lab: Any, primary_host: Host, replica_host: Host, port: int,
                                replica_host.name)
 
 
-def check_enable(lab: Any, vm: VM, replica_name: str, port: int,
+def check_enable(lab: Lab, vm: VM, replica_name: str, port: int,
                  authentication: ReplicationAuthenticationType, frequency: int | None,
                  recovery_history: int, vss_hours: int) -> Host:
     host = vm.host
@@ -299,7 +304,7 @@ def check_enable(lab: Any, vm: VM, replica_name: str, port: int,
     return replica_host
 
 
-def enable(lab: Any, vm: VM, replica_name: str, port: int,
+def enable(lab: Lab, vm: VM, replica_name: str, port: int,
            authentication: ReplicationAuthenticationType, frequency: int | None = None,
            recovery_history: int = 0, vss_hours: int = 0, compression: bool = True) -> VM:
     """Start a relationship: the replica VM is created, off, on the replica
@@ -332,10 +337,9 @@ def enable(lab: Any, vm: VM, replica_name: str, port: int,
     return replica
 
 
-def _receiving_copy(lab: Any, vm: VM, host: Host) -> VM:
+def _receiving_copy(lab: Lab, vm: VM, host: Host) -> VM:
     """The VM that receives `vm`'s logs on `host`: its configuration, off,
     in the host's replica storage location (not yet placed)."""
-    from hvshell.model.kernel.persist import detached_copy    # persist imports this module
     folder = host.replica_server.default_storage_location or host.virtual_machine_path
     replica = detached_copy(vm)
     replica.replication = None
@@ -352,7 +356,7 @@ def _receiving_copy(lab: Any, vm: VM, host: Host) -> VM:
     return replica
 
 
-def _third_host(lab: Any, vm: VM, name: str) -> Host:
+def _third_host(lab: Lab, vm: VM, name: str) -> Host:
     """The extended replica server of a replica VM, checked."""
     host = lab.find_host(name)
     if host is None:
@@ -370,7 +374,7 @@ def _third_host(lab: Any, vm: VM, name: str) -> Host:
     return host
 
 
-def check_enable_extended(lab: Any, vm: VM, target_name: str, port: int,
+def check_enable_extended(lab: Lab, vm: VM, target_name: str, port: int,
                           authentication: ReplicationAuthenticationType, frequency: int | None,
                           recovery_history: int, vss_hours: int) -> Host:
     """Every rule of extended replication (raises LabError)."""
@@ -414,7 +418,7 @@ def check_enable_extended(lab: Any, vm: VM, target_name: str, port: int,
     return target
 
 
-def enable_extended(lab: Any, vm: VM, target_name: str, port: int,
+def enable_extended(lab: Lab, vm: VM, target_name: str, port: int,
                     authentication: ReplicationAuthenticationType, frequency: int | None = None,
                     recovery_history: int = 0, vss_hours: int = 0,
                     compression: bool = True) -> VM:
@@ -447,11 +451,11 @@ def enable_extended(lab: Any, vm: VM, target_name: str, port: int,
 # Start-VMInitialReplication
 # ---------------------------------------------------------------------------
 
-def _replica_host(lab: Any, vm: VM) -> Host:
+def _replica_host(lab: Lab, vm: VM) -> Host:
     return lab.find_host(replica_of(lab, vm).host_name)
 
 
-def begin_initial_replication(lab: Any, vm: VM) -> Generator[Any, Any, VM]:
+def begin_initial_replication(lab: Lab, vm: VM) -> Generator[Any, Any, VM]:
     if vm.replication is not None and vm.replication.extended is not None and \
             vm.replication_mode is ReplicationMode.Replica:
         return _begin_extended_initial(lab, vm)
@@ -494,7 +498,7 @@ def begin_initial_replication(lab: Any, vm: VM) -> Generator[Any, Any, VM]:
     return run()
 
 
-def _begin_extended_initial(lab: Any, vm: VM) -> Generator[Any, Any, VM]:
+def _begin_extended_initial(lab: Lab, vm: VM) -> Generator[Any, Any, VM]:
     """The extended leg's initial copy, from the replica VM's disks."""
     target = extended_of(lab, vm)
     leg = vm.replication.extended
@@ -533,12 +537,11 @@ def _begin_extended_initial(lab: Any, vm: VM) -> Generator[Any, Any, VM]:
     return run()
 
 
-def _copy_disks(lab: Any, source: VM, target: VM, folder: str) -> None:
+def _copy_disks(lab: Lab, source: VM, target: VM, folder: str) -> None:
     """The receiving VM's disk files, copies of the sender's, in its folder."""
-    from hvshell.model.storage.export_import import _copy_files, _remap
-    moved = _copy_files(lab, target.host, list(reversed(_replicated_files(lab, source))),
+    moved = copy_files(lab, target.host, list(reversed(_replicated_files(lab, source))),
                         folder)
-    _remap(target, moved)
+    remap_disks(target, moved)
 
 
 # ---------------------------------------------------------------------------
@@ -558,7 +561,7 @@ def _count_writes(vm: VM, now: float) -> None:
     settings.was_running = vm.is_running
 
 
-def settle(lab: Any, vm: VM) -> None:
+def settle(lab: Lab, vm: VM) -> None:
     """Bring the primary's figures up to now: count the writes, and take
     the log on the wire as arrived if it has."""
     _count_writes(vm, lab.clock.now)
@@ -586,7 +589,7 @@ def _arrive(settings: ReplicationSettings, now: float) -> float:
     return size
 
 
-def settle_extended(lab: Any, vm: VM) -> None:
+def settle_extended(lab: Lab, vm: VM) -> None:
     """Bring a replica VM's extended leg up to now: what reached the
     replica, and the extended log on the wire."""
     primary = primary_of(lab, vm)
@@ -595,7 +598,7 @@ def settle_extended(lab: Any, vm: VM) -> None:
     _arrive(vm.replication.extended, lab.clock.now)
 
 
-def _new_window(lab: Any, settings: ReplicationSettings, receiver: Host) -> None:
+def _new_window(lab: Lab, settings: ReplicationSettings, receiver: Host) -> None:
     interval = receiver.replica_server.monitoring_interval
     if lab.clock.now - settings.window_start >= interval:
         settings.window_start = lab.clock.now
@@ -603,7 +606,7 @@ def _new_window(lab: Any, settings: ReplicationSettings, receiver: Host) -> None
         settings.bytes_sent = settings.largest = settings.latency_total = 0.0
 
 
-def _send(lab: Any, vm: VM, extra_seconds: float = 0.0,
+def _send(lab: Lab, vm: VM, extra_seconds: float = 0.0,
           settings: ReplicationSettings | None = None) -> float:
     """Cut the pending writes into a log and put it on the wire (the
     relationship's, or with `settings` the extended leg's); returns when it
@@ -619,7 +622,7 @@ def _send(lab: Any, vm: VM, extra_seconds: float = 0.0,
     return arrival
 
 
-def _cycle(lab: Any, target: str) -> None:
+def _cycle(lab: Lab, target: str) -> None:
     vm = lab.vm_by_id(target)
     if vm is None or vm.replication is None or \
             vm.replication_state is not ReplicationState.Replicating:
@@ -638,7 +641,7 @@ def _cycle(lab: Any, target: str) -> None:
     schedule_action(lab, settings.frequency_sec, CYCLE, target)
 
 
-def _health(lab: Any, vm: VM, settings: ReplicationSettings,
+def _health(lab: Lab, vm: VM, settings: ReplicationSettings,
             state: ReplicationState) -> ReplicationHealth:
     """A relationship's health from its sending side's figures."""
     cycles = settings.successful + settings.missed
@@ -652,21 +655,21 @@ def _health(lab: Any, vm: VM, settings: ReplicationSettings,
     return ReplicationHealth.Normal
 
 
-def _set_health(lab: Any, vm: VM) -> None:
+def _set_health(lab: Lab, vm: VM) -> None:
     health = _health(lab, vm, vm.replication, vm.replication_state)
     for side in (vm, _partner(lab, vm)):
         if side is not None:
             side.replication_health = health
 
 
-def _set_extended_health(lab: Any, vm: VM) -> None:
+def _set_extended_health(lab: Lab, vm: VM) -> None:
     target = extended_of(lab, vm)
     if target is not None:
         target.replication_health = _health(lab, vm, vm.replication.extended,
                                             target.replication_state)
 
 
-def _extended_cycle(lab: Any, target_id: str) -> None:
+def _extended_cycle(lab: Lab, target_id: str) -> None:
     """One extended cycle of a replica VM: what it received since the last
     cycle goes on to the extended replica server."""
     vm = lab.vm_by_id(target_id)
@@ -687,7 +690,7 @@ def _extended_cycle(lab: Any, target_id: str) -> None:
     schedule_action(lab, leg.frequency_sec, EXTENDED_CYCLE, target_id)
 
 
-def _writes_change(lab: Any, event: Any) -> None:
+def _writes_change(lab: Lab, event: Any) -> None:
     """A replicated VM that stops or starts writes from then on at its new
     rate: count its writes up to the change."""
     for host in lab.hosts:
@@ -702,7 +705,7 @@ _WRITE_RATE_EVENTS = (EventKind.HostDown, EventKind.VMStarted, EventKind.VMStopp
                       EventKind.VMPausedCritical, EventKind.HostUp)
 
 
-def after_load(lab: Any) -> None:
+def after_load(lab: Lab) -> None:
     """An initial replication or planned-failover preparation cannot
     survive a reload: the first is pending again, the second is abandoned
     and replication goes on."""
@@ -722,7 +725,7 @@ def after_load(lab: Any) -> None:
                 _rearm(lab, EXTENDED_CYCLE, vm, vm.replication.extended.frequency_sec)
 
 
-def _rearm(lab: Any, action: str, vm: VM, frequency: int) -> None:
+def _rearm(lab: Lab, action: str, vm: VM, frequency: int) -> None:
     if not any(r.action == action and r.target == str(vm.id) for r in lab.scheduled):
         schedule_action(lab, frequency, action, str(vm.id))
 
@@ -741,7 +744,7 @@ class _Leg:
     """One relationship as seen from one of its VMs: the simple one, or
     the extended one (from the replica VM or the extended replica)."""
 
-    def __init__(self, lab: Any, vm: VM, relationship: ReplicationRelationshipType):
+    def __init__(self, lab: Lab, vm: VM, relationship: ReplicationRelationshipType):
         if vm.replication_mode is ReplicationMode.ExtendedReplica:
             relationship = ReplicationRelationshipType.Extended
         self.relationship = relationship
@@ -776,7 +779,7 @@ class VMReplicationHealth:
     monitoring window, seen from either side."""
     PS_TYPE = "Microsoft.HyperV.PowerShell.VMReplicationHealth"
 
-    def __init__(self, lab: Any, vm: VM,
+    def __init__(self, lab: Lab, vm: VM,
                  relationship: ReplicationRelationshipType = ReplicationRelationshipType.Simple):
         self.vm = vm
         self.lab = lab
@@ -868,7 +871,7 @@ class VMReplication:
     """Get-VMReplication's object: one side's settings."""
     PS_TYPE = "Microsoft.HyperV.PowerShell.VMReplication"
 
-    def __init__(self, lab: Any, vm: VM,
+    def __init__(self, lab: Lab, vm: VM,
                  relationship: ReplicationRelationshipType = ReplicationRelationshipType.Simple):
         self.vm = vm
         self.leg = _Leg(lab, vm, relationship)
@@ -1002,7 +1005,7 @@ class VMReplicationServer:
 # Suspend-, Resume-VMReplication
 # ---------------------------------------------------------------------------
 
-def _extended_leg(lab: Any, vm: VM, verb: str) -> VM:
+def _extended_leg(lab: Lab, vm: VM, verb: str) -> VM:
     """The extended replica of a replica VM whose extended relationship a
     cmdlet names (raises LabError when there is none)."""
     target = extended_of(lab, vm) if vm.replication_mode is ReplicationMode.Replica else None
@@ -1013,7 +1016,7 @@ def _extended_leg(lab: Any, vm: VM, verb: str) -> VM:
     return target
 
 
-def suspend(lab: Any, vm: VM,
+def suspend(lab: Lab, vm: VM,
             relationship: ReplicationRelationshipType = ReplicationRelationshipType.Simple
             ) -> None:
     if relationship is ReplicationRelationshipType.Extended:
@@ -1036,7 +1039,7 @@ def suspend(lab: Any, vm: VM,
     _set_health(lab, primary)
 
 
-def resume(lab: Any, vm: VM,
+def resume(lab: Lab, vm: VM,
            relationship: ReplicationRelationshipType = ReplicationRelationshipType.Simple
            ) -> None:
     """Writes kept being tracked while suspended; they go with the next
@@ -1064,7 +1067,7 @@ def resume(lab: Any, vm: VM,
 # Failover
 # ---------------------------------------------------------------------------
 
-def begin_prepare(lab: Any, vm: VM) -> Generator[Any, Any, VM]:
+def begin_prepare(lab: Lab, vm: VM) -> Generator[Any, Any, VM]:
     """Planned failover, primary side: the VM is off; its last writes are
     sent, and it waits for the failover on the replica."""
     if vm.replication_mode is not ReplicationMode.Primary or \
@@ -1106,7 +1109,7 @@ def begin_prepare(lab: Any, vm: VM) -> Generator[Any, Any, VM]:
     return run()
 
 
-def begin_failover(lab: Any, vm: VM) -> Generator[Any, Any, VM]:
+def begin_failover(lab: Lab, vm: VM) -> Generator[Any, Any, VM]:
     """Failover on the replica: the replica VM takes the latest recovery
     point (everything, after a planned failover)."""
     if vm.replication_mode is not ReplicationMode.Replica:
@@ -1148,7 +1151,7 @@ def begin_failover(lab: Any, vm: VM) -> Generator[Any, Any, VM]:
     return run()
 
 
-def complete_failover(lab: Any, vm: VM) -> None:
+def complete_failover(lab: Lab, vm: VM) -> None:
     if vm.replication_mode is not ReplicationMode.Replica or \
             vm.replication_state is not ReplicationState.FailedOverWaitingCompletion:
         raise invalid_state(f"'{vm.name}' has no failover waiting to be completed (its "
@@ -1158,7 +1161,7 @@ def complete_failover(lab: Any, vm: VM) -> None:
                "completed; the other recovery points are deleted.")
 
 
-def stop_failover(lab: Any, vm: VM) -> None:
+def stop_failover(lab: Lab, vm: VM) -> None:
     """Cancel: a prepared primary, or a failed-over replica not yet
     completed, returns to replicating."""
     primary = primary_of(lab, vm)
@@ -1205,7 +1208,7 @@ def _check_history(host: Host, history: int, hours: int) -> None:
                                "(-RecoveryHistory 1 or more).", hours)
 
 
-def configure(lab: Any, vm: VM, frequency: int | None = None, compression: bool | None = None,
+def configure(lab: Lab, vm: VM, frequency: int | None = None, compression: bool | None = None,
               recovery_history: int | None = None, vss_hours: int | None = None) -> None:
     """Change a relationship's settings (on its primary); a new frequency
     takes effect from the next cycle."""
@@ -1240,7 +1243,7 @@ def configure(lab: Any, vm: VM, frequency: int | None = None, compression: bool 
         schedule_action(lab, frequency, CYCLE, str(primary.id))
 
 
-def reverse(lab: Any, vm: VM) -> None:
+def reverse(lab: Lab, vm: VM) -> None:
     """After a planned failover, on the replica server: the failed-over VM
     becomes the primary and replicates back to the old primary, which holds
     the same data (no initial replication needed)."""
@@ -1299,7 +1302,7 @@ def _orphan(vm: VM | None) -> None:
         vm.replication_health = ReplicationHealth.Critical
 
 
-def remove(lab: Any, vm: VM,
+def remove(lab: Lab, vm: VM,
            relationship: ReplicationRelationshipType = ReplicationRelationshipType.Simple
            ) -> None:
     """End a relationship on the VM's side (its ReplicationState becomes

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ntpath
-from typing import Any, Generator, Iterable
+from typing import TYPE_CHECKING, Any, Generator, Iterable
 
 from hvshell.model.compute import usage
 from hvshell.model.storage.disks import chain, children_of, require_idle
@@ -24,6 +24,9 @@ from hvshell.model.kernel.events import EventKind
 from hvshell.model.storage.objects import (ControllerType, HardDiskDrive, VhdFormat, VhdType,
                                    VirtualHardDisk, norm_path)
 from hvshell.model.compute.vm import VM, VMState
+
+if TYPE_CHECKING:
+    from hvshell.model.lab import Lab
 
 MB = 2**20
 # At most 50 checkpoints per VM (hyperv-cmdlets.md section D).
@@ -49,7 +52,7 @@ def default_name(vm: VM, when: dt.datetime) -> str:
             f"{hour}:{when.minute:02}:{when.second:02} {half})")
 
 
-def _storage_rate(lab: Any, host_name: str, path: str) -> float:
+def _storage_rate(lab: Lab, host_name: str, path: str) -> float:
     location = lab.storage_for_path(host_name, path)
     return (location.throughput_mbps if location is not None else 100.0) * MB
 
@@ -78,7 +81,7 @@ def follow_moved_files(vm: VM, moved: dict[str, str]) -> None:
 CHECKPOINT_STATES = (VMState.Off, VMState.Running, VMState.Saved, VMState.Paused)
 
 
-def _check_checkpoint(lab: Any, vm: VM) -> None:
+def _check_checkpoint(lab: Lab, vm: VM) -> None:
     if vm.state not in CHECKPOINT_STATES:
         raise invalid_state(
             f"Cannot create a checkpoint of '{vm.name}' while it is {vm.state.name}. Wait until "
@@ -119,7 +122,7 @@ def _memory_to_save(vm: VM) -> int:
     return vm.memory_assigned() if vm.is_running else 0
 
 
-def child_path(lab: Any, parent: VirtualHardDisk) -> str:
+def child_path(lab: Lab, parent: VirtualHardDisk) -> str:
     """A new differencing file beside `parent`, named after the chain's base
     file as Hyper-V does: 'D:\\VMs\\web01.vhdx' -> 'D:\\VMs\\web01_<GUID>.avhdx'."""
     base = chain(lab, parent.computer_name, parent.path)[-1]
@@ -129,7 +132,7 @@ def child_path(lab: Any, parent: VirtualHardDisk) -> str:
     return ntpath.join(folder, f"{stem}_{str(lab.new_guid()).upper()}{extension}")
 
 
-def _new_child(lab: Any, vm: VM, parent_path: str) -> VirtualHardDisk:
+def _new_child(lab: Lab, vm: VM, parent_path: str) -> VirtualHardDisk:
     parent = lab.find_vhd(vm.host_name, parent_path)
     child = VirtualHardDisk(path=child_path(lab, parent), computer_name=vm.host_name,
                             vhd_format=parent.vhd_format, vhd_type=VhdType.Differencing,
@@ -141,7 +144,7 @@ def _new_child(lab: Any, vm: VM, parent_path: str) -> VirtualHardDisk:
     return lab.add_vhd(child)
 
 
-def begin_checkpoint(lab: Any, vm: VM, name: str | None = None,
+def begin_checkpoint(lab: Lab, vm: VM, name: str | None = None,
                      ) -> Generator[Any, Any, VMSnapshot]:
     """Checkpoint-VM: runs as long as saving the memory takes."""
     require_idle(vm, "create a checkpoint of")
@@ -185,7 +188,7 @@ def begin_checkpoint(lab: Any, vm: VM, name: str | None = None,
 # Restore-VMSnapshot
 # ---------------------------------------------------------------------------
 
-def _check_restore(lab: Any, snapshot: VMSnapshot) -> None:
+def _check_restore(lab: Lab, snapshot: VMSnapshot) -> None:
     vm = snapshot.vm
     if snapshot not in vm.snapshots:
         raise LabError(f"The checkpoint '{snapshot.name}' of '{vm.name}' no longer exists.",
@@ -207,7 +210,7 @@ def _check_restore(lab: Any, snapshot: VMSnapshot) -> None:
                                    "ResourceUnavailable")
 
 
-def begin_restore(lab: Any, snapshot: VMSnapshot) -> Generator[Any, Any, VMSnapshot]:
+def begin_restore(lab: Lab, snapshot: VMSnapshot) -> Generator[Any, Any, VMSnapshot]:
     """Restore-VMSnapshot.  A running VM is turned off first; afterwards it
     is Saved if the checkpoint holds memory, else Off."""
     vm = snapshot.vm
@@ -271,22 +274,22 @@ def _frozen_paths(vm: VM) -> list[str]:
     return [path for s in vm.snapshots for _, _, _, path in s.hard_drive_paths]
 
 
-def _needed(lab: Any, vm: VM, vhd: VirtualHardDisk) -> bool:
+def _needed(lab: Lab, vm: VM, vhd: VirtualHardDisk) -> bool:
     key = lab.file_key(vm.host_name, vhd.path)
     paths = [d.path for d in vm.hard_drives if d.path] + _frozen_paths(vm)
     return any(lab.file_key(vm.host_name, p) == key for p in paths)
 
 
-def _releasable(lab: Any, vm: VM, vhd: VirtualHardDisk) -> bool:
+def _releasable(lab: Lab, vm: VM, vhd: VirtualHardDisk) -> bool:
     return (vhd.vhd_type is VhdType.Differencing and not _needed(lab, vm, vhd)
             and not children_of(lab, vhd))
 
 
-def _delete(lab: Any, vhd: VirtualHardDisk) -> None:
+def _delete(lab: Lab, vhd: VirtualHardDisk) -> None:
     lab.vhds.pop(lab.file_key(vhd.computer_name, vhd.path), None)
 
 
-def _chain(lab: Any, vm: VM, paths: Iterable[str]) -> list[VirtualHardDisk]:
+def _chain(lab: Lab, vm: VM, paths: Iterable[str]) -> list[VirtualHardDisk]:
     """The given files and all their parents, each once, by path."""
     found: list[VirtualHardDisk] = []
     for path in paths:
@@ -294,7 +297,7 @@ def _chain(lab: Any, vm: VM, paths: Iterable[str]) -> list[VirtualHardDisk]:
     return sorted(found, key=lambda v: v.path)
 
 
-def _next_merge(lab: Any, vm: VM, released: list[str],
+def _next_merge(lab: Lab, vm: VM, released: list[str],
                 ) -> tuple[VirtualHardDisk, VirtualHardDisk | None] | None:
     """The next file to clean up: (a file no longer needed with one child,
     that child) to merge, or (a differencing file no longer needed with no
@@ -313,14 +316,14 @@ def _next_merge(lab: Any, vm: VM, released: list[str],
     return None
 
 
-def merge_seconds(lab: Any, vm: VM, child: VirtualHardDisk) -> float:
+def merge_seconds(lab: Lab, vm: VM, child: VirtualHardDisk) -> float:
     """Merging reads the child's blocks and writes them into the parent on
     the same storage: twice its data over the storage's throughput."""
     return MERGE_SETUP_SECONDS + 2 * child.allocated_bytes / _storage_rate(lab, vm.host_name,
                                                                             child.path)
 
 
-def _merge(lab: Any, vm: VM, parent: VirtualHardDisk, child: VirtualHardDisk) -> None:
+def _merge(lab: Lab, vm: VM, parent: VirtualHardDisk, child: VirtualHardDisk) -> None:
     """Fold `child` into `parent`; whatever used the child uses the parent."""
     if parent.vhd_type is VhdType.Differencing:
         parent.used_size = min(usage.differencing_cap(parent), parent.used_size + child.used_size)
@@ -351,7 +354,7 @@ def _check_remove(vm: VM, snapshots: list[VMSnapshot]) -> None:
                            "Microsoft.HyperV.PowerShell.VirtualizationInvalidArgumentException")
 
 
-def begin_remove(lab: Any, vm: VM, snapshots: list[VMSnapshot], include_children: bool = False,
+def begin_remove(lab: Lab, vm: VM, snapshots: list[VMSnapshot], include_children: bool = False,
                  ) -> Generator[Any, Any, Any]:
     """Remove-VMSnapshot: the checkpoints go at once; merging their files
     runs as long as the copies take (the VM keeps running meanwhile)."""

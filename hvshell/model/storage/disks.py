@@ -11,9 +11,9 @@ checks again (something may have changed meanwhile) and applies the change.
 """
 from __future__ import annotations
 
-from typing import Any, Generator
+from typing import TYPE_CHECKING, Any, Generator
 
-from hvshell.model.compute import build
+from hvshell.model.compute import build, usage
 from hvshell.model.kernel.errors import LabError, invalid_argument, invalid_state, operation_failed
 from hvshell.model.kernel.events import EventKind
 from hvshell.model.compute.host import Host
@@ -24,6 +24,9 @@ from hvshell.model.storage.objects import (IDE_CONTROLLERS, IDE_LOCATIONS, MAX_S
                                    VirtualHardDisk, norm_path)
 from hvshell.model.compute.versions import require_feature
 from hvshell.model.compute.vm import VM, VMState
+
+if TYPE_CHECKING:
+    from hvshell.model.lab import Lab
 
 KB = 2**10
 MB = 2**20
@@ -86,7 +89,7 @@ def resolve_path(host: Host, path: str) -> str:
     return build.resolve_host_path(host.lab, host, str(path).strip(), host.virtual_hard_disk_path)
 
 
-def find(lab: Any, host: Host, path: str) -> VirtualHardDisk:
+def find(lab: Lab, host: Host, path: str) -> VirtualHardDisk:
     """The VHD file at `path` as `host` sees it, or a LabError."""
     full = resolve_path(host, path)
     vhd = lab.find_vhd(host.name, full)
@@ -101,7 +104,7 @@ def find(lab: Any, host: Host, path: str) -> VirtualHardDisk:
     return vhd
 
 
-def children_of(lab: Any, vhd: VirtualHardDisk) -> list[VirtualHardDisk]:
+def children_of(lab: Lab, vhd: VirtualHardDisk) -> list[VirtualHardDisk]:
     """The differencing files whose parent is `vhd`, by path."""
     key = lab.file_key(vhd.computer_name, vhd.path)
     return sorted((v for v in lab.vhds.values()
@@ -109,7 +112,7 @@ def children_of(lab: Any, vhd: VirtualHardDisk) -> list[VirtualHardDisk]:
                   key=lambda v: v.path)
 
 
-def chain(lab: Any, host_name: str, path: str) -> list[VirtualHardDisk]:
+def chain(lab: Lab, host_name: str, path: str) -> list[VirtualHardDisk]:
     """The file at `path` (as `host_name` sees it) and its parents, up to
     the base; empty when the file does not exist."""
     found: list[VirtualHardDisk] = []
@@ -153,7 +156,7 @@ def build_max(vhd_format: VhdFormat) -> int:
     return VHDX_MAX_BYTES if vhd_format is VhdFormat.VHDX else VHD_MAX_BYTES
 
 
-def _check_new(lab: Any, host: Host, path: str, size: int | None, fixed: bool,
+def _check_new(lab: Lab, host: Host, path: str, size: int | None, fixed: bool,
                parent_path: str | None, block_size: int,
                logical: int | None) -> tuple[int, VirtualHardDisk | None]:
     """Every rule of New-VHD; returns the size and the parent file."""
@@ -205,7 +208,7 @@ def _check_new(lab: Any, host: Host, path: str, size: int | None, fixed: bool,
     return int(size), parent
 
 
-def begin_new_vhd(lab: Any, host: Host, path: str, size: int | None = None, fixed: bool = False,
+def begin_new_vhd(lab: Lab, host: Host, path: str, size: int | None = None, fixed: bool = False,
                   parent_path: str | None = None, block_size: int = 0,
                   logical: int | None = None, physical: int | None = None,
                   ) -> Generator[Any, Any, VirtualHardDisk]:
@@ -245,7 +248,7 @@ def minimum_size(vhd: VirtualHardDisk) -> int:
     return vhd.MinimumSize
 
 
-def _check_resize(lab: Any, vhd: VirtualHardDisk, size: int) -> None:
+def _check_resize(lab: Lab, vhd: VirtualHardDisk, size: int) -> None:
     path = vhd.path
     if vhd.vhd_type is VhdType.Differencing:
         raise invalid_state(
@@ -311,7 +314,7 @@ def _check_resize(lab: Any, vhd: VirtualHardDisk, size: int) -> None:
                 "ResourceUnavailable")
 
 
-def begin_resize(lab: Any, vhd: VirtualHardDisk, size: int | None = None,
+def begin_resize(lab: Lab, vhd: VirtualHardDisk, size: int | None = None,
                  to_minimum: bool = False) -> Generator[Any, Any, VirtualHardDisk] | None:
     """Resize-VHD -SizeBytes or -ToMinimumSize; None when the disk already
     has that size.  Extending a fixed file writes the new bytes."""
@@ -435,7 +438,7 @@ def _first_free(vm: VM, controller: ControllerType, number: int | None) -> tuple
     return None
 
 
-def _check_media(lab: Any, vm: VM, vhd: VirtualHardDisk, controller: ControllerType,
+def _check_media(lab: Lab, vm: VM, vhd: VirtualHardDisk, controller: ControllerType,
                  shared: bool, replacing: HardDiskDrive | None = None) -> None:
     """Whether `vm` may use the file `vhd` on that controller."""
     host = vm.host
@@ -524,7 +527,7 @@ def _check_qos(vm: VM, minimum: int | None, maximum: int | None, shared: bool,
             "lower the minimum, or set the maximum to 0 (no limit).", vm.name)
 
 
-def attach_drive(lab: Any, vm: VM, path: str, controller: ControllerType | None = None,
+def attach_drive(lab: Lab, vm: VM, path: str, controller: ControllerType | None = None,
                  number: int | None = None, location: int | None = None,
                  shared: bool = False, minimum_iops: int | None = None,
                  maximum_iops: int | None = None) -> HardDiskDrive:
@@ -549,7 +552,7 @@ def attach_drive(lab: Any, vm: VM, path: str, controller: ControllerType | None 
     return drive
 
 
-def change_drive(lab: Any, drive: HardDiskDrive, path: str | None = None,
+def change_drive(lab: Lab, drive: HardDiskDrive, path: str | None = None,
                  to_controller: ControllerType | None = None, to_number: int | None = None,
                  to_location: int | None = None, shared: bool | None = None,
                  minimum_iops: int | None = None, maximum_iops: int | None = None) -> None:
@@ -588,7 +591,6 @@ def change_drive(lab: Any, drive: HardDiskDrive, path: str | None = None,
             "This drive has Storage QoS limits, which a shared VHDX cannot have on Windows "
             "Server 2012 R2. Set -MinimumIOPS 0 -MaximumIOPS 0 as well.", vm.name)
     # Everything is checked: apply.
-    from hvshell.model.compute import usage
     usage.sync(lab)
     drive.controller_type, drive.controller_number, drive.controller_location = \
         controller, number, location
@@ -603,12 +605,11 @@ def change_drive(lab: Any, drive: HardDiskDrive, path: str | None = None,
                f"{number}:{location} was changed.")
 
 
-def detach_drive(lab: Any, drive: HardDiskDrive) -> None:
+def detach_drive(lab: Lab, drive: HardDiskDrive) -> None:
     """Remove-VMHardDiskDrive: the drive goes, the file stays."""
     vm = drive.vm
     require_idle(vm, "remove a hard disk drive from")
     _state_rule(vm, drive.controller_type, "remove a hard disk drive")
-    from hvshell.model.compute import usage
     usage.sync(lab)
     vm.hard_drives.remove(drive)
     lab.record(EventKind.DiskDetached, vm.name, f"The drive at {drive.controller_type.name} "

@@ -22,12 +22,13 @@ or Import) with its duration and bytes; a refused one leaves no record.
 from __future__ import annotations
 
 import ntpath
-from typing import Any, Generator
+from typing import TYPE_CHECKING, Any, Generator
 
 from hvshell.model.compute import build, usage
 from hvshell.model.storage.disks import chain, require_idle
 from hvshell.model.kernel.errors import (LabError, OperationCancelled, invalid_argument, invalid_state,
                                   operation_failed)
+from hvshell.model.kernel.codec import detached_copy
 from hvshell.model.kernel.events import EventKind
 from hvshell.model.storage.exported_vm import ExportedVM
 from hvshell.model.mobility.records import LabMigrationState, MigrationPass, MigrationRecord
@@ -37,6 +38,9 @@ from hvshell.model.storage.objects import (ControllerType, HardDiskDrive, Storag
 from hvshell.model.compute.versions import require_feature
 from hvshell.model.compute.vm import VM, VMState
 from hvshell.model.compute.usage import VMUsage
+
+if TYPE_CHECKING:
+    from hvshell.model.lab import Lab
 
 MB = 2**20
 # Writing the configuration, creating the folders, registering the VM:
@@ -54,7 +58,7 @@ def _in_folder(path: str, folder: str) -> bool:
     return key == root or key.startswith(root + "\\")
 
 
-def _copy_rate(lab: Any, host: Host, locations: list[Any]) -> float:
+def _copy_rate(lab: Lab, host: Host, locations: list[Any]) -> float:
     """Bytes per second of a copy between these locations: the slowest
     storage, and the host's fastest interface when a share is involved."""
     rate = min(location.throughput_mbps for location in locations) * MB
@@ -73,7 +77,7 @@ def _require_absolute(path: str, what: str) -> str:
     return text
 
 
-def _free_folder(lab: Any, host: Host, folder: str) -> None:
+def _free_folder(lab: Lab, host: Host, folder: str) -> None:
     """Refuse a destination that already holds an export or disk files."""
     for record in lab.exports.values():
         if _in_folder(record.config_path, folder) and lab.file_key(
@@ -88,7 +92,7 @@ def _free_folder(lab: Any, host: Host, folder: str) -> None:
                                    "another -Path.", folder)
 
 
-def _chain_files(lab: Any, host_name: str, paths: list[str]) -> list[VirtualHardDisk]:
+def _chain_files(lab: Lab, host_name: str, paths: list[str]) -> list[VirtualHardDisk]:
     """The files of these paths and all their parents, each once, parents
     first."""
     found: list[VirtualHardDisk] = []
@@ -113,7 +117,7 @@ def _unique_names(files: list[VirtualHardDisk], folder: str) -> None:
         seen[name] = norm_path(vhd.path)
 
 
-def _copy_files(lab: Any, host: Host, files: list[VirtualHardDisk], folder: str) -> dict[str, str]:
+def copy_files(lab: Lab, host: Host, files: list[VirtualHardDisk], folder: str) -> dict[str, str]:
     """Copy the files into `folder` (keeping names and parent links);
     returns old path key -> new path."""
     moved: dict[str, str] = {}
@@ -132,7 +136,7 @@ def _copy_files(lab: Any, host: Host, files: list[VirtualHardDisk], folder: str)
     return moved
 
 
-def _remap(vm: VM, moved: dict[str, str]) -> None:
+def remap_disks(vm: VM, moved: dict[str, str]) -> None:
     for drive in vm.hard_drives:
         if drive.path:
             drive.path = moved.get(norm_path(drive.path), drive.path)
@@ -145,7 +149,6 @@ def _remap(vm: VM, moved: dict[str, str]) -> None:
 
 def _detached(vm: VM) -> VM:
     """The VM's configuration as a separate object (not in the lab)."""
-    from hvshell.model.kernel.persist import detached_copy
     copy = detached_copy(vm)
     copy.usage = VMUsage()
     copy.lab = None
@@ -164,7 +167,7 @@ def _as_saved_copy(copy: VM, memory: int) -> None:
     copy.running_at_host_stop = False
 
 
-def _copy_record(lab: Any, vm: VM, kind: str, source: str, destination: str) -> MigrationRecord:
+def _copy_record(lab: Lab, vm: VM, kind: str, source: str, destination: str) -> MigrationRecord:
     """The Get-LabMigration entry of an export or import starting now."""
     now = lab.clock.now
     record = MigrationRecord(id=len(lab.migrations) + 1, vm_name=vm.name, vm_id=vm.id, kind=kind,
@@ -175,7 +178,7 @@ def _copy_record(lab: Any, vm: VM, kind: str, source: str, destination: str) -> 
     return record
 
 
-def _recorded(lab: Any, record: MigrationRecord, total: int,
+def _recorded(lab: Lab, record: MigrationRecord, total: int,
               body: Generator[Any, Any, Any]) -> Generator[Any, Any, Any]:
     """Run `body` (one copy of `total` bytes) and write its outcome into
     `record`: Completed, Failed (a fault, a refusal found at the end) or
@@ -201,7 +204,7 @@ def _recorded(lab: Any, record: MigrationRecord, total: int,
 # Export-VM and Export-VMSnapshot
 # ---------------------------------------------------------------------------
 
-def _check_export(lab: Any, vm: VM, path: str, snapshot: Any = None) -> tuple[Any, ...]:
+def _check_export(lab: Lab, vm: VM, path: str, snapshot: Any = None) -> tuple[Any, ...]:
     """Every rule of an export; returns the export folder, the files to
     copy, the memory to save, the seconds the copy takes and its bytes."""
     host = vm.host
@@ -253,7 +256,7 @@ def _check_export(lab: Any, vm: VM, path: str, snapshot: Any = None) -> tuple[An
     return folder, files, memory, EXPORT_SETUP_SECONDS + total / rate, total
 
 
-def _merged(lab: Any, vm: VM, path: str) -> VirtualHardDisk:
+def _merged(lab: Lab, vm: VM, path: str) -> VirtualHardDisk:
     """One file holding a chain's data (how a checkpoint's disk is exported):
     the base's format and kind, the top's size, the chain's written bytes."""
     chain = _chain_files(lab, vm.host_name, [path])
@@ -267,7 +270,7 @@ def _merged(lab: Any, vm: VM, path: str) -> VirtualHardDisk:
                            partition_size=top.partition_size, used_size=used)
 
 
-def begin_export(lab: Any, vm: VM, path: str, snapshot: Any = None,
+def begin_export(lab: Lab, vm: VM, path: str, snapshot: Any = None,
                  ) -> Generator[Any, Any, ExportedVM]:
     """Export-VM (or Export-VMSnapshot with `snapshot`)."""
     usage.sync(lab)
@@ -288,8 +291,8 @@ def begin_export(lab: Any, vm: VM, path: str, snapshot: Any = None,
         disk_folder = ntpath.join(folder, VHD_FOLDER)
         copy = _detached(vm)
         if snapshot is None:
-            moved = _copy_files(lab, host, files, disk_folder)
-            _remap(copy, moved)
+            moved = copy_files(lab, host, files, disk_folder)
+            remap_disks(copy, moved)
         else:
             _as_checkpoint(lab, vm, copy, snapshot, disk_folder)
         _as_saved_copy(copy, memory)
@@ -308,7 +311,7 @@ def begin_export(lab: Any, vm: VM, path: str, snapshot: Any = None,
     return _recorded(lab, entry, total, run())
 
 
-def _as_checkpoint(lab: Any, vm: VM, copy: VM, snapshot: Any, folder: str) -> None:
+def _as_checkpoint(lab: Lab, vm: VM, copy: VM, snapshot: Any, folder: str) -> None:
     """Make `copy` the VM as it was at `snapshot`: its settings, and one
     merged file per disk."""
     copy.snapshots = []
@@ -343,7 +346,7 @@ def _as_checkpoint(lab: Any, vm: VM, copy: VM, snapshot: Any, folder: str) -> No
 # Import-VM
 # ---------------------------------------------------------------------------
 
-def find_export(lab: Any, host: Host, path: str) -> ExportedVM:
+def find_export(lab: Lab, host: Host, path: str) -> ExportedVM:
     """The export whose configuration file is `path` (as `host` sees it)."""
     text = str(path).strip()
     record = lab.exports.get(lab.file_key(host.name, text))
@@ -370,7 +373,7 @@ def _config_error(detail: str, target: Any) -> LabError:
                     "Microsoft.HyperV.PowerShell.VirtualizationOperationFailedException")
 
 
-def _check_import(lab: Any, host: Host, record: ExportedVM, copy: bool, new_id: bool,
+def _check_import(lab: Lab, host: Host, record: ExportedVM, copy: bool, new_id: bool,
                   vhd_destination: str | None, vm_destination: str | None,
                   snapshot_destination: str | None, paging_destination: str | None,
                   ) -> tuple[list[VirtualHardDisk], str, str, float, int]:
@@ -457,7 +460,7 @@ def _check_import(lab: Any, host: Host, record: ExportedVM, copy: bool, new_id: 
     return files, vhd_folder, vm_folder, seconds, total
 
 
-def begin_import(lab: Any, host: Host, record: ExportedVM, copy: bool = False,
+def begin_import(lab: Lab, host: Host, record: ExportedVM, copy: bool = False,
                  new_id: bool = False, vhd_destination: str | None = None,
                  vm_destination: str | None = None, snapshot_destination: str | None = None,
                  paging_destination: str | None = None) -> Generator[Any, Any, VM]:
@@ -472,7 +475,7 @@ def begin_import(lab: Any, host: Host, record: ExportedVM, copy: bool = False,
         files, vhd_folder, vm_folder, _, _ = _check_import(lab, host, record, *args)
         vm = _detached(record.vm)
         if copy:
-            _remap(vm, _copy_files(lab, host, files, vhd_folder))
+            remap_disks(vm, copy_files(lab, host, files, vhd_folder))
             vm.path = vm_folder
             vm.snapshot_file_location = snapshot_destination or vm_folder
             vm.smart_paging_file_path = paging_destination or vm_folder
