@@ -71,9 +71,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(options: argparse.Namespace) -> int:
-    from hvshell.runtime.interpreter import Interpreter, ScriptTerminated
+    from hvshell.runtime.interpreter import ScriptTerminated
     from hvshell.runtime.session import Session
     from hvshell.runtime.signals import ExitSignal
+    from hvshell.shell import new_interpreter
 
     lab_path = options.lab
     lab = None
@@ -101,7 +102,7 @@ def _run(options: argparse.Namespace) -> int:
     width = SCRIPT_WIDTH
     if sys.stdout.isatty():
         width = max(40, os.get_terminal_size().columns)
-    interp = Interpreter(session, width=width)
+    interp = new_interpreter(session, width=width)
     if lab_path:
         from hvshell.model.kernel.persist import save_lab
         interp.after_statement = lambda: save_lab(session.lab, lab_path)

@@ -21,6 +21,9 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from hvshell.runtime.cmdlet import ALL_SETS, Cmdlet, all_cmdlets  # noqa: E402
+from hvshell.shell import install  # noqa: E402
+
+install()      # the cmdlet registry loads every cmdlet module on first use
 
 OUTPUT = ROOT / "docs" / "cmdlets.md"
 MODULE_LISTS = ROOT / "scripts" / "cmdlets-2012r2.txt"

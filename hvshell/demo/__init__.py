@@ -24,11 +24,12 @@ def demo_script() -> str:
 def build_demo_lab(lab: Any) -> None:
     """Run the demo script against `lab`; any error in it is a defect and
     is raised with the script's own error text."""
-    from hvshell.runtime.interpreter import Interpreter, ScriptTerminated
+    from hvshell.runtime.interpreter import ScriptTerminated
     from hvshell.runtime.session import Session
+    from hvshell.shell import new_interpreter
     out, err = io.StringIO(), io.StringIO()
     session = Session(lab, seed=getattr(lab, "seed", 0))
-    interp = Interpreter(session, stdout=out, stderr=err)
+    interp = new_interpreter(session, stdout=out, stderr=err)
     interp.global_scope.set_local("ErrorActionPreference", "Stop")
     try:
         ok = interp.execute(demo_script(), "demo/lab.hvps")

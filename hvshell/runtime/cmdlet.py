@@ -23,7 +23,7 @@ holding its default when unbound; `self.bound` is `$PSBoundParameters`.
 from __future__ import annotations
 
 import enum
-from typing import Any, ClassVar, Iterator
+from typing import Any, Callable, ClassVar, Iterator
 
 import attrs
 
@@ -178,8 +178,25 @@ MODULE_NAMESPACES = {
     "hvshell.Lab": ("hvshell.Lab.Commands", "Command"),
 }
 
+# Filled as cmdlet classes are defined.  The cmdlet modules sit above the
+# runtime, which never imports them: the composition root (hvshell/shell.py)
+# installs the loader that imports them, run before a name is looked up.
 REGISTRY: dict[str, type["Cmdlet"]] = {}      # lower-case name -> class
 ALIASES: dict[str, str] = {}                  # lower-case alias -> cmdlet name
+_loader: Callable[[], None] | None = None
+
+
+def set_loader(load: Callable[[], None] | None) -> None:
+    """What fills the registry (idempotent and thread-safe: the REPL loads
+    the cmdlets in the background while a command may ask for them)."""
+    global _loader
+    _loader = load
+
+
+def ensure_loaded() -> None:
+    """Every cmdlet registered, when a loader is installed."""
+    if _loader is not None:
+        _loader()
 
 
 class Cmdlet:
@@ -311,15 +328,13 @@ class Cmdlet:
 
 def all_cmdlets() -> Iterator[type[Cmdlet]]:
     """Every registered cmdlet, in name order (loads the cmdlet modules)."""
-    from hvshell.cmdlets import load_all
-    load_all()
+    ensure_loaded()
     return iter(sorted(REGISTRY.values(), key=lambda c: c.name.lower()))
 
 
 def find_cmdlet(name: str) -> type[Cmdlet] | None:
     """The cmdlet named `name` or by alias, ignoring case."""
-    from hvshell.cmdlets import load_all
-    load_all()
+    ensure_loaded()
     key = name.lower()
     if key in ALIASES:
         key = ALIASES[key].lower()

@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 from hvshell.lang import ast
 from hvshell.runtime.binder import Arg
-from hvshell.runtime.cmdlet import ALIASES, REGISTRY, Cmdlet
+from hvshell.runtime.cmdlet import ALIASES, REGISTRY, Cmdlet, ensure_loaded
 from hvshell.runtime.conversions import AutomationNullType, to_bool, to_string
 from hvshell.runtime.errors import ErrorRecord, ParseError, PSError, parse_error_records
 from hvshell.runtime.pipeline import (CmdletProcessor, ExpressionProcessor, FunctionInfo,
@@ -110,11 +110,10 @@ class CommandRunner:
 
     def write_file(self, path: str, append: bool, objects: list[Any], extent: ast.Extent) -> None:
         """What `> file` writes: the objects as the console would show them."""
-        from hvshell.format.outdefault import render
         real = self.session.resolve_path(path)
         try:
             with open(real, "a" if append else "w", encoding="utf-8") as handle:
-                handle.write(render(objects, self.width))
+                handle.write(self.formatter().render(objects, self.width))
         except OSError as error:
             raise self.runtime_error(f"Could not write to '{path}': {error.strerror}.", extent,
                                      "FileOpenFailure", "OpenError",
@@ -141,6 +140,8 @@ class CommandRunner:
     def command_processor(self, name: str, args: list[Arg], element: ast.Command,
                           expects_input: bool, dot_source: bool = False) -> Processor:
         key = name.lower()
+        if key not in REGISTRY and key not in ALIASES:
+            ensure_loaded()     # aliases come before functions: know them all first
         if key in ALIASES:
             key = ALIASES[key].lower()
         function = self.functions.get(key)
@@ -148,10 +149,6 @@ class CommandRunner:
             return ScriptProcessor(self, function.name, function.body, function.source, args,
                                    element.extent, expects_input, dot_source)
         cls = REGISTRY.get(key)
-        if cls is None:
-            from hvshell.cmdlets import load_all
-            load_all()
-            cls = REGISTRY.get(key)
         if cls is not None:
             return CmdletProcessor(self, cls, args, name, element.extent, expects_input)
         if name.lower().endswith((".hvps", ".ps1")):

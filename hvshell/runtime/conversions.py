@@ -13,6 +13,7 @@ import re
 import uuid
 from typing import Any
 
+from hvshell.pstypes.registry import find_type
 from hvshell.runtime.psobject import (Hashtable, PSObject, is_model_object,
                                       to_display_string, type_name)
 from hvshell.runtime.scriptblock import ScriptBlock
@@ -210,23 +211,7 @@ def canonical_type_name(name: str) -> str:
 def is_known_type(name: str) -> bool:
     canonical = canonical_type_name(name)
     base = canonical.rstrip("[]")
-    return base.startswith("System.") or base in _model_types()
-
-
-def _model_types() -> dict[str, type]:
-    """Model classes by full type name, for `-is` and casts."""
-    from hvshell.cmdlets import load_all
-    load_all()
-    found: dict[str, type] = {}
-    import sys
-    for module_name, module in list(sys.modules.items()):
-        if not module_name.startswith("hvshell.model") or module is None:
-            continue
-        for value in vars(module).values():
-            ps_type = isinstance(value, type) and value.__dict__.get("PS_TYPE")
-            if ps_type:
-                found[ps_type] = value
-    return found
+    return base.startswith("System.") or find_type(base) is not None
 
 
 def _convert_error(value: Any, target: str, reason: str | None = None) -> ConversionError:
@@ -456,7 +441,7 @@ def _convert_named(value: Any, target: str) -> Any:
         raise _convert_error(value, target, "Version string portion was too short or too long.")
     if target == "System.Void":
         return None
-    model = _model_types().get(target)
+    model = find_type(target)
     if model is not None:
         if isinstance(value, model):
             return value
@@ -486,7 +471,7 @@ def type_matches(value: Any, type_name_text: str) -> bool:
     if canonical in ("System.Int64", "System.Double", "System.Int32") and isinstance(value, int) \
             and not isinstance(value, bool):
         return canonical == type_names(value)[0]
-    model = _model_types().get(canonical)
+    model = find_type(canonical)
     return model is not None and isinstance(value, model)
 
 

@@ -10,12 +10,19 @@ a cmdlet's terminating error, a failing expression) ends the statement and
 the script goes on; a script-terminating error (`throw`, `-ErrorAction
 Stop`, `$ErrorActionPreference = 'Stop'`) unwinds to the nearest `catch`
 or ends the script.
+
+The interpreter has no formatter of its own (hvshell/format sits above the
+runtime): it is given one (`Output`) by the composition root,
+hvshell/shell.py, which builds interpreters with the cmdlets and the model
+plugged in.
 """
 from __future__ import annotations
 
 import random
 import sys
-from typing import Any, Callable, TextIO
+from typing import Any, Callable, Protocol, TextIO
+
+import attrs
 
 from hvshell.lang import ast
 from hvshell.runtime import operators as ops
@@ -33,6 +40,23 @@ from hvshell.runtime.statements import StatementRunner
 from hvshell.runtime.variables import VariableStore
 
 
+class Console(Protocol):
+    """Out-Default: objects (or format records) in, lines of text out."""
+
+    def write(self, obj: Any) -> None: ...
+
+    def flush(self) -> None: ...       # print what is held back (column widths)
+
+    def close(self) -> None: ...       # the end of one input: close the open block
+
+
+@attrs.frozen
+class Output:
+    """How the interpreter turns objects into text."""
+    console: Callable[[Callable[[str], None], int], Console]   # (write, width) -> Out-Default
+    render: Callable[[list[Any], int], str]     # objects as a console `width` wide shows them
+
+
 class ScriptTerminated(Exception):
     """Raised out of `execute` when a script-terminating error was not caught."""
 
@@ -43,8 +67,9 @@ class Interpreter(StatementRunner, CommandRunner, ExpressionEvaluator, VariableS
     commands.py, expressions.py, variables.py)."""
 
     def __init__(self, session: Session, stdout: TextIO | None = None,
-                 stderr: TextIO | None = None, width: int = 120):
+                 stderr: TextIO | None = None, width: int = 120, output: Output | None = None):
         self.session = session
+        self.output = output
         session.interpreter = self
         self.stdout = stdout or sys.stdout
         self.stderr = stderr or sys.stderr
@@ -143,9 +168,14 @@ class Interpreter(StatementRunner, CommandRunner, ExpressionEvaluator, VariableS
 
     def out_default_sink(self) -> Sink:
         if self._out_default is None:
-            from hvshell.format.outdefault import OutDefault
-            self._out_default = OutDefault(self._write_stdout, self.width)
+            self._out_default = self.formatter().console(self._write_stdout, self.width)
         return self._out_default.write
+
+    def formatter(self) -> Output:
+        if self.output is None:
+            raise RuntimeError("this interpreter was given no Output to format objects with: "
+                               "build it with hvshell.shell.new_interpreter")
+        return self.output
 
     def _write_stdout(self, text: str) -> None:
         self.stdout.write(text)

@@ -65,11 +65,11 @@ def main() -> int:
 
     from hvshell.repl.completion import CompletionEngine
     from hvshell.runtime.cmdlet import find_cmdlet
-    from hvshell.runtime.interpreter import Interpreter
+    from hvshell.shell import new_interpreter
     from hvshell.runtime.session import Session
 
     lab = build_lab(args.vms)
-    engine = CompletionEngine(Interpreter(Session(lab)))
+    engine = CompletionEngine(new_interpreter(Session(lab)))
     cases = [   # label, cmdlet it needs, text before the cursor, first candidate
         ("command name", "Get-VM", "Get-V", None),
         ("parameter name", "Move-VM", "Move-VM vm-00001 -Dest", "-DestinationHost"),

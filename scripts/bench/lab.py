@@ -97,10 +97,10 @@ def main() -> int:
     lab = build_lab(args.hosts, args.vms)
     built = time.perf_counter() - start
 
-    from hvshell.runtime.interpreter import Interpreter
+    from hvshell.shell import new_interpreter
     from hvshell.runtime.session import Session
     out, err = io.StringIO(), io.StringIO()
-    interp = Interpreter(Session(lab, seed=1), stdout=out, stderr=err)
+    interp = new_interpreter(Session(lab, seed=1), stdout=out, stderr=err)
     text = shell_count(interp, out)                   # loads the cmdlets, checks the answer
     expected = baseline_count(lab)
     if f"Count    : {expected}" not in text or err.getvalue():

@@ -6,7 +6,7 @@ import io
 from typing import Any
 
 from hvshell.model.lab import Lab
-from hvshell.runtime.interpreter import Interpreter
+from hvshell.shell import new_interpreter
 from hvshell.runtime.session import Session
 
 
@@ -16,7 +16,7 @@ class Shell:
         self.session = Session(self.lab, seed=seed, root=root)
         self.out = io.StringIO()
         self.err = io.StringIO()
-        self.interp = Interpreter(self.session, stdout=self.out, stderr=self.err, width=160)
+        self.interp = new_interpreter(self.session, stdout=self.out, stderr=self.err, width=160)
 
     def run(self, text: str) -> str:
         """Run `text`; return what it printed to stdout (errors go to

@@ -4,13 +4,13 @@ import io
 import pytest
 
 from hvshell.model.lab import Lab
-from hvshell.runtime.interpreter import Interpreter
+from hvshell.shell import new_interpreter
 from hvshell.runtime.session import Session
 
 
 def test_interrupt_during_a_start_puts_the_vm_back():
     session = Session(Lab(seed=1), seed=1)
-    interp = Interpreter(session, stdout=io.StringIO(), stderr=io.StringIO())
+    interp = new_interpreter(session, stdout=io.StringIO(), stderr=io.StringIO())
     interp.execute("New-LabHost HV01; New-VM web01 -MemoryStartupBytes 1GB | Out-Null")
 
     def press_ctrl_c(*args):

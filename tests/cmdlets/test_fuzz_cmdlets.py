@@ -8,7 +8,7 @@ import pytest
 
 from hvshell.demo import demo_lab
 from hvshell.runtime.cmdlet import all_cmdlets
-from hvshell.runtime.interpreter import Interpreter
+from hvshell.shell import new_interpreter
 from hvshell.runtime.session import Session
 from hvshell.runtime.signals import ExitSignal
 
@@ -49,7 +49,7 @@ def test_random_cmdlet_calls_never_fail_unexpectedly(seed, tmp_path):
         err = io.StringIO()
         # file cmdlets write what they are given: keep it in a scratch root
         session = Session(demo_lab(2012), seed=2012, root=tmp_path)
-        interp = Interpreter(session, stdout=io.StringIO(), stderr=err)
+        interp = new_interpreter(session, stdout=io.StringIO(), stderr=err)
         try:
             interp.execute(script)
         except ExitSignal:

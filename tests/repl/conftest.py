@@ -62,8 +62,8 @@ def interp(lab) -> FakeInterp:
 @pytest.fixture
 def real_interp(lab):
     """The real interpreter on the small lab, output kept in memory."""
-    from hvshell.runtime.interpreter import Interpreter
-    return Interpreter(Session(lab), stdout=io.StringIO(), stderr=io.StringIO())
+    from hvshell.shell import new_interpreter
+    return new_interpreter(Session(lab), stdout=io.StringIO(), stderr=io.StringIO())
 
 
 @pytest.fixture

@@ -116,14 +116,14 @@ def test_ctrl_c_stops_a_running_command_and_the_shell_goes_on(make_repl, real_in
 def test_file_cmdlets_complete_real_files_below_the_root(tmp_path, lab):
     import io
 
-    from hvshell.runtime.interpreter import Interpreter
+    from hvshell.shell import new_interpreter
     from hvshell.runtime.session import Session
 
     (tmp_path / "reports").mkdir()
     (tmp_path / "reports" / "vms.csv").write_text("")
     (tmp_path / "my notes.txt").write_text("")
     (tmp_path / ".hidden").write_text("")
-    engine = CompletionEngine(Interpreter(Session(lab, root=tmp_path), stdout=io.StringIO()))
+    engine = CompletionEngine(new_interpreter(Session(lab, root=tmp_path), stdout=io.StringIO()))
     assert texts(engine, "Get-Content ") == ["'my notes.txt'", "reports\\"]
     assert texts(engine, "Import-Csv reports\\") == ["reports\\vms.csv"]
     assert texts(engine, "Import-Csv reports/v") == ["reports/vms.csv"]
@@ -138,10 +138,10 @@ def test_ctrl_c_cancels_a_live_migration_and_the_vm_stays(make_repl):
     import io
 
     from hvshell.cli import DEFAULT_SEED, build_lab
-    from hvshell.runtime.interpreter import Interpreter
+    from hvshell.shell import new_interpreter
     from hvshell.runtime.session import Session
 
-    interp = Interpreter(Session(build_lab(DEFAULT_SEED, False), seed=DEFAULT_SEED),
+    interp = new_interpreter(Session(build_lab(DEFAULT_SEED, False), seed=DEFAULT_SEED),
                          stdout=io.StringIO(), stderr=io.StringIO())
     repl, pipe = make_repl(interp)
     shown = repl.stream

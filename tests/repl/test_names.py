@@ -8,7 +8,7 @@ import pytest
 
 from hvshell.model.lab import Lab
 from hvshell.repl.completion import CompletionEngine
-from hvshell.runtime.interpreter import Interpreter
+from hvshell.shell import new_interpreter
 from hvshell.runtime.session import Session
 
 LAB_SCRIPT = r"""
@@ -29,7 +29,7 @@ New-VM far01 -ComputerName HV03 | Out-Null
 @pytest.fixture(scope="module")
 def engine():
     errors = io.StringIO()
-    interp = Interpreter(Session(Lab(seed=1)), stdout=io.StringIO(), stderr=errors)
+    interp = new_interpreter(Session(Lab(seed=1)), stdout=io.StringIO(), stderr=errors)
     assert interp.execute(LAB_SCRIPT), errors.getvalue()
     return CompletionEngine(interp)
 

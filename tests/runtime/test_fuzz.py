@@ -6,7 +6,7 @@ import tempfile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hvshell.runtime.interpreter import Interpreter
+from hvshell.shell import new_interpreter
 from hvshell.runtime.session import Session
 from hvshell.runtime.signals import ExitSignal
 
@@ -26,7 +26,7 @@ SCRATCH = tempfile.mkdtemp(prefix="hvshell-fuzz-")
 
 def run(text: str) -> None:
     out, err = io.StringIO(), io.StringIO()
-    interp = Interpreter(Session(None, seed=1, root=SCRATCH), stdout=out, stderr=err)
+    interp = new_interpreter(Session(None, seed=1, root=SCRATCH), stdout=out, stderr=err)
     try:
         interp.execute(text)
     except ExitSignal:

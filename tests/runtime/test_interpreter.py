@@ -3,13 +3,13 @@ import io
 
 import pytest
 
-from hvshell.runtime.interpreter import Interpreter
+from hvshell.shell import new_interpreter
 from hvshell.runtime.session import Session
 
 
 def run(text: str) -> tuple[str, str]:
     out, err = io.StringIO(), io.StringIO()
-    Interpreter(Session(None, seed=1), stdout=out, stderr=err).execute(text)
+    new_interpreter(Session(None, seed=1), stdout=out, stderr=err).execute(text)
     return out.getvalue(), err.getvalue()
 
 

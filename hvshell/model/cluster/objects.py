@@ -11,6 +11,7 @@ from typing import Any
 import attrs
 
 from hvshell.pstypes.objects import PSEnum
+from hvshell.pstypes.registry import ps_type
 from hvshell.model.kernel.ids import Guid
 from hvshell.model.storage.objects import StorageLocation
 
@@ -82,6 +83,7 @@ class ClusterNodeRecord:
     moved_roles: list[str] = attrs.Factory(list)
 
 
+@ps_type
 @attrs.define(eq=False)
 class ClusterGroup:
     PS_TYPE = "Microsoft.FailoverClusters.PowerShell.ClusterGroup"
@@ -230,6 +232,7 @@ def _window_hour(value: Any, name: str) -> int:
     return hour
 
 
+@ps_type
 @attrs.define(eq=False)
 class Cluster:
     PS_TYPE = "Microsoft.FailoverClusters.PowerShell.Cluster"
@@ -337,6 +340,7 @@ class Cluster:
         return self.name
 
 
+@ps_type
 class ClusterNode:
     """A cluster node (Get-ClusterNode): a live view of the record and host."""
     PS_TYPE = "Microsoft.FailoverClusters.PowerShell.ClusterNode"
@@ -409,6 +413,7 @@ class ClusterNode:
         return self.record.name
 
 
+@ps_type
 class ClusterSharedVolume:
     """A CSV (Get-ClusterSharedVolume): a live view of its storage location."""
     PS_TYPE = "Microsoft.FailoverClusters.PowerShell.ClusterSharedVolume"
@@ -445,6 +450,7 @@ class ClusterSharedVolume:
         return self.Name
 
 
+@ps_type
 class SharedVolumeInfo:
     PS_TYPE = "Microsoft.FailoverClusters.PowerShell.ClusterSharedVolumeInfo"
     __slots__ = ("storage",)
@@ -464,6 +470,7 @@ class SharedVolumeInfo:
         return self.storage.path
 
 
+@ps_type
 class CsvPartition:
     PS_TYPE = "Microsoft.FailoverClusters.PowerShell.ClusterDiskPartitionInfo"
     __slots__ = ("storage",)

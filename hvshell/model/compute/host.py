@@ -13,6 +13,7 @@ from typing import Any
 import attrs
 
 from hvshell.pstypes.objects import PSEnum
+from hvshell.pstypes.registry import ps_type
 from hvshell.model.network.objects import HostNic, MigrationNetwork, NicTeam, VMSwitch, subnet_contains
 from hvshell.model.replica.settings import ReplicaServerSettings
 from hvshell.model.compute.versions import HostVersion, limits, product_name
@@ -63,6 +64,7 @@ class MigrationAuthenticationType(PSEnum):
     Kerberos = 1
 
 
+@ps_type
 @attrs.define(eq=False)
 class Host:
     PS_TYPE = "Microsoft.HyperV.PowerShell.Host"
@@ -273,6 +275,7 @@ class Host:
         return f"VMHost (Name = '{self.name}')"
 
 
+@ps_type
 class LabHost:
     """A host as the simulator describes it (Get-LabHost): a live view."""
     PS_TYPE = "hvshell.Lab.LabHost"

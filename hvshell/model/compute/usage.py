@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from hvshell.model.kernel.domain import Domain
+from hvshell.pstypes.registry import ps_type
 
 if TYPE_CHECKING:
     from hvshell.model.lab import Lab
@@ -291,6 +292,7 @@ def disk_allocation(lab: Lab, vm: Any) -> int:
     return total
 
 
+@ps_type
 @attrs.define(eq=False)
 class VHDMetrics:
     """One disk's figures in a metering report (HardDiskMetrics)."""
@@ -303,6 +305,7 @@ class VHDMetrics:
     DataWritten: int
 
 
+@ps_type
 @attrs.define(eq=False)
 class VMMeteringReport:
     """What Measure-VM returns: the VM's use since metering began, as of the

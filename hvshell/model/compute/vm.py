@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from hvshell.pstypes.objects import PSEnum
+from hvshell.pstypes.registry import ps_type
 from hvshell.model.storage.vmsnapshot import VMSnapshot
 from hvshell.model.kernel.ids import Guid
 from hvshell.model.network.objects import VMNetworkAdapter
@@ -150,6 +151,7 @@ def align_memory(value: int) -> int:
     return -(-int(value) // MEMORY_ALIGNMENT) * MEMORY_ALIGNMENT
 
 
+@ps_type
 @attrs.define(eq=False)
 class VM:
     PS_TYPE = "Microsoft.HyperV.PowerShell.VirtualMachine"
@@ -496,6 +498,7 @@ class VM:
         return f"VirtualMachine (Name = '{self.name}') [Id = '{self.id}']"
 
 
+@ps_type
 class VMIntegrationComponent:
     """One integration service of a VM (a live view)."""
     PS_TYPE = "Microsoft.HyperV.PowerShell.VMIntegrationComponent"
@@ -532,6 +535,7 @@ class VMIntegrationComponent:
         return self.vm.host_name
 
 
+@ps_type
 class VMMemory:
     """A VM's memory settings (Get-VMMemory, Set-VMMemory -Passthru): a
     live view of the VM."""
@@ -574,6 +578,7 @@ class VMMemory:
         return self.vm.host_name
 
 
+@ps_type
 class VMProcessor:
     """A VM's processor settings (Set-VMProcessor -Passthru): a live view."""
     PS_TYPE = "Microsoft.HyperV.PowerShell.VMProcessor"

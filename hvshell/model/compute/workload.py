@@ -17,6 +17,7 @@ from typing import Any
 import attrs
 
 from hvshell.pstypes.objects import PSEnum
+from hvshell.pstypes.registry import ps_type
 
 MB = 2**20
 
@@ -128,6 +129,7 @@ class Workload:
                    figures.zero_page_percent(guest_os), figures.compression_ratio)
 
 
+@ps_type
 class LabWorkload:
     """A VM's workload as Set-LabWorkload shows it: a live view of the VM."""
     PS_TYPE = "hvshell.Lab.Workload"

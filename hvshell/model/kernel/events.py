@@ -14,6 +14,7 @@ from typing import Any
 import attrs
 
 from hvshell.pstypes.objects import PSEnum
+from hvshell.pstypes.registry import ps_type
 
 
 class EventKind(str, PSEnum):
@@ -111,6 +112,7 @@ class EventKind(str, PSEnum):
     Job = enum.auto()
 
 
+@ps_type
 @attrs.define(eq=False)
 class LabEvent:
     PS_TYPE = "hvshell.Lab.Event"

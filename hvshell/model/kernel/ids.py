@@ -5,7 +5,10 @@ import hashlib
 import uuid
 from typing import Any
 
+from hvshell.pstypes.registry import ps_type
 
+
+@ps_type
 class Guid:
     """A System.Guid: prints in the 8-4-4-4-12 form and equals its text in
     any case, so `Get-VM | ? Id -eq '...'` works."""

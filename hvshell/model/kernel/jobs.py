@@ -19,6 +19,7 @@ from typing import Any, Callable, Generator
 import attrs
 
 from hvshell.pstypes.objects import PSEnum
+from hvshell.pstypes.registry import ps_type
 from hvshell.model.kernel.errors import LabError, OperationCancelled
 from hvshell.model.kernel.events import EventKind
 
@@ -57,6 +58,7 @@ class JobError:
                         self.exception_type)
 
 
+@ps_type
 @attrs.define(eq=False)
 class Job:
     PS_TYPE = "System.Management.Automation.Job"

@@ -19,6 +19,7 @@ from typing import Any
 import attrs
 
 from hvshell.pstypes.objects import PSEnum
+from hvshell.pstypes.registry import ps_type
 from hvshell.model.kernel.ids import Guid
 from hvshell.sim.clock import EPOCH
 
@@ -44,6 +45,7 @@ def transport_name(route: str) -> str:
     return route.split(" over ", 1)[0]
 
 
+@ps_type
 @attrs.define(eq=False)
 class MigrationPass:
     """One transfer of a migration: a memory pass (index 0 is the full
@@ -113,6 +115,7 @@ class MigrationPass:
         return self.label
 
 
+@ps_type
 @attrs.define(eq=False)
 class MigrationRecord:
     """One migration: what moved where, how, and how it went.  `kind` is
@@ -289,6 +292,7 @@ class MigrationRecord:
         return f"{self.kind} migration of {self.vm_name} from {self.source} to {self.destination}"
 
 
+@ps_type
 class MigrationForecast:
     """What Measure-LabMigration predicts for one performance option: the
     migration alone, started now (the sim core's MigrationResult)."""

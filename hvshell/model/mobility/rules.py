@@ -20,6 +20,7 @@ from hvshell.model.mobility.mapping import (LIVE_STATES, MB, OFFLINE_STATES, Mov
 from hvshell.model.storage.objects import StorageLocation, norm_path
 from hvshell.model.compute.versions import V2008R2, V2012, V2012R2, product_name
 from hvshell.model.compute.vm import VM, VMProcessor, VMState
+from hvshell.pstypes.registry import ps_type
 from hvshell.sim import MigrationKind, TransportError, resolve_route
 
 if TYPE_CHECKING:
@@ -55,6 +56,7 @@ MSG_SAME_HOST = 40019
 # Rules
 # ---------------------------------------------------------------------------
 
+@ps_type
 @attrs.define(eq=False)
 class Incompatibility:
     """One rule a move breaks (Compare-VM's VMCompatibilityError): what is
@@ -395,6 +397,7 @@ def check(lab: Lab, request: MoveRequest, reserved: int = 0,
     return _Rules(lab, request, reserved, list(migrating)).run()
 
 
+@ps_type
 class VMCompatibilityReport:
     """What Compare-VM returns: a move and what stands in its way.  Fix the
     Incompatibilities, re-check it (Compare-VM -CompatibilityReport) and

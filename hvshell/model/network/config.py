@@ -18,6 +18,7 @@ from hvshell.model.kernel.errors import LabError, invalid_argument, invalid_stat
 from hvshell.model.kernel.events import EventKind
 from hvshell.model.compute.host import Host
 from hvshell.pstypes.wildcards import has_wildcard, wildcard_match
+from hvshell.pstypes.registry import ps_type
 from hvshell.model.kernel.domain import Domain
 from hvshell.model.kernel.schedule import schedule_action
 from hvshell.model.network.objects import (JUMBO_FRAME, STANDARD_FRAME, BandwidthMode, HostNic,
@@ -416,6 +417,7 @@ def remove_smb_limit(lab: Lab, host: Host, category: BandwidthLimitCategory) -> 
 CIM_PREFIX = "Microsoft.Management.Infrastructure.CimInstance#ROOT/"
 
 
+@ps_type
 class SmbBandwidthLimit:
     """MSFT_SmbBandwidthLimit: one category's limit on a host."""
     PS_TYPE = CIM_PREFIX + "Microsoft/Windows/SMB/MSFT_SmbBandwidthLimit"
@@ -438,6 +440,7 @@ class SmbBandwidthLimit:
         return self.host.name
 
 
+@ps_type
 class NetAdapterRdma:
     """MSFT_NetAdapterRdmaSettingData of one NIC."""
     PS_TYPE = CIM_PREFIX + "StandardCimv2/MSFT_NetAdapterRdmaSettingData"
@@ -463,6 +466,7 @@ class NetAdapterRdma:
         return self.nic.host_name
 
 
+@ps_type
 class NetAdapterJumboPacket:
     """MSFT_NetAdapterAdvancedPropertySettingData: a NIC's Jumbo Packet
     setting (the one advanced property the lab models)."""

@@ -13,6 +13,7 @@ from typing import Any
 import attrs
 
 from hvshell.pstypes.objects import PSEnum
+from hvshell.pstypes.registry import ps_type
 from hvshell.model.kernel.ids import Guid
 
 # The subnet of every host's first NIC (SPEC.md section 4, Add-LabNic).
@@ -42,6 +43,7 @@ def subnet_contains(subnet: str, address: str | None) -> bool:
         return False
 
 
+@ps_type
 @attrs.define(eq=False)
 class HostNic:
     """A physical network adapter of a host."""
@@ -127,6 +129,7 @@ class LoadBalancingAlgorithm(PSEnum):
     Dynamic = 5
 
 
+@ps_type
 @attrs.define(eq=False)
 class NicTeam:
     """An LBFO team: one interface (with its own address) over member NICs."""
@@ -186,6 +189,7 @@ BandwidthMode = PSEnum("BandwidthMode", [("Default", 0), ("Weight", 1), ("Absolu
                                          ("None", 3)], module=__name__, qualname="BandwidthMode")
 
 
+@ps_type
 @attrs.define(eq=False)
 class VMSwitch:
     """A Hyper-V virtual switch on one host.  External switches are bound
@@ -239,6 +243,7 @@ class VMSwitch:
         return self.host_name
 
 
+@ps_type
 @attrs.define(eq=False)
 class VMNetworkAdapter:
     """A VM's network adapter; `switch_name` None when not connected."""
@@ -300,6 +305,7 @@ class VMNetworkAdapter:
         return self.vm.host_name
 
 
+@ps_type
 @attrs.define(eq=False)
 class MigrationNetwork:
     """A network a host accepts live migrations on (when

@@ -53,6 +53,7 @@ from hvshell.model.replica.settings import (RecoveryAuthenticationType, Replicat
 from hvshell.model.kernel.schedule import cancel_actions, schedule_action
 from hvshell.model.compute.versions import V2012, V2012R2, product_name, require_feature
 from hvshell.model.compute.vm import ReplicationHealth, ReplicationMode, ReplicationState, VM, VMState
+from hvshell.pstypes.registry import ps_type
 
 if TYPE_CHECKING:
     from hvshell.model.lab import Lab
@@ -774,6 +775,7 @@ class _Leg:
             self.state, self.health = vm.replication_state, vm.replication_health
 
 
+@ps_type
 class VMReplicationHealth:
     """Measure-VMReplication's object: the primary's statistics over the
     monitoring window, seen from either side."""
@@ -867,6 +869,7 @@ class VMReplicationHealth:
         return self.vm.name
 
 
+@ps_type
 class VMReplication:
     """Get-VMReplication's object: one side's settings."""
     PS_TYPE = "Microsoft.HyperV.PowerShell.VMReplication"
@@ -941,6 +944,7 @@ class VMReplication:
         return self.vm.name
 
 
+@ps_type
 class VMReplicationServer:
     """Get-VMReplicationServer's object."""
     PS_TYPE = "Microsoft.HyperV.PowerShell.VMReplicationServer"

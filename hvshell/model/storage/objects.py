@@ -13,6 +13,7 @@ from typing import Any
 import attrs
 
 from hvshell.pstypes.objects import PSEnum
+from hvshell.pstypes.registry import ps_type
 from hvshell.model.kernel.ids import Guid
 
 MB = 2**20
@@ -47,6 +48,7 @@ class StorageType(PSEnum):
     SMB = 2
 
 
+@ps_type
 @attrs.define(eq=False)
 class StorageLocation:
     """A place VM files live, with what it can sustain.  A CSV also has
@@ -166,6 +168,7 @@ def format_for_path(path: str) -> VhdFormat | None:
     return None
 
 
+@ps_type
 @attrs.define(eq=False)
 class VirtualHardDisk:
     """A VHD or VHDX file.  `partition_size` and `used_size` say what the
@@ -291,6 +294,7 @@ MAX_SCSI_CONTROLLERS = 4
 SCSI_LOCATIONS = 64
 
 
+@ps_type
 @attrs.define(eq=False)
 class HardDiskDrive:
     """A virtual hard drive in a VM: a slot on a controller and the file in
@@ -364,6 +368,7 @@ class HardDiskDrive:
                 f"ControllerLocation = {self.controller_location}] VMName = '{self.vm.name}'")
 
 
+@ps_type
 @attrs.define(eq=False)
 class DvdDrive:
     """A virtual DVD drive; `path` is the ISO image in it, if any."""

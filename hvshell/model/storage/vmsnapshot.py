@@ -10,6 +10,7 @@ from typing import Any
 import attrs
 
 from hvshell.pstypes.objects import PSEnum
+from hvshell.pstypes.registry import ps_type
 from hvshell.model.kernel.ids import Guid
 
 
@@ -23,6 +24,7 @@ class SnapshotType(PSEnum):
     SyncedReplica = 6
 
 
+@ps_type
 @attrs.define(eq=False)
 class VMSnapshot:
     PS_TYPE = "Microsoft.HyperV.PowerShell.VMSnapshot"
