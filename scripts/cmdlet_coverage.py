@@ -115,6 +115,16 @@ def render() -> str:
         "set. The Windows Server 2012 R2 module lists that the coverage is measured "
         "against are in `scripts/cmdlets-2012r2.txt`.",
         "",
+        "Where the facts come from: the names of the Microsoft modules' cmdlets and "
+        "parameters, their parameter sets, positions, pipeline binding, aliases, defaults "
+        "and accepted values, the objects they return with their properties, the columns "
+        "of their default tables, and their error ids, categories and exception types "
+        "follow Microsoft's help for the Windows Server 2012 R2 modules (the 2012 R2 help "
+        "set of the MicrosoftDocs/windows-powershell-docs repository) and, where the help "
+        "is silent, console output published at the time. The help text and messages are "
+        "hvshell's own words, and the hvshell.Lab cmdlets are hvshell's own design. "
+        "Behaviour and figures of the simulation are in docs/model.md.",
+        "",
         "## Coverage",
         "",
         "| Module | Cmdlets in hvshell | In the 2012 R2 module |",
