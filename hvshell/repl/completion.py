@@ -20,7 +20,8 @@ import attrs
 
 from hvshell.repl import names
 from hvshell.repl.context import Arg, Context, completion_context
-from hvshell.runtime.binder import CommandSpec
+from hvshell.runtime import binder
+from hvshell.runtime.binder import Binder, BindingError, CommandSpec, Prospect
 from hvshell.runtime.cmdlet import ALIASES, CommonParameter, Parameter, Switch, all_cmdlets, \
     find_cmdlet
 from hvshell.runtime.conversions import canonical_type_name
@@ -143,12 +144,14 @@ class CompletionEngine:
         spec = self._spec(ctx.command or "")
         if spec is None:
             return []
-        bound = _bind(spec, ctx.args)
+        bound = _prospect(Binder(spec), ctx.args)
+        # Named parameters that rule each other out leave no set: offer from all.
+        sets = bound.sets or spec.sets
         match = _matcher(ctx.word)
         found: list[Candidate] = []
         aliases: list[Candidate] = []
         for p in spec.parameters.values():
-            if p in bound.named or not _in_any(p, bound.sets):
+            if p.name in bound.values or not any(p.in_set(s) is not None for s in sets):
                 continue
             meta = "[" + p.type_label() + "]"
             if match(p.name):
@@ -167,23 +170,26 @@ class CompletionEngine:
         spec = self._spec(ctx.command or "")
         if spec is None:
             return []
-        bound = _bind(spec, ctx.args)
-        if bound.pending_unknown:
+        bound = _prospect(Binder(spec), ctx.args)
+        if bound.awaiting_unknown:
             return []
-        target = bound.pending
-        if target is None:
-            target = _next_positional(spec, bound.named, want_values=True)
+        target = bound.awaiting
+        if target is None and bound.following:
+            # Where the value may bind to several parameters (Get-VM's -Name
+            # or -Id), offer the values of one that has names to offer.
+            target = next((p for p in bound.following if p.validate_set or p.complete),
+                          bound.following[0])
         if target is None:
             return []
         match = _matcher(ctx.word)
-        values, meta = self._values_for(target, bound, match, ctx)
+        values, meta = self._values_for(target, _scope(bound), match, ctx)
         if values is _BOOLEANS:
             # expressions, not names: never quoted
             return [Candidate("$" + v, "$" + v, meta) for v in values if match(v)]
         return [Candidate(quote_value(v, ctx.quote), v, meta)
                 for v in values[:MAX_CANDIDATES] if match(v)]
 
-    def _values_for(self, target: Parameter | CommonParameter, bound: "_Bound",
+    def _values_for(self, target: Parameter | CommonParameter, typed_scope: dict[str, str],
                     match: Callable[[str], bool], ctx: Context) -> tuple[list[str], str]:
         if isinstance(target, CommonParameter):
             values = enum_names(target.type)
@@ -192,7 +198,7 @@ class CompletionEngine:
             return (_BOOLEANS, "Boolean") if target.type is Switch else ([], "")
         if target.validate_set:
             return list(target.validate_set), target.type_label()
-        if is_switch(target) or _is_bool(target):
+        if target.is_switch or _is_bool(target):
             return _BOOLEANS, "Boolean"
         if target.complete:
             session = getattr(self.interp, "session", None)
@@ -202,7 +208,7 @@ class CompletionEngine:
                 # the file cmdlets' -Path names a real file, not lab storage
                 kind = "file"
             lab = getattr(session, "lab", None) if kind != "file" else None
-            scope = dict(bound.scope)
+            scope = dict(typed_scope)
             scope.setdefault("computer_name", getattr(session, "computer_name", "") or "")
             scope.update(root=str(getattr(session, "root", "") or ""), word=ctx.word)
             return names.names_for(kind, lab, scope, match), names.LABELS.get(kind, "")
@@ -278,17 +284,38 @@ def enum_names(type_: Any) -> list[str]:
 
 
 # ---------------------------------------------------------------------------
-# What the typed elements bind to
+# What the typed elements bind to: the binder's answer
 # ---------------------------------------------------------------------------
 
-@attrs.define
-class _Bound:
-    named: list[Parameter]               # declared parameters given by name or position
-    common: set[str]                     # common parameters given
-    sets: list[str]                      # parameter sets still possible
-    pending: Parameter | CommonParameter | None   # the parameter awaiting the word as value
-    pending_unknown: bool                # an unknown -Name awaits the word as its value
-    scope: dict[str, str]                # typed values that narrow name completion
+def _prospect(command: Binder, args: tuple[Arg, ...]) -> Prospect:
+    """The binder's prospect of the elements typed so far.  A `-Name:`
+    takes the value after it; the last one, with none yet, awaits it
+    (even a switch: `-Force:$false`)."""
+    typed: list[binder.Arg] = []
+    colon_pending: str | None = None
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        i += 1
+        name = arg.text or ""
+        if arg.kind == "value":
+            typed.append(binder.Arg(None, arg.text))
+        elif not arg.colon:
+            typed.append(binder.Arg(name))
+        elif i < len(args) and args[i].kind == "value":
+            typed.append(binder.Arg(name, args[i].text, has_value=True))
+            i += 1
+        else:
+            typed.append(binder.Arg(name, None, has_value=True))
+            colon_pending = name if i == len(args) else None
+    bound = command.prospect(typed)
+    if colon_pending is not None:
+        try:
+            bound.awaiting = command.resolve_name(colon_pending, None)
+            bound.awaiting_unknown = False
+        except BindingError:
+            bound.awaiting, bound.awaiting_unknown = None, True
+    return bound
 
 
 # Parameters whose typed value narrows what other parameters complete.
@@ -296,100 +323,17 @@ _SCOPE_PARAMETERS = {"computername": "computer_name", "cluster": "cluster",
                      "vmname": "vm_name"}
 
 
-def is_switch(p: Parameter | CommonParameter) -> bool:
-    """A switch: declared with Switch, or `[switch]` in a param() block."""
-    return p.type is Switch or (isinstance(p.type, str)
-                                and canonical_type_name(p.type).endswith("SwitchParameter"))
+def _scope(bound: Prospect) -> dict[str, str]:
+    """The typed values that narrow name completion (a -ComputerName names
+    the host whose VMs complete)."""
+    scope: dict[str, str] = {}
+    for name, value in bound.values.items():
+        key = _SCOPE_PARAMETERS.get(name.lower())
+        if key and isinstance(value, str) and value:
+            scope[key] = value
+    return scope
 
 
 def _is_bool(p: Parameter) -> bool:
     return p.type is bool or (isinstance(p.type, str)
                               and canonical_type_name(p.type) == "System.Boolean")
-
-
-def resolve_parameter(spec: CommandSpec, typed: str) -> Parameter | CommonParameter | None:
-    """The parameter `-typed` names: exact name or alias, else the only one
-    it is a prefix of (PowerShell accepts unambiguous prefixes)."""
-    key = typed.lower()
-    declared = list(spec.parameters.values())
-    common = list(spec.common)
-    for p in declared + common:
-        if p.name.lower() == key or key in (a.lower() for a in p.aliases):
-            return p
-    matches = [p for p in declared + common if p.name.lower().startswith(key)]
-    return matches[0] if len(matches) == 1 and key else None
-
-
-def _sets_with(spec: CommandSpec, params: list[Parameter]) -> list[str]:
-    every = spec.sets
-    possible = [s for s in every if all(p.in_set(s) is not None for p in params)]
-    return possible or every
-
-
-def _in_any(p: Parameter, sets: list[str]) -> bool:
-    return any(p.in_set(s) is not None for s in sets)
-
-
-def _positional_params(spec: CommandSpec, set_name: str, exclude: list[Parameter]
-                       ) -> list[Parameter]:
-    found = []
-    for p in spec.parameters.values():
-        membership = p.in_set(set_name)
-        if membership is not None and membership.position is not None and p not in exclude:
-            found.append((membership.position, p))
-    return [p for _, p in sorted(found, key=lambda item: item[0])]
-
-
-def _next_positional(spec: CommandSpec, named: list[Parameter], want_values: bool = False
-                     ) -> Parameter | None:
-    """The parameter the next positional value binds to: the lowest
-    position left unbound in the first possible set that has one (with
-    want_values, preferring a set where that parameter has values to offer,
-    e.g. Get-VM's -Name over -Id)."""
-    first = None
-    for set_name in _sets_with(spec, named):
-        params = _positional_params(spec, set_name, named)
-        if not params:
-            continue
-        if not want_values or params[0].validate_set or params[0].complete:
-            return params[0]
-        first = first or params[0]
-    return first
-
-
-def _bind(spec: CommandSpec, args: tuple[Arg, ...]) -> _Bound:
-    named: list[Parameter] = []
-    common: set[str] = set()
-    scope: dict[str, str] = {}
-    pending: Parameter | CommonParameter | None = None
-    pending_any = False        # an unknown -Name also takes the next value
-    positional: list[str | None] = []
-    for arg in args:
-        if arg.kind == "param":
-            p = resolve_parameter(spec, arg.text or "")
-            if isinstance(p, Parameter):
-                if p not in named:
-                    named.append(p)
-            elif isinstance(p, CommonParameter):
-                common.add(p.name)
-            takes_value = p is None or arg.colon or not is_switch(p)
-            pending, pending_any = (p, p is None) if takes_value else (None, False)
-            continue
-        if pending is not None or pending_any:
-            key = pending.name.lower() if pending is not None else ""
-            if key in _SCOPE_PARAMETERS and arg.text:
-                scope[_SCOPE_PARAMETERS[key]] = arg.text
-            pending, pending_any = None, False
-            continue
-        positional.append(arg.text)
-    # Positional values bind in order to the positional parameters left.
-    for text in positional:
-        p = _next_positional(spec, named)
-        if p is None:
-            break
-        named.append(p)
-        key = p.name.lower()
-        if key in _SCOPE_PARAMETERS and text:
-            scope[_SCOPE_PARAMETERS[key]] = text
-    return _Bound(named, common, _sets_with(spec, named), pending, pending_any, scope)
-

@@ -9,7 +9,7 @@ code: both are described by a `CommandSpec`.
 from __future__ import annotations
 
 import enum
-from typing import Any
+from typing import Any, Container
 
 import attrs
 
@@ -64,6 +64,18 @@ class Binding:
     @property
     def parameter_set(self) -> str:
         return self.sets[0] if self.sets else ALL_SETS
+
+
+@attrs.define
+class Prospect:
+    """What a half-typed command's arguments can still bind to
+    (`Binder.prospect`): values are the text typed, unconverted."""
+    values: dict[str, Any]                # parameter name -> value, by name or position
+    common: set[str]                      # common parameters given
+    sets: list[str]                       # parameter sets still possible
+    awaiting: Parameter | CommonParameter | None   # the named parameter missing its value
+    awaiting_unknown: bool                # a -Name naming no parameter is missing its value
+    following: list[Parameter]            # what a further positional value may bind to
 
 
 def _is_switch(param: Parameter) -> bool:
@@ -247,17 +259,8 @@ class Binder:
                     f"than once. To provide multiple values to parameters that can accept "
                     f"multiple values, use the array syntax. For example, "
                     f"\"-parameter value1,value2,value3\".", "ParameterAlreadyBound", arg.extent)
-            is_switch = param.type is Switch if isinstance(param, CommonParameter) else _is_switch(param)
-            value_extent = arg.extent
-            if arg.has_value:
-                value = arg.value
-            elif is_switch:
-                value = True
-            elif i < len(args) and args[i].name is None:
-                value = args[i].value
-                value_extent = args[i].extent or arg.extent
-                i += 1
-            else:
+            found, value, value_extent, i = _named_value(arg, param, args, i)
+            if not found:
                 raise BindingError(
                     f"Missing an argument for parameter '{param.name}'. Specify a parameter of "
                     f"type '{_common_type(param) if isinstance(param, CommonParameter) else _type_text(param)}' and try again.",
@@ -297,6 +300,18 @@ class Binder:
                 sets = [s for s in sets if s in member_of]
         return sets
 
+    def _positional_slots(self, set_name: str, bound: Container[str]
+                          ) -> tuple[list[Parameter], Parameter | None]:
+        """The positional parameters of `set_name` not in `bound`, by
+        position, and its ValueFromRemainingArguments parameter if unbound."""
+        params = self.spec.parameters.values()
+        slots = sorted(((m.position, p) for p in params if p.name not in bound
+                        and (m := p.in_set(set_name)) is not None and m.position is not None),
+                       key=lambda pair: pair[0])
+        remaining = next((p for p in params
+                          if p.remaining and p.name not in bound and p.in_set(set_name)), None)
+        return [p for _, p in slots], remaining
+
     def _bind_positional(self, positional: list[Arg], values: dict[str, Any],
                          sets: list[str]) -> tuple[list[str], list[Any]]:
         """Try each remaining set; keep those that take every positional
@@ -305,21 +320,15 @@ class Binder:
         first_error: BindingError | None = None
         leftover_best: list[Any] | None = None
         for set_name in sets:
-            slots = sorted(
-                ((m.position, p) for p in self.spec.parameters.values()
-                 if p.name not in values and (m := p.in_set(set_name)) is not None
-                 and m.position is not None),
-                key=lambda pair: pair[0])
+            slots, remaining = self._positional_slots(set_name, values)
             bound: dict[str, Any] = {}
             ok = True
             here = positional
-            remaining = next((p for p in self.spec.parameters.values()
-                              if p.remaining and p.name not in values and p.in_set(set_name)), None)
             if remaining is not None and len(here) > len(slots):
-                take = len(here) - len(slots) + (1 if any(p is remaining for _, p in slots) else 0)
+                take = len(here) - len(slots) + (1 if remaining in slots else 0)
                 surplus = [a.value for a in here[len(here) - take:]]
                 here = here[:len(here) - take]
-                slots = [(pos, p) for pos, p in slots if p is not remaining]
+                slots = [p for p in slots if p is not remaining]
                 try:
                     bound[remaining.name] = self.convert_value(
                         remaining, surplus if remaining.array or len(surplus) > 1 else surplus[0],
@@ -339,7 +348,7 @@ class Binder:
                             f"'{to_display_string(arg.value)}'.", "PositionalParameterNotFound",
                             arg.extent, target=arg.value)
                     break
-                param = slots[index][1]
+                param = slots[index]
                 try:
                     bound[param.name] = self.convert_value(param, arg.value, arg.extent)
                 except BindingError as error:
@@ -356,6 +365,56 @@ class Binder:
         values.update(preferred[0][1])
         kept = [name for name, bound in outcomes if bound.keys() == preferred[0][1].keys()]
         return kept, leftover_best or []
+
+    # ---- what a half-typed command can still become ------------------------
+
+    def prospect(self, args: list[Arg]) -> Prospect:
+        """What `args` bind to as far as their text tells, converting and
+        checking nothing (tab completion has only the words typed so far):
+        the parameters bound by name and by position (as `bind` would place
+        the values, the default set first), the sets still possible, the
+        parameter still missing its value, and what a further positional
+        value could bind to."""
+        values: dict[str, Any] = {}
+        common: set[str] = set()
+        positional: list[Any] = []
+        awaiting: Parameter | CommonParameter | None = None
+        awaiting_unknown = False
+        i = 0
+        while i < len(args):
+            arg = args[i]
+            i += 1
+            if arg.name is None:
+                positional.append(arg.value)
+                continue
+            try:
+                param: Parameter | CommonParameter | None = self.resolve_name(arg.name, None)
+            except BindingError:
+                param = None                # unknown or ambiguous: taken to want a value
+            found, value, _, i = _named_value(arg, param, args, i)
+            awaiting, awaiting_unknown = (None, False) if found else (param, param is None)
+            if isinstance(param, CommonParameter):
+                common.add(param.name)
+            elif param is not None:
+                values[param.name] = value
+        sets = self._sets_with(values.keys())
+        # Each set that has room for the positional values, the default set first.
+        fits = []
+        for set_name in sorted(sets, key=lambda s: s != self.spec.default_set):
+            slots, remaining = self._positional_slots(set_name, values)
+            if len(positional) <= len(slots) or remaining is not None \
+                    or self.spec.accepts_extra_args:
+                taken = slots[:len(positional)]
+                after = slots[len(positional)] if len(positional) < len(slots) else remaining
+                fits.append((set_name, taken, after))
+        following: list[Parameter] = []
+        if fits:
+            taken = fits[0][1]
+            values.update((p.name, v) for p, v in zip(taken, positional))
+            fits = [f for f in fits if f[1] == taken]
+            sets = [s for s in sets if any(f[0] == s for f in fits)]
+            following = list(dict.fromkeys(f[2] for f in fits if f[2] is not None))
+        return Prospect(values, common, sets, awaiting, awaiting_unknown, following)
 
     # ---- pipeline ---------------------------------------------------------
 
@@ -450,6 +509,22 @@ class Binder:
                     binding.sets = [set_name] + [s for s in binding.sets if s != set_name]
                     break
         return best or []
+
+
+def _named_value(arg: Arg, param: Parameter | CommonParameter | None, args: list[Arg],
+                 i: int) -> tuple[bool, Any, Extent | None, int]:
+    """The value of the named argument `arg` (`args[i]` follows it): its
+    own (`-Name:value`), True for a switch, else the positional argument
+    after it.  (found, value, its extent, the index after it); `param` None
+    (no such parameter) wants a value."""
+    if arg.has_value:
+        return True, arg.value, arg.extent, i
+    if param is not None and (param.type is Switch if isinstance(param, CommonParameter)
+                              else param.is_switch):
+        return True, True, arg.extent, i
+    if i < len(args) and args[i].name is None:
+        return True, args[i].value, args[i].extent or arg.extent, i + 1
+    return False, None, arg.extent, i
 
 
 def _common_type(param: CommonParameter) -> str:

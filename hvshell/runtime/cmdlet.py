@@ -104,7 +104,13 @@ class Parameter:
 
     @property
     def is_switch(self) -> bool:
-        return self.type is Switch
+        """Declared with `Switch`, or `[switch]` in a function's param() block."""
+        if self.type is Switch:
+            return True
+        if isinstance(self.type, str):
+            from hvshell.runtime.conversions import canonical_type_name
+            return canonical_type_name(self.type).endswith("SwitchParameter")
+        return False
 
     def set_names(self) -> tuple[str, ...]:
         """The sets this parameter belongs to; () means all of them."""
