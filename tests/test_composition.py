@@ -84,3 +84,15 @@ def test_every_model_type_is_registered():
         print(sum(cls.__module__.startswith("hvshell.model.") for cls in registered_types().values()))
     """)
     assert int(registered) == declaring
+
+
+def test_format_finds_its_views_without_the_cmdlets():
+    out = fresh("""
+        import sys
+        from hvshell.format.views import TableView, view_for
+        view = view_for(["Microsoft.HyperV.PowerShell.VirtualMachine"])
+        group = view_for(["Microsoft.PowerShell.Commands.GroupInfo"])
+        print(isinstance(view, TableView), isinstance(group, TableView),
+              any(m.startswith("hvshell.cmdlets") for m in sys.modules))
+    """)
+    assert out == "True True False\n"

@@ -1,7 +1,7 @@
 """Default views: how each type prints when nothing asks for a format.
 
-A module that defines a type registers its view here, keyed by the type's
-full name (PS_TYPE), e.g. in hvshell/format/hyperv_views.py:
+The view modules of this package (VIEW_MODULES) register a view per type,
+keyed by the type's full name (PS_TYPE), e.g. in hvshell/format/hyperv_views.py:
 
     register_view("Microsoft.HyperV.PowerShell.VirtualMachine", TableView((
         Column("Name"),
@@ -23,6 +23,7 @@ ask for their kind with `view_for(names, kind=TableView)`.
 """
 from __future__ import annotations
 
+import importlib
 from typing import Any, Callable
 
 import attrs
@@ -95,11 +96,15 @@ def view_for(type_names: list[str], kind: type | None = None) -> View | None:
 _loaded = False
 
 
+# The modules that declare views, each for one family of types.
+VIEW_MODULES = ("powershell_views", "hyperv_views", "storage_views", "migration_views",
+                "replica_views")
+
+
 def _load_view_modules() -> None:
-    """Views are declared beside the cmdlets that return the types; importing
-    the cmdlet modules registers them."""
+    """Importing the view modules registers their views (once)."""
     global _loaded
     if not _loaded:
         _loaded = True
-        from hvshell.cmdlets import load_all
-        load_all()
+        for name in VIEW_MODULES:
+            importlib.import_module(f"{__package__}.{name}")

@@ -16,7 +16,7 @@ from hvshell.runtime.scriptblock import ScriptBlock
 from hvshell.runtime.session import Session
 from hvshell.runtime.signals import StopPipeline
 
-load_all()     # every cmdlet registered, with the views of its types
+load_all()     # every cmdlet registered
 
 
 class FakeInterpreter:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import hvshell.format.hyperv_views  # noqa: F401  (registers the views of these types)
 from hvshell.cmdlets.hyperv._common import host_named, lab, local_name, report, vms_named
 from hvshell.model.compute import build
 from hvshell.model.cluster.objects import Cluster, ClusterGroup, ClusterNode, ClusterSharedVolume

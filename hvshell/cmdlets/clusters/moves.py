@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import hvshell.format.hyperv_views  # noqa: F401  (registers the cluster views)
 from hvshell.cmdlets.hyperv._common import lab, local_name, report
 from hvshell.cmdlets.clusters.cluster import resolve_cluster
 from hvshell.cmdlets.hyperv.migration import follow, progress_status

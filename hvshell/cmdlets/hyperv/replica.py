@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-import hvshell.format.replica_views  # noqa: F401  (registers the views of these types)
 from hvshell.cmdlets.hyperv._common import (RETURNED, OperationCmdlet, computer_name_param, hosts_for,
                                      lab, report, sorted_vms, target_vms, vm_object_param)
 from hvshell.model.replica import replication as replica

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import hvshell.format.storage_views  # noqa: F401  (registers the views of these types)
 from hvshell.cmdlets.hyperv._common import (RETURNED, OperationCmdlet, computer_name_param, hosts_for,
                                      lab, report)
 from hvshell.model.storage import disks

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-import hvshell.format.hyperv_views  # noqa: F401  (registers the views of these types)
 from hvshell.cmdlets.hyperv._common import (OperationCmdlet, computer_name_param, hosts_for, lab, report,
                                      sorted_vms, target_vms, vm_name_param, vm_object_param,
                                      vms_named)

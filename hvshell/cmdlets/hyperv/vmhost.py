@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import hvshell.format.hyperv_views  # noqa: F401  (registers the views of these types)
 from hvshell.cmdlets.hyperv._common import computer_name_param, hosts_for, report
 from hvshell.model.compute import config
 from hvshell.model.kernel.errors import LabError

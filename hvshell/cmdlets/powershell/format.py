@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import hvshell.format.dotnet_views  # noqa: F401  (registers the .NET type views)
 from hvshell.cmdlets.powershell.data import ENCODINGS, write_text
 from hvshell.format import properties as props
 from hvshell.format import records as rec

@@ -13,7 +13,6 @@ import attrs
 
 from hvshell.format.syntax import (command_spec, is_switch, members_in_order, set_names_of,
                                    syntax_lines, syntax_sets, type_text)
-from hvshell.format.views import Column, CustomView, TableView, register_view
 from hvshell.pstypes.objects import PSEnum
 from hvshell.runtime.binder import CommandSpec
 from hvshell.runtime.cmdlet import (ALIASES, COMMON_PARAMETERS, REGISTRY, Cmdlet, Parameter,
@@ -92,18 +91,6 @@ class AliasInfo(CommandInfo):
     @property
     def DisplayName(self) -> str:
         return f"{self.Name} -> {self.Definition}"
-
-
-# The command table view of PowerShell 5.1 (PowerShellCore.format.ps1xml):
-# an alias shows as `name -> target`.
-_COMMAND_VIEW = TableView((
-    Column("CommandType", width=15, align="left"),
-    Column("Name", lambda c: c.DisplayName, width=50, align="left"),
-    Column("Version", width=10, align="left"),
-    Column("Source", align="left"),
-))
-for _info in (CmdletInfo, FunctionInfo, AliasInfo):
-    register_view(_info.PS_TYPE, _COMMAND_VIEW)
 
 
 def _verb_noun(name: str) -> tuple[str, str]:
@@ -247,11 +234,6 @@ class HelpInfoShort:
     Module: str
     Synopsis: str
 
-
-register_view(HelpInfo.PS_TYPE, CustomView(lambda topic: topic.text))
-register_view(HelpInfoShort.PS_TYPE, TableView((
-    Column("Name", width=33, align="left"), Column("Category", width=9, align="left"),
-    Column("Module", width=25, align="left"), Column("Synopsis", align="left"))))
 
 INDENT = "    "
 

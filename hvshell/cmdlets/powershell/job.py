@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import hvshell.format.hyperv_views  # noqa: F401  (registers the job table)
 from hvshell.cmdlets.hyperv._common import report
 from hvshell.model.kernel.jobs import Job, JobState
 from hvshell.pstypes.wildcards import has_wildcard, wildcard_match

@@ -9,7 +9,6 @@ import attrs
 
 from hvshell.cmdlets.powershell.objects import UTILITY, _is_null, compare_values
 from hvshell.format.properties import safe_property
-from hvshell.format.views import Column, ListView, TableView, register_view
 from hvshell.runtime.cmdlet import Cmdlet, Parameter, Switch
 from hvshell.pstypes.wildcards import has_wildcard, wildcard_regex
 from hvshell.runtime.conversions import AutomationNullType, ConversionError, to_number
@@ -36,12 +35,6 @@ class TextMeasureInfo:
     Words: int | None
     Characters: int | None
     Property: str | None
-
-
-register_view(GenericMeasureInfo.PS_TYPE, ListView(tuple(Column(n) for n in (
-    "Count", "Average", "Sum", "Maximum", "Minimum", "Property"))))
-register_view(TextMeasureInfo.PS_TYPE, TableView(tuple(Column(n, align=a) for n, a in (
-    ("Lines", "right"), ("Words", "right"), ("Characters", "right"), ("Property", "left")))))
 
 
 class _Stats:

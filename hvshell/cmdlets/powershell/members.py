@@ -12,7 +12,6 @@ import attrs
 
 from hvshell.cmdlets.powershell.objects import UTILITY, _is_null
 from hvshell.format.properties import safe_property
-from hvshell.format.views import Column, TableView, register_view
 from hvshell.pstypes.wildcards import wildcard_regex
 from hvshell.runtime.cmdlet import Cmdlet, Parameter
 from hvshell.runtime.errors import CmdletError
@@ -32,13 +31,6 @@ class MemberDefinition:
     def ToString(self) -> str:
         return self.Definition
 
-
-# Microsoft.PowerShell.Commands.MemberDefinition's view: fitted to the data,
-# one table per type under a `TypeName:` header.
-register_view(MemberDefinition.PS_TYPE, TableView(
-    (Column("Name", align="left"), Column("MemberType", align="left"),
-     Column("Definition", align="left")),
-    autosize=True, group_by="TypeName", group_label="TypeName"))
 
 MEMBER_TYPES = ("AliasProperty", "CodeProperty", "Property", "NoteProperty", "ScriptProperty",
                 "Properties", "PropertySet", "Method", "CodeMethod", "ScriptMethod", "Methods",

@@ -13,7 +13,6 @@ import attrs
 from hvshell.format.properties import (GROUP_KEYS, SELECT_KEYS, SORT_KEYS, EvaluationError,
                                        expand, parse_properties, safe_property)
 from hvshell.format.text import cell_text
-from hvshell.format.views import Column, TableView, register_view
 from hvshell.runtime.cmdlet import Cmdlet, Parameter, Switch
 from hvshell.runtime.conversions import AutomationNullType, ConversionError, to_number
 from hvshell.runtime.errors import CmdletError
@@ -310,13 +309,6 @@ class GroupInfo:
 class GroupInfoNoElement(GroupInfo):
     PS_TYPE = "Microsoft.PowerShell.Commands.GroupInfoNoElement"
 
-
-# Microsoft.PowerShell.Commands.GroupInfo's table view (PowerShellCore.format.ps1xml).
-register_view(GroupInfo.PS_TYPE, TableView((
-    Column("Count", width=5, align="right"), Column("Name", width=25, align="left"),
-    Column("Group", align="left"))))
-register_view(GroupInfoNoElement.PS_TYPE, TableView((
-    Column("Count", width=5, align="right"), Column("Name", width=25, align="left"))))
 
 
 def _group_key(value: Any, case_sensitive: bool) -> Any:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any, Callable, ClassVar, Generator
 
-import hvshell.format.storage_views  # noqa: F401  (registers the views of these types)
 from hvshell.cmdlets.hyperv._common import RETURNED, OperationCmdlet, host_named, lab, report
 from hvshell.model.network import config as netconfig
 from hvshell.model.kernel.errors import LabError
