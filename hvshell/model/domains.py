@@ -15,13 +15,13 @@ from hvshell.model.compute import power, usage
 from hvshell.model.kernel.domain import Domains
 from hvshell.model.mobility import service
 from hvshell.model.network import config
-from hvshell.model.replica import replication
+from hvshell.model.replica import cycles
 
 DOMAINS = Domains((
     power.DOMAIN,
     config.DOMAIN,
     usage.DOMAIN,
     service.DOMAIN,
-    replication.DOMAIN,
+    cycles.DOMAIN,
     failover.DOMAIN,
 ))

@@ -24,7 +24,7 @@ GB = 2**30
 
 def build_lab(vm_count: int, replicate: bool):
     from hvshell.model.compute import build
-    from hvshell.model.replica import replication as replica
+    from hvshell.model.replica import lifecycle
     from hvshell.model.lab import Lab
     from hvshell.model.replica.settings import (RecoveryAuthenticationType,
                                            ReplicationAuthenticationType)
@@ -33,16 +33,16 @@ def build_lab(vm_count: int, replicate: bool):
     lab = Lab(seed=1)
     primary = build.new_host(lab, "P", V2012R2)
     target = build.new_host(lab, "R", V2012R2)
-    replica.set_replication_server(target, True, RecoveryAuthenticationType.Kerberos, True,
+    lifecycle.set_replication_server(target, True, RecoveryAuthenticationType.Kerberos, True,
                                    "C:\\Replica")
     for i in range(vm_count):
         name = f"vm{i:04d}"
         vm = build.new_vm(lab, primary, name, 1 * GB, new_vhd_path=f"C:\\VMs\\{name}.vhdx",
                           new_vhd_size=20 * GB)
         if replicate:
-            replica.enable(lab, vm, "R", 80, ReplicationAuthenticationType.Kerberos)
+            lifecycle.enable(lab, vm, "R", 80, ReplicationAuthenticationType.Kerberos)
             lab.clock.run_until_done(lab.clock.process(
-                replica.begin_initial_replication(lab, vm)))
+                lifecycle.begin_initial_replication(lab, vm)))
     return lab
 
 

@@ -6,11 +6,16 @@ import pytest
 
 from hvshell.model.compute import build, power
 
-from hvshell.model.replica import replication as replica
+from hvshell.model.replica import cycles as replica_cycles
+from hvshell.model.replica import failover as replica_failover
+from hvshell.model.replica import legs, lifecycle
+from hvshell.model.replica import views as replica_views
 from hvshell.model.kernel.errors import LabError
 from hvshell.model.lab import Lab
 from hvshell.model.kernel.persist import lab_from_document, lab_to_document
-from hvshell.model.replica.settings import RecoveryAuthenticationType, ReplicationAuthenticationType
+from hvshell.model.replica.settings import (RecoveryAuthenticationType,
+                                            ReplicationAuthenticationType,
+                                            ReplicationRelationshipType)
 from hvshell.model.kernel.schedule import ScheduledAction
 from hvshell.model.compute.versions import HostVersion
 from hvshell.model.compute.vm import ReplicationHealth, ReplicationMode, ReplicationState, VMState
@@ -36,73 +41,73 @@ def replica_lab(primary_version="2012R2", link_gbps=1.0, used=10 * GB):
 
 
 def accept(lab, name="R"):
-    replica.set_replication_server(lab.host(name), True, RecoveryAuthenticationType.Kerberos,
+    lifecycle.set_replication_server(lab.host(name), True, RecoveryAuthenticationType.Kerberos,
                                    True, "C:\\Replica")
 
 
 def replicating(frequency=300, **kwargs):
     lab, vm = replica_lab(**kwargs)
     accept(lab)
-    replica.enable(lab, vm, "R", 80, KERBEROS, frequency, compression=False)
-    lab.clock.run_until_done(lab.clock.process(replica.begin_initial_replication(lab, vm)))
+    lifecycle.enable(lab, vm, "R", 80, KERBEROS, frequency, compression=False)
+    lab.clock.run_until_done(lab.clock.process(lifecycle.begin_initial_replication(lab, vm)))
     return lab, vm
 
 
 def cycles(lab):
     return [r for r in lab.scheduled if isinstance(r, ScheduledAction) and
-            r.action == replica.CYCLE]
+            r.action == legs.CYCLE]
 
 
 def test_enable_is_refused_by_a_server_that_does_not_accept_replication():
     lab, vm = replica_lab()
     with pytest.raises(LabError, match="does not accept replication"):
-        replica.enable(lab, vm, "R", 80, KERBEROS)
+        lifecycle.enable(lab, vm, "R", 80, KERBEROS)
     assert vm.replication is None and len(lab.host("R").vms) == 0
     accept(lab)
     with pytest.raises(LabError, match="port 80, not 443"):
-        replica.enable(lab, vm, "R", 443, KERBEROS)
+        lifecycle.enable(lab, vm, "R", 443, KERBEROS)
     with pytest.raises(LabError, match="Use -AuthenticationType Kerberos"):
-        replica.enable(lab, vm, "R", 443, ReplicationAuthenticationType.Certificate)
+        lifecycle.enable(lab, vm, "R", 443, ReplicationAuthenticationType.Certificate)
 
 
 def test_frequencies_per_version():
     lab, vm = replica_lab(primary_version="2012")
     accept(lab)
     with pytest.raises(LabError, match="Windows Server 2012: it replicates every 300"):
-        replica.enable(lab, vm, "R", 80, KERBEROS, 30)
-    replica.enable(lab, vm, "R", 80, KERBEROS, 300)
+        lifecycle.enable(lab, vm, "R", 80, KERBEROS, 30)
+    lifecycle.enable(lab, vm, "R", 80, KERBEROS, 300)
     lab, vm = replica_lab()
     accept(lab)
     with pytest.raises(LabError, match="30, 300 or 900"):
-        replica.enable(lab, vm, "R", 80, KERBEROS, 60)
-    replica.enable(lab, vm, "R", 80, KERBEROS, 30)
+        lifecycle.enable(lab, vm, "R", 80, KERBEROS, 60)
+    lifecycle.enable(lab, vm, "R", 80, KERBEROS, 30)
 
 
 def test_enable_creates_the_replica_vm_and_refuses_a_second_relationship():
     lab, vm = replica_lab()
     accept(lab)
-    copy = replica.enable(lab, vm, "R", 80, KERBEROS)
+    copy = lifecycle.enable(lab, vm, "R", 80, KERBEROS)
     assert copy.host_name == "R" and copy.state is VMState.Off and copy.id != vm.id
     assert copy.replication_mode is ReplicationMode.Replica
     assert vm.replication_mode is ReplicationMode.Primary
     assert vm.replication_state is copy.replication_state is \
         ReplicationState.ReadyForInitialReplication
     with pytest.raises(LabError, match="already the primary"):
-        replica.enable(lab, vm, "R", 80, KERBEROS)
+        lifecycle.enable(lab, vm, "R", 80, KERBEROS)
 
 
 def test_initial_replication_copies_the_used_bytes_over_the_slower_link():
     lab, vm = replica_lab()
     accept(lab)
-    replica.enable(lab, vm, "R", 80, KERBEROS, compression=True)
-    size = replica.replicated_size(lab, vm)
+    lifecycle.enable(lab, vm, "R", 80, KERBEROS, compression=True)
+    size = legs.replicated_size(lab, vm)
     assert size == 10 * GB
     # 1 GbE less TCP overhead; the local disks are faster.
-    assert replica.transfer_rate(lab, vm) == pytest.approx(1e9 / 8 * replica.TCP_EFFICIENCY)
+    assert legs.transfer_rate(lab, vm) == pytest.approx(1e9 / 8 * legs.TCP_EFFICIENCY)
     start = lab.clock.now
-    lab.clock.run_until_done(lab.clock.process(replica.begin_initial_replication(lab, vm)))
-    expected = replica.INITIAL_SETUP_SECONDS + size / replica.COMPRESSION_RATIO / \
-        (1e9 / 8 * replica.TCP_EFFICIENCY)
+    lab.clock.run_until_done(lab.clock.process(lifecycle.begin_initial_replication(lab, vm)))
+    expected = legs.INITIAL_SETUP_SECONDS + size / legs.COMPRESSION_RATIO / \
+        (1e9 / 8 * legs.TCP_EFFICIENCY)
     assert lab.clock.now - start == pytest.approx(expected)
     assert vm.replication_state is ReplicationState.Replicating
     assert lab.find_vhd("R", "C:\\Replica\\app\\app.vhdx") is not None
@@ -112,7 +117,7 @@ def test_initial_replication_copies_the_used_bytes_over_the_slower_link():
 def test_each_cycle_sends_the_writes_of_the_interval():
     lab, vm = replicating()
     lab.clock.advance(3 * 300 + 10)
-    health = replica.VMReplicationHealth(lab, vm)
+    health = replica_views.VMReplicationHealth(lab, vm)
     per_cycle = vm.workload.disk_write_mbps * MB * 300
     assert health.SuccessfulReplicationCount == 3 and health.MissedReplicationCount == 0
     assert health.AverageReplicationSize == pytest.approx(per_cycle, rel=0.01)
@@ -137,15 +142,15 @@ def test_planned_failover_loses_nothing():
     lab, vm = replicating()
     lab.clock.advance(450)
     with pytest.raises(LabError, match="turned off"):
-        replica.begin_prepare(lab, vm)
+        replica_failover.begin_prepare(lab, vm)
     lab.clock.run_until_done(power.launch(lab, vm, power.begin_stop(vm, turn_off=True)))
-    lab.clock.run_until_done(lab.clock.process(replica.begin_prepare(lab, vm)))
+    lab.clock.run_until_done(lab.clock.process(replica_failover.begin_prepare(lab, vm)))
     assert vm.replication_state is ReplicationState.PreparedForFailover
-    copy = replica.replica_of(lab, vm)
-    lab.clock.run_until_done(lab.clock.process(replica.begin_failover(lab, copy)))
+    copy = legs.replica_of(lab, vm)
+    lab.clock.run_until_done(lab.clock.process(replica_failover.begin_failover(lab, copy)))
     assert copy.replication_state is ReplicationState.FailedOverWaitingCompletion
     assert "no data lost" in lab.events[-1].message
-    replica.complete_failover(lab, copy)
+    replica_failover.complete_failover(lab, copy)
     assert copy.replication_state is ReplicationState.FailedOver
     assert not cycles(lab)
 
@@ -155,8 +160,8 @@ def test_unplanned_failover_after_a_crash_loses_at_most_the_last_interval():
     lab.clock.advance(300 * 4 + 200)      # 200 s after the fourth log was cut
     power.crash_host(lab, vm.host)
     lab.clock.advance(100)
-    copy = replica.replica_of(lab, vm)
-    lab.clock.run_until_done(lab.clock.process(replica.begin_failover(lab, copy)))
+    copy = legs.replica_of(lab, vm)
+    lab.clock.run_until_done(lab.clock.process(replica_failover.begin_failover(lab, copy)))
     message = lab.events[-1].message
     lost = vm.workload.disk_write_mbps * 200
     assert f"{lost:.1f} MB of writes since then are lost" in message
@@ -165,21 +170,21 @@ def test_unplanned_failover_after_a_crash_loses_at_most_the_last_interval():
 
 def test_stop_failover_returns_to_replicating():
     lab, vm = replicating()
-    copy = replica.replica_of(lab, vm)
+    copy = legs.replica_of(lab, vm)
     power.crash_host(lab, vm.host)
-    lab.clock.run_until_done(lab.clock.process(replica.begin_failover(lab, copy)))
-    replica.stop_failover(lab, copy)
+    lab.clock.run_until_done(lab.clock.process(replica_failover.begin_failover(lab, copy)))
+    replica_failover.stop_failover(lab, copy)
     assert copy.replication_state is ReplicationState.Replicating and len(cycles(lab)) == 1
 
 
 def test_suspend_keeps_tracking_writes_and_resume_sends_them():
     lab, vm = replicating()
-    replica.suspend(lab, vm)
+    replica_cycles.suspend(lab, vm)
     assert vm.replication_health is ReplicationHealth.Warning and not cycles(lab)
     lab.clock.advance(900)
-    replica.resume(lab, vm)
+    replica_cycles.resume(lab, vm)
     lab.clock.advance(310)
-    replica.settle(lab, vm)        # the log arrived (figures are brought up to date on reading)
+    legs.settle(lab, vm)        # the log arrived (figures are brought up to date on reading)
     assert vm.replication.successful == 1
     assert vm.replication.largest == pytest.approx(vm.workload.disk_write_mbps * MB * 1200,
                                                    rel=0.01)
@@ -190,18 +195,18 @@ def test_cycles_go_on_after_a_save_and_load():
     lab.clock.advance(610)
     loaded = lab_from_document(lab_to_document(lab))
     copy = loaded.vm_by_id(vm.id)
-    assert replica.VMReplicationHealth(loaded, copy).SuccessfulReplicationCount == 2
+    assert replica_views.VMReplicationHealth(loaded, copy).SuccessfulReplicationCount == 2
     assert len(cycles(loaded)) == 1
     loaded.clock.advance(600)
-    assert replica.VMReplicationHealth(loaded, copy).SuccessfulReplicationCount == 4
+    assert replica_views.VMReplicationHealth(loaded, copy).SuccessfulReplicationCount == 4
     assert lab_to_document(loaded)["lab"]["hosts"][1]["replica_server"]["replication_enabled"]
 
 
 def test_a_reload_during_the_initial_copy_or_a_prepare_leaves_replication_consistent():
     lab, vm = replica_lab()
     accept(lab)
-    replica.enable(lab, vm, "R", 80, KERBEROS)
-    lab.clock.process(replica.begin_initial_replication(lab, vm))
+    lifecycle.enable(lab, vm, "R", 80, KERBEROS)
+    lab.clock.process(lifecycle.begin_initial_replication(lab, vm))
     lab.clock.advance(5)
     assert vm.replication_state is ReplicationState.InitialReplicationInProgress
     loaded = lab_from_document(lab_to_document(lab))
@@ -209,7 +214,7 @@ def test_a_reload_during_the_initial_copy_or_a_prepare_leaves_replication_consis
         ReplicationState.ReadyForInitialReplication
     lab, vm = replicating()
     lab.clock.run_until_done(power.launch(lab, vm, power.begin_stop(vm, turn_off=True)))
-    lab.clock.process(replica.begin_prepare(lab, vm))
+    lab.clock.process(replica_failover.begin_prepare(lab, vm))
     lab.clock.advance(0.5)
     assert not cycles(lab)
     loaded = lab_from_document(lab_to_document(lab))
@@ -224,7 +229,7 @@ def test_without_a_network_adapter_up_cycles_are_missed():
     assert vm.replication.missed == 2 and vm.replication_health is ReplicationHealth.Warning
     lab.host("R").nics[0].up = True
     lab.clock.advance(300)
-    replica.settle(lab, vm)
+    legs.settle(lab, vm)
     assert vm.replication.successful == 1
 
 
@@ -232,17 +237,17 @@ def test_recovery_points_per_version_and_a_new_frequency_from_the_next_cycle():
     lab, vm = replica_lab(primary_version="2012")
     accept(lab)
     with pytest.raises(LabError, match="between 0 and 15"):
-        replica.enable(lab, vm, "R", 80, KERBEROS, recovery_history=16)
+        lifecycle.enable(lab, vm, "R", 80, KERBEROS, recovery_history=16)
     with pytest.raises(LabError, match="needs additional recovery points"):
-        replica.enable(lab, vm, "R", 80, KERBEROS, vss_hours=4)
+        lifecycle.enable(lab, vm, "R", 80, KERBEROS, vss_hours=4)
     lab, vm = replicating()
     with pytest.raises(LabError, match="between 0 and 24"):
-        replica.configure(lab, vm, recovery_history=25)
-    replica.configure(lab, vm, frequency=30, recovery_history=24)
-    copy = replica.replica_of(lab, vm)
+        lifecycle.configure(lab, vm, recovery_history=25)
+    lifecycle.configure(lab, vm, frequency=30, recovery_history=24)
+    copy = legs.replica_of(lab, vm)
     assert copy.replication.frequency_sec == 30 and copy.replication.recovery_history == 24
     lab.clock.advance(95)
-    assert replica.VMReplicationHealth(lab, vm).SuccessfulReplicationCount == 3
+    assert replica_views.VMReplicationHealth(lab, vm).SuccessfulReplicationCount == 3
 
 
 # ---------------------------------------------------------------------------
@@ -258,57 +263,57 @@ def with_third_host(lab, version="2012R2"):
 
 def extended_cycles(lab):
     return [r for r in lab.scheduled if isinstance(r, ScheduledAction) and
-            r.action == replica.EXTENDED_CYCLE]
+            r.action == legs.EXTENDED_CYCLE]
 
 
 def extending(frequency=300):
     """app replicates P -> R every 300 s, and R's replica on to X."""
     lab, vm = replicating()
     with_third_host(lab)
-    copy = replica.replica_of(lab, vm)
-    target = replica.enable(lab, copy, "X", 80, KERBEROS, frequency, compression=False)
-    lab.clock.run_until_done(lab.clock.process(replica.begin_initial_replication(lab, copy)))
+    copy = legs.replica_of(lab, vm)
+    target = lifecycle.enable(lab, copy, "X", 80, KERBEROS, frequency, compression=False)
+    lab.clock.run_until_done(lab.clock.process(lifecycle.begin_initial_replication(lab, copy)))
     return lab, vm, copy, target
 
 
 def test_extended_replication_refusals_leave_the_lab_unchanged():
     lab, vm = replica_lab()
     accept(lab)
-    copy = replica.enable(lab, vm, "R", 80, KERBEROS)
+    copy = lifecycle.enable(lab, vm, "R", 80, KERBEROS)
     with_third_host(lab)
     with pytest.raises(LabError, match="needs its initial replication completed"):
-        replica.enable(lab, copy, "X", 80, KERBEROS)
-    lab.clock.run_until_done(lab.clock.process(replica.begin_initial_replication(lab, vm)))
+        lifecycle.enable(lab, copy, "X", 80, KERBEROS)
+    lab.clock.run_until_done(lab.clock.process(lifecycle.begin_initial_replication(lab, vm)))
     with pytest.raises(LabError, match="300 or 900 seconds, not 30"):
-        replica.enable(lab, copy, "X", 80, KERBEROS, 30)
+        lifecycle.enable(lab, copy, "X", 80, KERBEROS, 30)
     with pytest.raises(LabError, match="no application-consistent"):
-        replica.enable(lab, copy, "X", 80, KERBEROS, recovery_history=2, vss_hours=1)
+        lifecycle.enable(lab, copy, "X", 80, KERBEROS, recovery_history=2, vss_hours=1)
     with pytest.raises(LabError, match="must be a third host"):
-        replica.enable(lab, copy, "P", 80, KERBEROS)
+        lifecycle.enable(lab, copy, "P", 80, KERBEROS)
     assert copy.replication.extended is None and len(lab.host("X").vms) == 0
-    replica.enable(lab, copy, "X", 80, KERBEROS, 900)
+    lifecycle.enable(lab, copy, "X", 80, KERBEROS, 900)
     with pytest.raises(LabError, match="one extended relationship"):
-        replica.enable(lab, copy, "X", 80, KERBEROS)
+        lifecycle.enable(lab, copy, "X", 80, KERBEROS)
     assert len(lab.host("X").vms) == 1
 
 
 def test_extended_replication_needs_2012_r2_on_both_servers():
     lab, vm = replicating()
     with_third_host(lab, "2012")
-    copy = replica.replica_of(lab, vm)
+    copy = legs.replica_of(lab, vm)
     with pytest.raises(LabError, match="'X' runs Windows Server 2012\\."):
-        replica.enable(lab, copy, "X", 80, KERBEROS)
+        lifecycle.enable(lab, copy, "X", 80, KERBEROS)
     # A replica on Windows Server 2012 cannot extend either.
     lab = Lab(seed=3)
     primary = build.new_host(lab, "P", HostVersion["2012R2"])
     build.new_host(lab, "R", HostVersion["2012"])
     vm = build.new_vm(lab, primary, "app", 2 * GB)
     accept(lab)
-    copy = replica.enable(lab, vm, "R", 80, KERBEROS, 300)
-    lab.clock.run_until_done(lab.clock.process(replica.begin_initial_replication(lab, vm)))
+    copy = lifecycle.enable(lab, vm, "R", 80, KERBEROS, 300)
+    lab.clock.run_until_done(lab.clock.process(lifecycle.begin_initial_replication(lab, vm)))
     with_third_host(lab)
     with pytest.raises(LabError, match="'R' runs Windows Server 2012\\."):
-        replica.enable(lab, copy, "X", 80, KERBEROS)
+        lifecycle.enable(lab, copy, "X", 80, KERBEROS)
     assert copy.replication.extended is None
 
 
@@ -318,9 +323,9 @@ def test_extended_cycles_send_on_what_the_replica_received():
     assert target.replication_state is ReplicationState.Replicating
     assert lab.find_vhd("X", "C:\\Replica\\app\\app.vhdx") is not None
     lab.clock.advance(6 * 300 + 20)
-    extended = replica.VMReplicationHealth(lab, copy, replica.ReplicationRelationshipType.Extended)
-    simple = replica.VMReplicationHealth(lab, vm)
-    assert extended.Relationship is replica.ReplicationRelationshipType.Extended
+    extended = replica_views.VMReplicationHealth(lab, copy, ReplicationRelationshipType.Extended)
+    simple = replica_views.VMReplicationHealth(lab, vm)
+    assert extended.Relationship is ReplicationRelationshipType.Extended
     assert extended.SuccessfulReplicationCount == 6 and extended.Health.name == "Normal"
     # Everything the replica received, less what waits for the next cycle,
     # went on; no more than it received.
@@ -338,44 +343,44 @@ def test_extended_cycles_go_on_after_a_save_and_load():
     again = loaded.vm_by_id(copy.id)
     assert len(extended_cycles(loaded)) == 1
     loaded.clock.advance(1800 + 10)
-    extended = replica.VMReplicationHealth(loaded, again,
-                                           replica.ReplicationRelationshipType.Extended)
+    extended = replica_views.VMReplicationHealth(loaded, again,
+                                           ReplicationRelationshipType.Extended)
     assert extended.SuccessfulReplicationCount == 2
 
 
 def test_remove_disables_one_side_and_leaves_the_other_in_error():
     lab, vm, copy, target = extending()
     with pytest.raises(LabError, match="Remove that extended relationship first"):
-        replica.remove(lab, copy)
-    replica.remove(lab, copy, replica.ReplicationRelationshipType.Extended)
+        lifecycle.remove(lab, copy)
+    lifecycle.remove(lab, copy, ReplicationRelationshipType.Extended)
     assert copy.replication.extended is None and not extended_cycles(lab)
     assert target.replication_state is ReplicationState.Error
     assert target.replication_health is ReplicationHealth.Critical
-    replica.remove(lab, target)
+    lifecycle.remove(lab, target)
     assert target.replication_state is ReplicationState.Disabled and target.replication is None
-    replica.remove(lab, vm)
+    lifecycle.remove(lab, vm)
     assert vm.replication_state is ReplicationState.Disabled and not cycles(lab)
     assert vm.replication_mode.name == "None"
     assert copy.replication_state is ReplicationState.Error and copy in lab.host("R").vms
     with pytest.raises(LabError, match="Replication is not enabled"):
-        replica.remove(lab, vm)
+        lifecycle.remove(lab, vm)
     # The replica VM stays, an ordinary VM once removed on its side too.
-    replica.remove(lab, copy)
+    lifecycle.remove(lab, copy)
     assert copy.replication_mode.name == "None" and copy.replication is None
 
 
 def test_suspending_the_extended_leg_keeps_what_the_replica_receives():
     lab, vm, copy, target = extending()
-    extended = replica.ReplicationRelationshipType.Extended
+    extended = ReplicationRelationshipType.Extended
     with pytest.raises(LabError, match="not a replica virtual machine with an extended"):
-        replica.suspend(lab, vm, extended)
-    replica.suspend(lab, copy, extended)
+        replica_cycles.suspend(lab, vm, extended)
+    replica_cycles.suspend(lab, copy, extended)
     assert target.replication_state is ReplicationState.Suspended and not extended_cycles(lab)
     assert vm.replication_state is ReplicationState.Replicating     # the simple leg goes on
     lab.clock.advance(900)
-    replica.resume(lab, copy, extended)
+    replica_cycles.resume(lab, copy, extended)
     lab.clock.advance(310)
-    replica.settle_extended(lab, copy)
+    legs.settle_extended(lab, copy)
     leg = copy.replication.extended
     assert leg.successful == 1 and leg.largest >= 2 * vm.workload.disk_write_mbps * MB * 300
 
@@ -383,7 +388,7 @@ def test_suspending_the_extended_leg_keeps_what_the_replica_receives():
 def test_the_extended_replica_keeps_its_settings():
     lab, _, _, target = extending()
     with pytest.raises(LabError, match="keeps the settings it was enabled with"):
-        replica.configure(lab, target, frequency=900)
+        lifecycle.configure(lab, target, frequency=900)
     assert target.replication.frequency_sec == 300
 
 
@@ -396,5 +401,5 @@ def test_an_unreachable_extended_server_misses_cycles_and_the_next_log_catches_u
     assert vm.replication.missed == 0                   # the primary's leg is not affected
     lab.host("X").nics[0].up = True
     lab.clock.advance(300)
-    replica.settle_extended(lab, copy)
+    legs.settle_extended(lab, copy)
     assert leg.successful == 1 and leg.largest >= 2 * vm.workload.disk_write_mbps * MB * 300

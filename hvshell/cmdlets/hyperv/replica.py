@@ -8,7 +8,9 @@ from typing import Any, Callable
 
 from hvshell.cmdlets.hyperv._common import (RETURNED, OperationCmdlet, computer_name_param, hosts_for,
                                      lab, report, sorted_vms, target_vms, vm_object_param)
-from hvshell.model.replica import replication as replica
+from hvshell.model.replica import cycles, lifecycle
+from hvshell.model.replica import views as replica_views
+from hvshell.model.replica import failover as replica_failover
 from hvshell.model.kernel.errors import LabError
 from hvshell.model.replica.settings import (RecoveryAuthenticationType, ReplicationAuthenticationType,
                                        ReplicationRelationshipType)
@@ -73,7 +75,7 @@ class SetVMReplicationServer(Cmdlet):
                                                                f'server "{host.name}".'):
                 continue
             try:
-                replica.set_replication_server(
+                lifecycle.set_replication_server(
                     host, self.ReplicationEnabled, self.AllowedAuthenticationType,
                     self.ReplicationAllowedFromAnyServer, self.DefaultStorageLocation,
                     self.KerberosAuthenticationPort)
@@ -81,19 +83,19 @@ class SetVMReplicationServer(Cmdlet):
                 report(self, error)
                 continue
             if self.PassThru:
-                self.write(replica.VMReplicationServer(host))
+                self.write(replica_views.VMReplicationServer(host))
 
 
 class GetVMReplicationServer(Cmdlet):
     """Gets the replica-server settings of hosts."""
     name = "Get-VMReplicationServer"
-    output_type = replica.VMReplicationServer.PS_TYPE
+    output_type = replica_views.VMReplicationServer.PS_TYPE
 
     ComputerName = computer_name_param(sets=(), position=0)
 
     def process(self) -> None:
         for host in hosts_for(self, self.ComputerName):
-            self.write(replica.VMReplicationServer(host))
+            self.write(replica_views.VMReplicationServer(host))
 
 
 class EnableVMReplication(_ReplicaCmdlet):
@@ -117,11 +119,11 @@ class EnableVMReplication(_ReplicaCmdlet):
 
     def process(self) -> None:
         the_lab = lab(self)
-        self.each("enable replication", lambda vm: replica.enable(
+        self.each("enable replication", lambda vm: lifecycle.enable(
             the_lab, vm, self.ReplicaServerName, self.ReplicaServerPort,
             self.AuthenticationType, self.ReplicationFrequencySec, self.RecoveryHistory,
             self.VSSSnapshotFrequencyHour, self.CompressionEnabled),
-            lambda vm: replica.VMReplication(the_lab, vm))
+            lambda vm: replica_views.VMReplication(the_lab, vm))
 
 
 class SetVMReplication(_ReplicaCmdlet):
@@ -142,13 +144,13 @@ class SetVMReplication(_ReplicaCmdlet):
 
         def change(vm: VM) -> None:
             if self.Reverse:
-                replica.reverse(the_lab, vm)
-            replica.configure(the_lab, vm, self.ReplicationFrequencySec,
+                replica_failover.reverse(the_lab, vm)
+            lifecycle.configure(the_lab, vm, self.ReplicationFrequencySec,
                               self.CompressionEnabled, self.RecoveryHistory,
                               self.VSSSnapshotFrequencyHour)
 
         self.each("change the replication settings", change,
-                  lambda vm: replica.VMReplication(the_lab, vm))
+                  lambda vm: replica_views.VMReplication(the_lab, vm))
 
 
 class StartVMInitialReplication(_ReplicaCmdlet):
@@ -165,7 +167,7 @@ class StartVMInitialReplication(_ReplicaCmdlet):
             if self.should_process(vm.name, whatif_text=f'Start-VMInitialReplication will '
                                                          f'start the initial replication of the '
                                                          f'virtual machine "{vm.name}".'):
-                self.ops.run(vm, lambda vm=vm: replica.begin_initial_replication(the_lab, vm),
+                self.ops.run(vm, lambda vm=vm: lifecycle.begin_initial_replication(the_lab, vm),
                              RETURNED if self.PassThru else None)
 
 
@@ -232,8 +234,8 @@ class _ReplicationQuery(Cmdlet):
 class GetVMReplication(_ReplicationQuery):
     """Gets the replication settings of virtual machines."""
     name = "Get-VMReplication"
-    output_type = replica.VMReplication.PS_TYPE
-    view = replica.VMReplication
+    output_type = replica_views.VMReplication.PS_TYPE
+    view = replica_views.VMReplication
 
 
 class MeasureVMReplication(_ReplicationQuery):
@@ -241,8 +243,8 @@ class MeasureVMReplication(_ReplicationQuery):
     health, last replication time, pending and average log sizes,
     successful and missed cycles."""
     name = "Measure-VMReplication"
-    output_type = replica.VMReplicationHealth.PS_TYPE
-    view = replica.VMReplicationHealth
+    output_type = replica_views.VMReplicationHealth.PS_TYPE
+    view = replica_views.VMReplicationHealth
 
 
 def _relationship_param() -> Parameter:
@@ -261,8 +263,8 @@ class SuspendVMReplication(_ReplicaCmdlet):
     def process(self) -> None:
         the_lab = lab(self)
         kind = self.ReplicationRelationshipType or ReplicationRelationshipType.Simple
-        self.each("suspend replication", lambda vm: replica.suspend(the_lab, vm, kind),
-                  lambda vm: replica.VMReplication(the_lab, vm, kind))
+        self.each("suspend replication", lambda vm: cycles.suspend(the_lab, vm, kind),
+                  lambda vm: replica_views.VMReplication(the_lab, vm, kind))
 
 
 class ResumeVMReplication(_ReplicaCmdlet):
@@ -275,8 +277,8 @@ class ResumeVMReplication(_ReplicaCmdlet):
     def process(self) -> None:
         the_lab = lab(self)
         kind = self.ReplicationRelationshipType or ReplicationRelationshipType.Simple
-        self.each("resume replication", lambda vm: replica.resume(the_lab, vm, kind),
-                  lambda vm: replica.VMReplication(the_lab, vm, kind))
+        self.each("resume replication", lambda vm: cycles.resume(the_lab, vm, kind),
+                  lambda vm: replica_views.VMReplication(the_lab, vm, kind))
 
 
 class RemoveVMReplication(_ReplicaCmdlet):
@@ -291,7 +293,7 @@ class RemoveVMReplication(_ReplicaCmdlet):
     def process(self) -> None:
         the_lab = lab(self)
         relationship = self.ReplicationRelationshipType or ReplicationRelationshipType.Simple
-        self.each("remove replication", lambda vm: replica.remove(the_lab, vm, relationship),
+        self.each("remove replication", lambda vm: lifecycle.remove(the_lab, vm, relationship),
                   lambda vm: vm)
 
 
@@ -306,7 +308,7 @@ class StartVMFailover(_ReplicaCmdlet):
 
     def process(self) -> None:
         the_lab = lab(self)
-        begin = replica.begin_prepare if self.Prepare else replica.begin_failover
+        begin = replica_failover.begin_prepare if self.Prepare else replica_failover.begin_failover
         for vm in target_vms(self):
             if self.should_process(vm.name, whatif_text=f'Start-VMFailover will '
                                                          f'{"prepare" if self.Prepare else "start"}'
@@ -323,8 +325,8 @@ class CompleteVMFailover(_ReplicaCmdlet):
 
     def process(self) -> None:
         the_lab = lab(self)
-        self.each("complete the failover", lambda vm: replica.complete_failover(the_lab, vm),
-                  lambda vm: vm)
+        self.each("complete the failover",
+                  lambda vm: replica_failover.complete_failover(the_lab, vm), lambda vm: vm)
 
 
 class StopVMFailover(_ReplicaCmdlet):
@@ -334,5 +336,5 @@ class StopVMFailover(_ReplicaCmdlet):
 
     def process(self) -> None:
         the_lab = lab(self)
-        self.each("cancel the failover", lambda vm: replica.stop_failover(the_lab, vm),
+        self.each("cancel the failover", lambda vm: replica_failover.stop_failover(the_lab, vm),
                   lambda vm: vm)

@@ -105,7 +105,7 @@ class Host:
     smb_bandwidth_limits: dict[str, int] = attrs.Factory(dict)
     # When a booting host will be up (kept so a reloaded lab resumes the boot).
     boot_done_at: float | None = None
-    # Set-VMReplicationServer (hvshell.model.replica.replication).
+    # Set-VMReplicationServer (hvshell.model.replica.lifecycle).
     replica_server: ReplicaServerSettings = attrs.Factory(ReplicaServerSettings)
     lab: Any = attrs.field(init=False, default=None, repr=False)
 

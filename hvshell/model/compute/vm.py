@@ -195,7 +195,7 @@ class VM:
     replication_state: ReplicationState = ReplicationState.Disabled
     replication_health: ReplicationHealth = ReplicationHealth.NotApplicable
     replication_mode: ReplicationMode = ReplicationMode["None"]
-    # Hyper-V Replica relationship (hvshell.model.replica.replication), None when not replicated.
+    # Hyper-V Replica relationship (hvshell.model.replica.legs), None when not replicated.
     replication: ReplicationSettings | None = None
     resource_metering_enabled: bool = False
     # Resource use over time: metering totals, guest writes (hvshell.model.compute.usage).

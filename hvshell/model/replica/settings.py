@@ -1,7 +1,7 @@
 """Hyper-V Replica settings kept with the lab (hyperv-cmdlets.md section 8):
 a host's replica-server settings (Set-VMReplicationServer) and a VM's
 replication relationship with its running statistics.  The behaviour is in
-`hvshell.model.replica.replication`.
+the other modules of `hvshell.model.replica`.
 """
 from __future__ import annotations
 
