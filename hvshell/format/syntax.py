@@ -16,7 +16,7 @@ so the binder's messages and the REPL can reuse it.
 from __future__ import annotations
 
 from hvshell.runtime.binder import CommandSpec
-from hvshell.runtime.cmdlet import ALL_SETS, Cmdlet, Parameter, SetMembership, Switch
+from hvshell.runtime.cmdlet import ALL_SETS, Cmdlet, Parameter, SetMembership
 from hvshell.runtime.conversions import canonical_type_name
 
 COMMON_PLACEHOLDER = "[<CommonParameters>]"
@@ -30,14 +30,9 @@ def command_spec(command: type[Cmdlet] | CommandSpec) -> CommandSpec:
     return cmdlet_spec(command)
 
 
-def is_switch(param: Parameter) -> bool:
-    return param.type is Switch or (isinstance(param.type, str)
-                                    and param.type.lower() in ("switch", "switchparameter"))
-
-
 def type_text(param: Parameter) -> str:
     """The type as help shows it: String[], Int64, Object, SwitchParameter."""
-    if is_switch(param):
+    if param.is_switch:
         return "SwitchParameter"
     if isinstance(param.type, str):
         canonical = canonical_type_name(param.type)
@@ -48,7 +43,7 @@ def type_text(param: Parameter) -> str:
 
 def value_text(param: Parameter) -> str:
     """What follows the parameter name: `<Type>`, `{A | B}`, or nothing."""
-    if is_switch(param):
+    if param.is_switch:
         return ""
     if param.validate_set:
         return "{" + " | ".join(param.validate_set) + "}"

@@ -78,11 +78,6 @@ class Prospect:
     following: list[Parameter]            # what a further positional value may bind to
 
 
-def _is_switch(param: Parameter) -> bool:
-    return param.type is Switch or (isinstance(param.type, str)
-                                     and canonical_type_name(param.type).endswith("SwitchParameter"))
-
-
 def _type_text(param: Parameter) -> str:
     if isinstance(param.type, str):
         return canonical_type_name(param.type)
@@ -136,7 +131,7 @@ class Binder:
     def convert_value(self, param: Parameter, value: Any, extent: Extent | None) -> Any:
         if isinstance(value, AutomationNullType):
             value = None
-        if _is_switch(param):
+        if param.is_switch:
             if isinstance(value, (bool, int, float, SwitchValue)) or value is None:
                 flag = to_bool(value)
                 return SwitchValue(flag) if self.spec.is_script else flag
@@ -279,7 +274,7 @@ class Binder:
         return Binding(values, common, sets, extra)
 
     def _convert_common(self, param: CommonParameter, value: Any, extent: Extent | None) -> Any:
-        if param.type is Switch:
+        if param.is_switch:
             return to_bool(value)
         if param.type == "ActionPreference":
             from hvshell.runtime.preferences import parse_action_preference
@@ -519,8 +514,7 @@ def _named_value(arg: Arg, param: Parameter | CommonParameter | None, args: list
     (no such parameter) wants a value."""
     if arg.has_value:
         return True, arg.value, arg.extent, i
-    if param is not None and (param.type is Switch if isinstance(param, CommonParameter)
-                              else param.is_switch):
+    if param is not None and param.is_switch:
         return True, True, arg.extent, i
     if i < len(args) and args[i].name is None:
         return True, args[i].value, args[i].extent or arg.extent, i + 1

@@ -151,6 +151,10 @@ class CommonParameter:
     aliases: tuple[str, ...]
     type: Any
 
+    @property
+    def is_switch(self) -> bool:
+        return self.type is Switch
+
 
 COMMON_PARAMETERS = (
     CommonParameter("Verbose", ("vb",), Switch),

@@ -11,7 +11,7 @@ from typing import Any
 
 import attrs
 
-from hvshell.format.syntax import (command_spec, is_switch, members_in_order, set_names_of,
+from hvshell.format.syntax import (command_spec, members_in_order, set_names_of,
                                    syntax_lines, syntax_sets, type_text)
 from hvshell.pstypes.objects import PSEnum
 from hvshell.runtime.binder import CommandSpec
@@ -276,7 +276,7 @@ def _per_set(spec: CommandSpec, param: Parameter, fact: Any) -> str:
 
 def _parameter_lines(spec: CommandSpec, param: Parameter, width: int, full: bool,
                      indent: str = INDENT) -> list[str]:
-    kind = "[<SwitchParameter>]" if is_switch(param) else f"<{type_text(param)}>"
+    kind = "[<SwitchParameter>]" if param.is_switch else f"<{type_text(param)}>"
     lines = [f"{indent}-{param.name} {kind}"]
     if param.help:
         lines.extend(_wrap(param.help, indent + INDENT, width))
