@@ -8,7 +8,7 @@ from hvshell.lang import ast
 from hvshell.lang.literals import NUMBER_RE, number_value
 from hvshell.lang.lex_vocab import (
     ARG_END, DASHES, DIGITS, DQUOTES, PARAM_RE, REDIRECT_RE, SPLAT_RE, SQUOTES, VAR_RE,
-    S_ARG, S_ARG_CONT, S_CMD, S_OPERATOR, S_SWITCH_BODY,
+    S_ARG, S_ARG_CONT, S_OPERATOR, S_SWITCH_BODY,
 )
 
 
@@ -94,18 +94,10 @@ class ArgumentScanner:
             self.state = S_ARG_CONT
             return
         elif c == "|":
-            if text.startswith("||", pos):
-                self.chain_operator(pos, "||")
-                return
-            self.emit("PIPE", "|", pos, pos + 1)
-            self.pos = pos + 1
-            self.state = S_CMD
+            self.pipe(pos)
             return
         elif c == "&":
-            if text.startswith("&&", pos):
-                self.chain_operator(pos, "&&")
-            else:
-                self.ampersand(pos)
+            self.ampersand(pos)
             return
         elif c == ">" or c == "*":
             if self.redirection(pos):

@@ -39,13 +39,7 @@ class ExpressionScanner:
                 return
             m = DASH_WORD_RE.match(text, pos)
             if m:
-                word = m.group(1).lower()
-                if word in UNARY_WORDS:
-                    self.unary(pos, m.end(), "-" + word)
-                elif word in BINARY_WORDS:
-                    self.binop(pos, m.end(), "-" + word)
-                else:
-                    self.unexpected(pos, m.end())
+                self.dash_operator(pos, m, unary=True)
                 return
             self.unary(pos, pos + 1, "-")
             return
@@ -141,11 +135,7 @@ class ExpressionScanner:
                 return
             m = DASH_WORD_RE.match(text, pos)
             if m:
-                word = m.group(1).lower()
-                if word in BINARY_WORDS:
-                    self.binop(pos, m.end(), "-" + word)
-                else:
-                    self.unexpected(pos, m.end())
+                self.dash_operator(pos, m, unary=False)
                 return
             self.binop(pos, pos + 1, "-")
             return
@@ -190,18 +180,9 @@ class ExpressionScanner:
             self.postfix = False
             return
         if c == "|":
-            if text.startswith("||", pos):
-                self.chain_operator(pos, "||")
-                return
-            self.emit("PIPE", "|", pos, pos + 1)
-            self.pos = pos + 1
-            self.state = S_CMD
-            self.postfix = False
+            self.pipe(pos)
             return
         if c == "&":
-            if text.startswith("&&", pos):
-                self.chain_operator(pos, "&&")
-                return
             self.ampersand(pos)
             return
         if c == "!":
@@ -217,7 +198,31 @@ class ExpressionScanner:
         # An operand where an operator should be: lex it, the parser reports it.
         self.s_operand(pos, c)
 
+    def dash_operator(self, pos: int, m, unary: bool) -> None:
+        """`-word` (matched by `m`): the operator of that name (a unary one
+        only where an operand is expected), else an unexpected token."""
+        word = m.group(1).lower()
+        if unary and word in UNARY_WORDS:
+            self.unary(pos, m.end(), "-" + word)
+        elif word in BINARY_WORDS:
+            self.binop(pos, m.end(), "-" + word)
+        else:
+            self.unexpected(pos, m.end())
+
+    def pipe(self, pos: int) -> None:
+        if self.text.startswith("||", pos):
+            self.chain_operator(pos, "||")
+            return
+        self.emit("PIPE", "|", pos, pos + 1)
+        self.pos = pos + 1
+        self.state = S_CMD
+        self.postfix = False
+
     def ampersand(self, pos: int) -> None:
+        """A `&` after a value: `&&` (not in this version) or an error."""
+        if self.text.startswith("&&", pos):
+            self.chain_operator(pos, "&&")
+            return
         self.pos = pos + 1
         self.error('The ampersand (&) character is not allowed. The & operator is reserved for '
                    'future use; wrap an ampersand in double quotation marks ("&") to pass it as '

@@ -171,11 +171,16 @@ class StatementScanner:
                    "InvalidEndOfLine", pos, pos + 2)
 
     # ------------------------------------------------------ keyword heads
+    def statement_instead(self, pos: int, c: str) -> None:
+        """What a keyword head expected is not there: a statement starts
+        at `pos` (the parser reports what is missing)."""
+        self.state = S_STMT
+        self.s_stmt(pos, c)
+
     def s_kw_paren(self, pos: int, c: str) -> None:
         kw = self.kw
         if c != "(":
-            self.state = S_STMT
-            self.s_stmt(pos, c)
+            self.statement_instead(pos, c)
             return
         opener = self.emit("LPAREN", kw, pos, pos + 1)
         self.pos = pos + 1
@@ -195,8 +200,7 @@ class StatementScanner:
 
     def s_expect_block(self, pos: int, c: str) -> None:
         if c != "{":
-            self.state = S_STMT
-            self.s_stmt(pos, c)
+            self.statement_instead(pos, c)
             return
         kw = self.kw
         opener = self.emit("LBRACE", kw, pos, pos + 1)
@@ -213,14 +217,12 @@ class StatementScanner:
             self.last_do = True
             self.state = S_KW_PAREN
             return
-        self.state = S_STMT
-        self.s_stmt(pos, c)
+        self.statement_instead(pos, c)
 
     def s_funcname(self, pos: int, c: str) -> None:
         m = FUNCNAME_RE.match(self.text, pos)
         if not m:
-            self.state = S_STMT
-            self.s_stmt(pos, c)
+            self.statement_instead(pos, c)
             return
         self.emit("FUNCNAME", m.group(), pos, m.end())
         self.pos = m.end()
@@ -236,8 +238,7 @@ class StatementScanner:
             self.kw = "function"
             self.s_expect_block(pos, c)
         else:
-            self.state = S_STMT
-            self.s_stmt(pos, c)
+            self.statement_instead(pos, c)
 
     def s_catch_head(self, pos: int, c: str) -> None:
         if c == "[":
@@ -251,8 +252,7 @@ class StatementScanner:
             self.kw = "catch"
             self.s_expect_block(pos, c)
         else:
-            self.state = S_STMT
-            self.s_stmt(pos, c)
+            self.statement_instead(pos, c)
 
     def s_switch_head(self, pos: int, c: str) -> None:
         if c in DASHES:
@@ -277,13 +277,11 @@ class StatementScanner:
             self.kw = "switch"
             self.s_kw_paren(pos, c)
             return
-        self.state = S_STMT
-        self.s_stmt(pos, c)
+        self.statement_instead(pos, c)
 
     def s_switch_brace(self, pos: int, c: str) -> None:
         if c != "{":
-            self.state = S_STMT
-            self.s_stmt(pos, c)
+            self.statement_instead(pos, c)
             return
         opener = self.emit("LBRACE", "switch", pos, pos + 1)
         self.pos = pos + 1
@@ -325,8 +323,7 @@ class StatementScanner:
             self.state = S_OPERATOR
             self.postfix = False
             return
-        self.state = S_STMT
-        self.s_stmt(pos, c)
+        self.statement_instead(pos, c)
 
     def s_hash_key(self, pos: int, c: str) -> None:
         if c not in DIGITS:

@@ -196,17 +196,9 @@ class StringScanner:
                 ch, p = escape(text, p + 1)
                 buf.append(ch)
             elif c == "$":
-                node, end = self.dollar(p)
-                if node is False:
+                end = self.expansion(p, buf, parts)
+                if end is None:
                     return None, p
-                if node is None:
-                    buf.append("$")
-                    p += 1
-                    continue
-                if buf:
-                    parts.append("".join(buf))
-                    buf = []
-                parts.append(node)
                 p = end
             else:                           # a double quote
                 if p + 1 < limit and text[p + 1] in DQUOTES:
@@ -219,6 +211,23 @@ class StringScanner:
         if buf:
             parts.append("".join(buf))
         return parts, limit if here else -1
+
+    def expansion(self, p: int, buf: list[str], parts: list) -> int | None:
+        """The `$` at `p` in a string or word: a variable or `$( )` joins
+        `parts` after the literal text gathered in `buf`; a lone `$` is
+        literal text.  The offset after it, or None when an error token
+        was emitted."""
+        node, end = self.dollar(p)
+        if node is False:
+            return None
+        if node is None:
+            buf.append("$")
+            return p + 1
+        if buf:
+            parts.append("".join(buf))
+            buf.clear()
+        parts.append(node)
+        return end
 
     def dollar(self, pos: int):
         """An expansion at `$` inside a string or word: (node, end), (None, _)
@@ -299,17 +308,9 @@ class StringScanner:
                         parts.append(part)
                 p = end
             else:                           # `$`
-                node, end = self.dollar(p)
-                if node is False:
-                    return None, end, False
-                if node is None:
-                    buf.append("$")
-                    p += 1
-                    continue
-                if buf:
-                    parts.append("".join(buf))
-                    buf = []
-                parts.append(node)
+                end = self.expansion(p, buf, parts)
+                if end is None:
+                    return None, p, False
                 p = end
         if buf:
             parts.append("".join(buf))

@@ -71,6 +71,9 @@ CLOSER = {"script": "", "strsub": ")", "block": "}", "hash": "}", "switch": "}",
            "paren": ")", "cond": ")", "subexpr": ")", "array": ")", "call": ")",
            "params": ")", "attr": ")", "for": ")", "foreach": ")", "index": "]"}
 CLOSER_TYPE = {")": "RPAREN", "}": "RBRACE", "]": "RBRACKET"}
+# Brackets that open a value: token type, bracket kind, the state inside.
+GROUPS = {"{": ("LBRACE", "block", S_STMT), "$(": ("SUBEXPR", "subexpr", S_STMT),
+          "@(": ("ARRAYEXPR", "array", S_STMT), "@{": ("HASHSTART", "hash", S_HASH_KEY)}
 CLOSERS = frozenset({"RPAREN", "RBRACE", "RBRACKET"})
 # Keywords that continue the statement before them across a newline.
 JOINERS = frozenset({"ELSE", "ELSEIF", "CATCH", "FINALLY"})

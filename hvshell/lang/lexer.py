@@ -33,7 +33,7 @@ from hvshell.lang.lex_expressions import ExpressionScanner
 from hvshell.lang.lex_statements import StatementScanner
 from hvshell.lang.lex_strings import StringScanner
 from hvshell.lang.lex_vocab import (
-    BLANK_RE, BLANK_STARTS, CLOSER, CLOSERS, CLOSER_TYPE, JOINERS, LINE_END_RE,
+    BLANK_RE, BLANK_STARTS, CLOSER, CLOSERS, CLOSER_TYPE, GROUPS, JOINERS, LINE_END_RE,
     NL_FREE_FRAMES, NL_SKIPPED, S_AFTER_DO, S_AFTER_TYPE, S_ARG, S_ARG_CONT, S_ATTR_ARG,
     S_ATTR_RBRACKET, S_BREAK, S_CATCH_HEAD, S_CMD, S_EXPECT_BLOCK, S_FOREACH_IN,
     S_FOREACH_VAR, S_FUNCNAME, S_FUNC_AFTER_NAME, S_HASH_KEY, S_KW_PAREN, S_MEMBER,
@@ -286,27 +286,17 @@ class Lexer(StatementScanner, ExpressionScanner, ArgumentScanner, StringScanner)
 
     def open_group(self, pos: int, c: str, resume: int) -> bool:
         """`(`, `{`, `$(`, `@(`, `@{` as a value; False if none is at pos."""
-        text = self.text
         if c == "(":
             self.open_paren(pos, resume)
-        elif c == "{":
-            opener = self.emit("LBRACE", None, pos, pos + 1)
-            self.push("block", resume, None, opener, S_STMT)
-            self.pos = pos + 1
-        elif c == "$" and text.startswith("$(", pos):
-            opener = self.emit("SUBEXPR", None, pos, pos + 2)
-            self.push("subexpr", resume, None, opener, S_STMT)
-            self.pos = pos + 2
-        elif c == "@" and text.startswith("@(", pos):
-            opener = self.emit("ARRAYEXPR", None, pos, pos + 2)
-            self.push("array", resume, None, opener, S_STMT)
-            self.pos = pos + 2
-        elif c == "@" and text.startswith("@{", pos):
-            opener = self.emit("HASHSTART", None, pos, pos + 2)
-            self.push("hash", resume, None, opener, S_HASH_KEY)
-            self.pos = pos + 2
-        else:
+            return True
+        opening = c if c == "{" else self.text[pos:pos + 2]
+        group = GROUPS.get(opening)
+        if group is None:
             return False
+        type_, kind, state = group
+        opener = self.emit(type_, None, pos, pos + len(opening))
+        self.push(kind, resume, None, opener, state)
+        self.pos = pos + len(opening)
         return True
 
 
