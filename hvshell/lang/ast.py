@@ -253,7 +253,10 @@ class Assignment(Node):
 
 @attrs.frozen(slots=True)
 class StatementBlock(Node):
+    """Statements in order; the block's `trap` statements are kept apart
+    (a trap covers its whole block, wherever it is written)."""
     statements: tuple["Statement", ...]
+    traps: tuple["Trap", ...] = ()
 
 
 @attrs.frozen(slots=True)
@@ -357,6 +360,32 @@ class Try(Node):
 
 
 @attrs.frozen(slots=True)
+class Trap(Node):
+    """`trap [Type] { body }`: runs when a terminating error of that type
+    (any, without one) reaches its block; `continue` in the body resumes
+    after the failing statement, `break` passes the error on."""
+    types: tuple[str, ...]
+    body: StatementBlock
+
+
+@attrs.frozen(slots=True)
+class DataSection(Node):
+    """`data [Name] [-SupportedCommand ...] { body }`: a block of the
+    restricted language (checked by the parser) whose output is the
+    statement's value, or is stored in `$Name`."""
+    variable: str | None
+    commands: tuple[str, ...]
+    body: StatementBlock
+
+
+@attrs.frozen(slots=True)
+class UsingStatement(Node):
+    """`using namespace|module|assembly Name` at the top of a script."""
+    kind: str
+    name: str
+
+
+@attrs.frozen(slots=True)
 class Attribute(Node):
     """`[Parameter(Mandatory, Position=0)]`, `[ValidateSet('a','b')]`,
     `[Alias('x')]`, `[CmdletBinding(SupportsShouldProcess)]`.  Positional
@@ -385,6 +414,8 @@ class ScriptBody(Node):
     begin: StatementBlock | None = None
     process: StatementBlock | None = None
     end: StatementBlock | None = None
+    dynamicparam: StatementBlock | None = None
+    usings: tuple[UsingStatement, ...] = ()               # a script's own
 
 
 @attrs.frozen(slots=True)

@@ -16,6 +16,7 @@ import attrs
 
 from hvshell.lang import ast
 from hvshell.lang.lexer import Tok
+from hvshell.lang.restricted import RestrictedError, check_data_section
 
 
 class BuildError(Exception):
@@ -66,6 +67,13 @@ class AstBuilder:
     def start_block(self, c):
         return c[0]
 
+    def start_using(self, c):
+        usings = tuple(ast.UsingStatement(*t.value, extent=_span(t, t))
+                       for t in c if type(t) is Tok and t.type == "USING")
+        body = c[-1] if isinstance(c[-1], ast.ScriptBody) else \
+            ast.ScriptBody(end=ast.StatementBlock((), extent=ast.NO_EXTENT))
+        return attrs.evolve(body, usings=usings)
+
     def body_plain(self, c):
         block = c[0]
         return ast.ScriptBody(end=block, extent=block.extent)
@@ -94,7 +102,8 @@ class AstBuilder:
         return ast.ScriptBody(parameters=params[1] if params else None,
                               attributes=params[0] if params else (),
                               begin=found.get("begin"), process=found.get("process"),
-                              end=found.get("end"), extent=extent)
+                              end=found.get("end"), dynamicparam=found.get("dynamicparam"),
+                              extent=extent)
 
     def named_block(self, c):
         return c[0], c[1]
@@ -148,13 +157,15 @@ class AstBuilder:
 
     # -------------------------------------------------------- statements
     def stmt_list(self, c):
-        statements = tuple(x for x in c if type(x) is not Tok)
-        if not statements:
+        written = [x for x in c if type(x) is not Tok]
+        if not written:
             return ast.StatementBlock((), extent=ast.NO_EXTENT)
-        return ast.StatementBlock(statements, extent=_span(statements[0], statements[-1]))
+        traps = tuple(x for x in written if isinstance(x, ast.Trap))
+        statements = tuple(x for x in written if not isinstance(x, ast.Trap)) if traps else tuple(written)
+        return ast.StatementBlock(statements, traps, extent=_span(written[0], written[-1]))
 
     def block(self, c):
-        return ast.StatementBlock(c[1].statements, extent=_span(c[0], c[2]))
+        return _block_between(c)
 
     def if_stmt(self, c):
         clauses = [ast.IfClause(c[2], c[4], extent=_span(c[0], c[4]))]
@@ -238,14 +249,29 @@ class AstBuilder:
     def finally_clause(self, c):
         return "finally", c[1]
 
+    def trap_stmt(self, c):
+        types = (c[1].name,) if len(c) == 3 else ()
+        return ast.Trap(types, c[-1], extent=_span(c[0], c[-1]))
+
+    def data_stmt(self, c):
+        name = next((t.value for t in c[1:-1] if t.type == "NAME"), None)
+        commands = next((t.value for t in c[1:-1] if t.type == "DATAOPT"), ())
+        body = c[-1]
+        try:
+            check_data_section(body, commands)
+        except RestrictedError as e:
+            raise BuildError(e.message, e.error_id, e.node) from None
+        return ast.DataSection(name, commands, body, extent=_span(c[0], body))
+
     def function_def(self, c):
         keyword, name = c[0], c[1]
         body = c[-2]
         if type(c[2]) is Tok and c[2].type == "LPAREN":
-            if body.parameters is not None:
+            if body.parameters is None:
+                body = attrs.evolve(body, parameters=c[3])
+            elif c[3]:          # an empty `()` gives way to the param() block
                 raise BuildError("A function cannot have both a parameter list after its name and "
                                  "a param() block.", "OnlyOneParameterListAllowed", c[2], c[4])
-            body = attrs.evolve(body, parameters=c[3])
         if keyword.type == "FILTER" and body.begin is None and body.process is None:
             body = attrs.evolve(body, process=body.end, end=None)
         body = attrs.evolve(body, extent=_span(c[-3], c[-1]))
@@ -390,6 +416,10 @@ class AstBuilder:
     def invoke_member(self, c):
         return ast.InvokeMember(c[0], _member(c[2]), c[4], extent=_span(c[0], c[5]))
 
+    def invoke_member_block(self, c):
+        block = self.script_block(c[3:])
+        return ast.InvokeMember(c[0], _member(c[2]), (block,), extent=_span(c[0], c[5]))
+
     def static_member(self, c):
         return ast.MemberAccess(c[0], _member(c[2]), True, extent=_span(c[0], c[2]))
 
@@ -436,7 +466,7 @@ def _member(m):
 
 def _block_between(c) -> ast.StatementBlock:
     """The statement list of `$( )` / `@( )`, its extent being the brackets."""
-    return ast.StatementBlock(c[1].statements, extent=_span(c[0], c[2]))
+    return ast.StatementBlock(c[1].statements, c[1].traps, extent=_span(c[0], c[2]))
 
 
 _ASSIGNABLE = (ast.Variable, ast.MemberAccess, ast.Index)
@@ -455,6 +485,15 @@ def _assignable(target, op: str):
         operand = _assignable(target.operand, op)
         if isinstance(operand, ast.Variable):
             return ast.Cast(target.type_name, operand, extent=target.extent)
+    if isinstance(target, ast.InvokeMember) and not target.static and len(target.arguments) == 1 \
+            and isinstance(target.member, str) and target.member.lower() == "item":
+        # `$h.Item('k') = v` sets what `$h['k']` would read.
+        return ast.Index(target.target, target.arguments[0], extent=target.extent)
+    if isinstance(target, ast.Paren) and isinstance(target.pipeline, ast.Pipeline) \
+            and len(target.pipeline.elements) == 1 \
+            and isinstance(target.pipeline.elements[0], ast.CommandExpression) \
+            and not target.pipeline.elements[0].redirections:
+        return _assignable(target.pipeline.elements[0].expression, op)      # `($a, $b) = ...`
     if isinstance(target, ast.ArrayLiteral) and op == "=":
         elements = tuple(_assignable(e, op) for e in target.elements)
         return ast.ArrayLiteral(elements, extent=target.extent)

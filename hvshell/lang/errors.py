@@ -91,6 +91,9 @@ def describe(tok: Tok, expected: set[str], prev: Tok | None, frames: list[Frame]
     def fail(message: str, error_id: str, span=where) -> SyntaxFailure:
         return SyntaxFailure(message, error_id, span[0], span[1], at_end)
 
+    if tok.type == "USING":
+        return fail("A 'using' statement must appear before any other statements in a script.",
+                    "UsingMustBeAtStartOfScript")
     found = _after_token(tok, expected, prev, open_frames, text, fail)
     if found is not None:
         return found

@@ -7,10 +7,10 @@ from __future__ import annotations
 from hvshell.lang import ast
 from hvshell.lang.literals import NUMBER_RE, number_value
 from hvshell.lang.lex_vocab import (
-    BINARY_WORDS, DASHES, DASH_WORD_RE, DIGITS, DQUOTES, IDENT_RE, MEMBER_RE,
+    BINARY_WORDS, CONTINUATION_RE, DASHES, DASH_WORD_RE, DIGITS, DQUOTES, IDENT_RE, MEMBER_RE,
     NUMBER_WORD_RE, SPLAT_RE, SQUOTES, TYPE_NAME_RE, UNARY_WORDS, WORD_RUN_RE,
     S_AFTER_TYPE, S_ATTR_ARG, S_ATTR_RBRACKET, S_CMD, S_MEMBER, S_OPERAND, S_OPERATOR,
-    S_STMT_CONT,
+    S_STMT, S_STMT_CONT,
 )
 
 
@@ -235,7 +235,8 @@ class ExpressionScanner:
         if c == "." and not text.startswith("..", pos):
             nxt = text[pos + 1:pos + 2]
             # In text cut at a cursor, `$x.` at the end is a member being typed.
-            if nxt and (nxt.isalnum() or nxt in "_$'\"" or nxt in SQUOTES or nxt in DQUOTES) \
+            if nxt and (nxt.isalnum() or nxt in "_$'\"" or nxt in SQUOTES or nxt in DQUOTES
+                        or (nxt == "`" and CONTINUATION_RE.match(text, pos + 1))) \
                     or not nxt and self.partial:
                 self.emit("DOT", ".", pos, pos + 1)
                 self.pos = pos + 1
@@ -260,6 +261,13 @@ class ExpressionScanner:
         if c == "(" and self.last.type == "MEMBER":
             opener = self.emit("CALL_OPEN", "(", pos, pos + 1)
             self.push("call", self.operand_state, None, opener, S_OPERAND)
+            self.pos = pos + 1
+            return True
+        if c == "{" and self.last.type == "MEMBER":
+            # `.Where{ ... }`, `.ForEach{ ... }`: a method call whose one
+            # argument is the script block, written without parentheses.
+            opener = self.emit("CALL_BRACE", "{", pos, pos + 1)
+            self.push("block", self.operand_state, None, opener, S_STMT)
             self.pos = pos + 1
             return True
         return False
@@ -314,7 +322,14 @@ class ExpressionScanner:
             return
         p = m.end()
         simple = True
-        while p < n and text[p] == "[":
+        while True:
+            # `[String []]`: blanks may stand before the array brackets.
+            q = p
+            while q < n and text[q] in " \t":
+                q += 1
+            if q >= n or text[q] != "[":
+                break
+            p = q
             simple = False
             depth = 0
             q = p
@@ -333,7 +348,7 @@ class ExpressionScanner:
                 self.type_unterminated(pos, q)
                 return
             p = q + 1
-        name = text[pos + 1:p].strip()
+        name = "".join(text[pos + 1:p].split())
         while p < n and text[p] in " \t":
             p += 1
         if p < n and text[p] == "]":

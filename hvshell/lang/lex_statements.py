@@ -7,9 +7,10 @@ from __future__ import annotations
 from hvshell.lang import ast
 from hvshell.lang.literals import NUMBER_RE
 from hvshell.lang.lex_vocab import (
-    ARG_END, BAD_SUFFIX_RE, BREAK_LABEL_RE, DASHES, DASH_WORD_RE, DIGITS, FUNCNAME_RE,
-    HASHKEY_RE, IDENT_RE, KEYWORDS, LABEL_RE, LETTERS_RE, SWITCH_OPTIONS,
-    UNSUPPORTED_KEYWORDS, WORD_RUN_RE, S_AFTER_DO, S_ARG, S_BREAK, S_CATCH_HEAD,
+    ARG_END, BAD_SUFFIX_RE, BREAK_LABEL_RE, CONTINUATION_RE, DASHES, DASH_WORD_RE,
+    DATA_OPTION_RE, DIGITS, FUNCNAME_RE, HASHKEY_RE, IDENT_RE, KEYWORDS, LABEL_RE, LETTERS_RE,
+    LINE_END_RE, RESERVED_KEYWORDS, SWITCH_OPTIONS, UNSUPPORTED_KEYWORDS, USING_RE,
+    WORD_RUN_RE, S_AFTER_DO, S_ARG, S_BREAK, S_CATCH_HEAD, S_DATA_HEAD,
     S_EXPECT_BLOCK, S_FOREACH_IN, S_FOREACH_VAR, S_FUNCNAME, S_FUNC_AFTER_NAME, S_KW_PAREN,
     S_OPERAND, S_OPERATOR, S_STMT, S_STMT_CONT, S_SWITCH_BODY, S_SWITCH_BRACE,
     S_SWITCH_HEAD, S_SWITCH_PATTERN,
@@ -74,33 +75,73 @@ class StatementScanner:
             if kind is not None:
                 self.keyword(kind, word, pos, end)
                 return
-            if word == "param" and self.peek_char(end) == "(":
+            # `param` and its `(` may stand on separate lines, with comments
+            # between (the Allman style of DSC resources and many modules).
+            if word == "param" and self.peek_char(end, True) == "(":
                 self.emit("PARAMKW", word, pos, end)
                 self.pos = end
                 self.state = S_KW_PAREN
                 self.kw = "param"
                 return
-            if word in ("begin", "process", "end") and self.peek_char(end, True) == "{":
+            if word in ("begin", "process", "end", "dynamicparam") \
+                    and self.peek_char(end, True) == "{":
                 self.emit("NAMED", word, pos, end)
                 self.pos = end
                 self.state = S_EXPECT_BLOCK
                 self.kw = word
                 return
-            # Cut at a cursor, `in` may be the start of Invoke-Command.
-            if word in UNSUPPORTED_KEYWORDS and not (self.partial and end == self.n):
+            if word == "using":
+                self.using_statement(pos, end)
+                return
+            # Cut at a cursor, a keyword may be the start of a command (`in`: Invoke-Command).
+            cut = self.partial and end == self.n
+            if word in UNSUPPORTED_KEYWORDS and not cut:
+                self.pos = end
+                self.error(f"The '{self.text[pos:end]}' keyword is not supported: "
+                           f"{UNSUPPORTED_KEYWORDS[word]}.", "KeywordNotSupported", pos, end)
+                return
+            if word in RESERVED_KEYWORDS and not cut:
                 self.pos = end
                 self.error(f"The '{word}' keyword is not supported in this version of the language.",
                            "ReservedKeywordNotAllowed", pos, end)
                 return
         self.command_word(pos)
 
+    def using_statement(self, pos: int, end: int) -> None:
+        """`using namespace N`, `using module M`, `using assembly A`: one
+        token holding the kind and the name (quotes removed)."""
+        m = USING_RE.match(self.text, end)
+        kind = m.group(1).lower() if m else ""
+        if kind not in ("namespace", "module", "assembly") or not m.group(2):
+            stop = m.end() if m else end
+            self.pos = stop
+            self.error("The 'using' keyword must be followed by 'namespace', 'module' or "
+                       "'assembly' and a name.", "MissingUsingStatementDirective", pos, stop)
+            return
+        name = m.group(2)
+        if name[:1] in "'\"":
+            name = name[1:-1]
+        self.emit("USING", (kind, name), pos, m.end())
+        self.pos = m.end()
+        self.state = S_OPERATOR
+        self.postfix = False
+
     def peek_char(self, pos: int, newlines: bool = False) -> str:
-        """The next character after blanks (and newlines if asked)."""
+        """The next character after blanks (and newlines and comments if asked)."""
         text, n = self.text, self.n
         while pos < n:
             c = text[pos]
             if c in " \t\f\v\u00a0" or (newlines and c in "\r\n"):
                 pos += 1
+            elif c == "`" and CONTINUATION_RE.match(text, pos):
+                pos = CONTINUATION_RE.match(text, pos).end()
+            elif newlines and c == "#":
+                pos = LINE_END_RE.match(text, pos).end()
+            elif newlines and text.startswith("<#", pos):
+                end = text.find("#>", pos + 2)
+                if end < 0:
+                    return ""
+                pos = end + 2
             else:
                 return c
         return ""
@@ -117,8 +158,10 @@ class StatementScanner:
             self.state = S_EXPECT_BLOCK
         elif kind == "UNTIL":
             self.state = S_KW_PAREN
-        elif kind == "CATCH":
+        elif kind in ("CATCH", "TRAP"):
             self.state = S_CATCH_HEAD
+        elif kind == "DATA":
+            self.state = S_DATA_HEAD
         elif kind in ("FUNCTION", "FILTER"):
             self.state = S_FUNCNAME
         elif kind in ("BREAK", "CONTINUE"):
@@ -249,10 +292,29 @@ class StatementScanner:
             self.emit("COMMA", ",", pos, pos + 1)
             self.pos = pos + 1
         elif c == "{":
-            self.kw = "catch"
-            self.s_expect_block(pos, c)
+            self.s_expect_block(pos, c)     # of `catch` or `trap` (self.kw)
         else:
             self.statement_instead(pos, c)
+
+    def s_data_head(self, pos: int, c: str) -> None:
+        """`data [Name] [-SupportedCommand A, B] {`."""
+        text = self.text
+        if c == "{":
+            self.s_expect_block(pos, c)
+            return
+        m = DATA_OPTION_RE.match(text, pos) if c in DASHES else None
+        if m:
+            names = tuple(n.strip() for n in m.group(1).split(","))
+            self.emit("DATAOPT", names, pos, m.end())
+            self.pos = m.end()
+            return
+        m = IDENT_RE.match(text, pos)
+        if m and self.last.type == "DATA":
+            self.emit("NAME", m.group(), pos, m.end())
+            self.pos = m.end()
+            return
+        self.state = S_STMT
+        self.s_stmt(pos, c)
 
     def s_switch_head(self, pos: int, c: str) -> None:
         if c in DASHES:

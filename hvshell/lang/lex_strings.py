@@ -9,7 +9,7 @@ import re
 from hvshell.lang import ast
 from hvshell.lang.literals import escape
 from hvshell.lang.lex_vocab import (
-    ARG_END, DQUOTES, DQ_RUN_RE, HERE_END, HERE_HEADER_RE, HERE_RUN_RE, LINE_END_RE,
+    ARG_END, CONTINUATION_RE, DQUOTES, DQ_RUN_RE, HERE_END, HERE_HEADER_RE, HERE_RUN_RE, LINE_END_RE,
     SQUOTES, SQ_END_RE, VAR_RE, WORD_RUN_RE, MAX_STRING_NESTING,
 )
 
@@ -281,7 +281,7 @@ class StringScanner:
             if c in ARG_END:
                 break
             if c == "`":
-                if p + 1 >= n or text[p + 1] in "\r\n":
+                if p + 1 >= n or CONTINUATION_RE.match(text, p):
                     break
                 ch, p = escape(text, p + 1)
                 buf.append(ch)

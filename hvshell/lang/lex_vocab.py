@@ -56,14 +56,15 @@ class Tok:
  S_FOREACH_IN,      # then `in`
  S_ATTR_ARG,        # inside `[Attribute(`: an argument or a `Name=`
  S_ATTR_RBRACKET,   # after the `)` of an attribute: its `]`
- ) = range(25)
+ S_DATA_HEAD,       # after `data`: a variable name, -SupportedCommand, then `{`
+ ) = range(26)
 
 # States in which a newline is only white space (the statement goes on).
 NL_SKIPPED = frozenset({
     S_STMT_CONT, S_CMD, S_ARG_CONT, S_OPERAND, S_EXPECT_BLOCK, S_KW_PAREN,
     S_AFTER_DO, S_FUNCNAME, S_FUNC_AFTER_NAME, S_CATCH_HEAD, S_SWITCH_HEAD,
     S_SWITCH_BRACE, S_SWITCH_PATTERN, S_SWITCH_BODY, S_HASH_KEY,
-    S_FOREACH_VAR, S_FOREACH_IN, S_ATTR_ARG, S_ATTR_RBRACKET})
+    S_FOREACH_VAR, S_FOREACH_IN, S_ATTR_ARG, S_ATTR_RBRACKET, S_DATA_HEAD})
 # Bracket kinds inside which newlines never separate statements.
 NL_FREE_FRAMES = frozenset({"call", "index", "params", "attr", "for", "foreach", "switch"})
 # The closing character of each bracket kind.
@@ -101,7 +102,10 @@ DASHES = frozenset("-\u2013\u2014\u2015")
 SQUOTES = frozenset("'\u2018\u2019\u201a\u201b")
 DQUOTES = frozenset('"\u201c\u201d\u201e')
 DIGITS = frozenset("0123456789")         # str.isdigit() is also true for '²'
-BLANK_RE = re.compile(r"(?:[^\S\r\n]+|\ufeff|`(?:\r\n|\n|\r))+")
+# A line continuation may have blanks after its backtick: invisible in an
+# editor, they are common in scripts copied from the web.
+CONTINUATION_RE = re.compile(r"`[^\S\r\n]*(?:\r\n|\n|\r)")
+BLANK_RE = re.compile(r"(?:[^\S\r\n]+|\ufeff|" + CONTINUATION_RE.pattern + ")+")
 # Characters that may start blank text or a comment (a fast test before the regex).
 BLANK_STARTS = frozenset([c for c in map(chr, range(0x3001)) if c.isspace() and c not in "\r\n"]
                           + ["`", "#", "<", "\ufeff"])
@@ -150,13 +154,23 @@ KEYWORDS = {
     "switch": "SWITCH", "break": "BREAK", "continue": "CONTINUE",
     "return": "RETURN", "throw": "THROW", "exit": "EXIT", "try": "TRY",
     "catch": "CATCH", "finally": "FINALLY", "function": "FUNCTION",
-    "filter": "FILTER",
+    "filter": "FILTER", "trap": "TRAP", "data": "DATA",
 }
-# Reserved words of the language that hvshell does not implement.
-UNSUPPORTED_KEYWORDS = frozenset({
-    "trap", "class", "enum", "data", "using", "workflow", "dynamicparam",
-    "parallel", "sequence", "inlinescript", "configuration", "define", "from",
-    "var", "hidden", "static", "in"})
+# Reserved words of the language that hvshell does not implement, and why.
+UNSUPPORTED_KEYWORDS = {
+    "configuration": "DSC configurations (Desired State Configuration) do not run in hvshell: "
+                     "compile and apply them with the PSDesiredStateConfiguration module on a "
+                     "real node",
+    "workflow": "Windows PowerShell workflows do not run in hvshell: write the steps as a "
+                "function, with Start-Job or -AsJob for what runs in parallel",
+}
+for _word in ("parallel", "sequence", "inlinescript"):
+    UNSUPPORTED_KEYWORDS[_word] = UNSUPPORTED_KEYWORDS["workflow"]
+# Reserved for future use by PowerShell itself, or meaningful only inside a class.
+RESERVED_KEYWORDS = frozenset({"define", "from", "var", "hidden", "static", "in"})
+USING_RE = re.compile(r"[^\S\r\n]+(\w+)(?:[^\S\r\n]+('[^'\r\n]*'|\"[^\"\r\n]*\"|[^\s;]+))?")
+DATA_OPTION_RE = re.compile(r"[-\u2013\u2014\u2015]SupportedCommand[^\S\r\n]+"
+                            r"([\w-]+(?:[^\S\r\n]*,[^\S\r\n]*[\w-]+)*)", re.I)
 SWITCH_OPTIONS = ("regex", "wildcard", "exact", "casesensitive", "file")
 
 

@@ -46,22 +46,22 @@ def _member(m) -> str:
 
 
 def _block(n: ast.StatementBlock) -> str:
-    return "{" + "; ".join(sexp(s) for s in n.statements) + "}"
+    return "{" + "; ".join(sexp(s) for s in n.traps + n.statements) + "}"
 
 
 def _body(n: ast.ScriptBody) -> str:
-    parts = []
+    parts = [f"(using {u.kind} {u.name})" for u in n.usings]
     if n.attributes:
         parts.append(_all(n.attributes))
     if n.parameters is not None:
         parts.append("(param " + _all(n.parameters) + ")" if n.parameters else "(param)")
-    for name in ("begin", "process"):
+    for name in ("dynamicparam", "begin", "process"):
         block = getattr(n, name)
         if block is not None:
             parts.append(f"{name} {_block(block)}")
     if n.end is not None:
-        if n.begin is None and n.process is None:
-            parts.append("; ".join(sexp(s) for s in n.end.statements))
+        if n.begin is None and n.process is None and n.dynamicparam is None:
+            parts.append(_block(n.end)[1:-1])
         else:
             parts.append(f"end {_block(n.end)}")
     return " ".join(p for p in parts if p)
@@ -195,6 +195,10 @@ _S = {
     ast.Throw: _flow("throw"),
     ast.Exit: _flow("exit"),
     ast.Try: _try,
+    ast.Trap: lambda n: "(trap {}{})".format("".join(f"[{t}] " for t in n.types), _block(n.body)),
+    ast.DataSection: lambda n: "(data{}{} {})".format(
+        f" {n.variable}" if n.variable else "", "".join(f" -{c}" for c in n.commands),
+        _block(n.body)),
     ast.Attribute: _attribute,
     ast.ParameterDecl: _parameter_decl,
     ast.ScriptBody: _body,

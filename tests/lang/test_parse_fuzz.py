@@ -23,6 +23,10 @@ SAMPLES = [
     "[math]::Round((Get-VM).MemoryAssigned / 1GB, 1) -f 'x' -replace 'a','b' -split ','",
     "& $sb 1 2; . .\\lib.ps1; Write-Output a$b 'c'd \"$e.f\" -- -g 10.0.0.0/24 C:\\VMs\\x \\\\s\\y",
     "Get-VM `\n  -Name x |\n  Select-Object Name, @{ n = 'M'; e = { $_.M / 1MB } } > out.txt",
+    "using namespace System.Text\n<# .SYNOPSIS #>\n[CmdletBinding()]\nparam\n(\n  [String []]$N,\n)\n"
+    "trap [Exception] { continue }\ndata D -SupportedCommand X { ConvertFrom-StringData 'a=1' }\n"
+    "function f() { param($x) DynamicParam { } process { (1..3).Where{ $_ }.`\nCount } }\n"
+    "($a, $b) = 1, 2; $h.Item('k') = 3",
 ]
 SAMPLES += [p.read_text(encoding="utf-8") for p in sorted(_GOLDEN.glob("*.hvps"))[:20]]
 
@@ -32,7 +36,9 @@ ALPHABET = list("$@#`'\"{}()[]<>|&;,.:=+-*/%!?\\~ \t\n\r") + list("aZ09_ xyGB") 
 FRAGMENTS = ["if", "else", "foreach", "in", "function", "param", "switch", "default", "try", "catch",
              "-eq", "-Name", "-not", "@{", "@(", "$(", "${", "@\"\n", "\n\"@", "'@", "<#", "#>",
              "[int]", "[Parameter(", "::", "..", "2>&1", "1GB", "0x", "`\n", "$_", "$env:x", "--",
-             "begin", "process", "end", "do", "while", "until", ":lbl", "break", "return", "filter"]
+             "begin", "process", "end", "do", "while", "until", ":lbl", "break", "return", "filter",
+             "trap", "data", "using namespace ", "using module ", "DynamicParam", ".Where{", "`  \n",
+             "Configuration", "[String []]", "param\n(", ".Item(", "-SupportedCommand"]
 
 text_strategy = st.lists(st.one_of(st.sampled_from(ALPHABET), st.sampled_from(FRAGMENTS)),
                          max_size=60).map("".join)
