@@ -342,6 +342,12 @@ def all_cmdlets() -> Iterator[type[Cmdlet]]:
     return iter(sorted(REGISTRY.values(), key=lambda c: c.name.lower()))
 
 
+def module_names() -> list[str]:
+    """The modules whose cmdlets the lab has (what `Import-Module` and
+    `using module` accept), in name order."""
+    return sorted({cls.module for cls in all_cmdlets()}, key=str.lower)
+
+
 def find_cmdlet(name: str) -> type[Cmdlet] | None:
     """The cmdlet named `name` or by alias, ignoring case."""
     ensure_loaded()

@@ -19,6 +19,7 @@ plugged in.
 from __future__ import annotations
 
 import random
+import re
 import sys
 from typing import Any, Callable, Protocol, TextIO
 
@@ -30,7 +31,8 @@ from hvshell.runtime.commands import CommandRunner
 from hvshell.runtime.conversions import Version
 from hvshell.runtime.errors import ErrorRecord, ParseError, PSError, parse_error_records
 from hvshell.runtime.expressions import ExpressionEvaluator
-from hvshell.runtime.pipeline import FunctionInfo, Sink
+from hvshell.runtime.binder import Arg
+from hvshell.runtime.pipeline import FunctionInfo, ScriptProcessor, Sink
 from hvshell.runtime.preferences import DEFAULT_PREFERENCES, ActionPreference
 from hvshell.runtime.psobject import Hashtable
 from hvshell.runtime.scope import Scope
@@ -57,6 +59,9 @@ class Output:
     render: Callable[[list[Any], int], str]     # objects as a console `width` wide shows them
 
 
+_CLI_PARAMETER = re.compile(r"-([A-Za-z_][\w-]*)(?::(.*))?", re.S)
+
+
 class ScriptTerminated(Exception):
     """Raised out of `execute` when a script-terminating error was not caught."""
 
@@ -79,6 +84,7 @@ class Interpreter(StatementRunner, CommandRunner, ExpressionEvaluator, VariableS
         self.source = ast.Source("")
         self.functions: dict[str, FunctionInfo] = {}
         self.script_binders: dict[int, tuple] = {}    # see pipeline._script_binder
+        self.namespaces: list[str] = []               # from `using namespace`
         self.errors: list[ErrorRecord] = []
         self.last_status = True
         self.try_depth = 0
@@ -143,15 +149,13 @@ class Interpreter(StatementRunner, CommandRunner, ExpressionEvaluator, VariableS
         try:
             sink = self.out_default_sink()
             body = script.body
+            for using in body.usings:
+                self._use(using)
+            if body.parameters is not None:
+                self._bind_script(script, args or [])
             for block in (body.begin, body.process, body.end):
-                if block is None:
-                    continue
-                for statement in block.statements:
-                    try:
-                        self.run_statement(statement, sink)
-                    finally:
-                        if self.after_statement is not None:
-                            self.after_statement()
+                if block is not None:
+                    self.run_block(block, sink, self.after_statement)
         except PSError as error:
             if self.errors[:1] != [error.record]:
                 self.record_error(error.record)
@@ -161,6 +165,51 @@ class Interpreter(StatementRunner, CommandRunner, ExpressionEvaluator, VariableS
             pass                     # break outside a loop ends the script quietly
         finally:
             self.source = previous
+
+    def _use(self, using: ast.UsingStatement) -> None:
+        """`using namespace` lets type names drop the namespace; `using
+        module` needs a module the lab has; assemblies are never loaded."""
+        if using.kind == "namespace":
+            if using.name.lower() not in (n.lower() for n in self.namespaces):
+                self.namespaces.append(using.name)
+            return
+        if using.kind == "module":
+            from hvshell.runtime.cmdlet import module_names
+            known = module_names()
+            if using.name.lower() in (m.lower() for m in known):
+                return
+            message = (f"Could not find the module '{using.name}'. The lab has the modules "
+                       f"{', '.join(known)}.")
+            error_id = "ModuleNotFoundDuringParse"
+        else:
+            message = (f"Cannot load the assembly '{using.name}': hvshell runs no .NET "
+                       f"assemblies, only the types of its lab.")
+            error_id = "ErrorLoadingAssembly"
+        error = PSError(ErrorRecord(message, error_id, "ParserError", None,
+                                    "System.Management.Automation.ParseException",
+                                    extent=using.extent, source=self.source))
+        error.script_terminating = True
+        raise error
+
+    def _bind_script(self, script: ast.Script, args: list[Any]) -> None:
+        """A script's own param() block, bound from its command-line
+        arguments as PowerShell binds `powershell -File script.ps1 -Name x`:
+        `-Name` names a parameter, `-Name:value` gives its value."""
+        written: list[Arg] = []
+        for arg in args:
+            text = arg if isinstance(arg, str) else None
+            m = _CLI_PARAMETER.fullmatch(text) if text else None
+            if m is None:
+                written.append(Arg(None, arg, True))
+            elif m.group(2) is not None:
+                written.append(Arg(m.group(1), m.group(2), True, text="-" + m.group(1)))
+            else:
+                written.append(Arg(m.group(1), None, False, text=text))
+        name = script.source.path or "<script>"
+        processor = ScriptProcessor(self, name.replace("/", "\\").rpartition("\\")[2], script.body,
+                                    script.source, written, ast.NO_EXTENT, False, dot_source=True)
+        processor.scope = self.scope
+        processor.bind_parameters()
 
     # ==================================================================
     # Output

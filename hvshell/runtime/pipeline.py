@@ -338,40 +338,59 @@ class ScriptProcessor(Processor):
                 self.extent, "CallDepthOverflow")
         self.scope = interp.scope if self.dot_source else Scope(interp.scope)
         with interp.entered(self.scope, self.source):
-            spec, decls, self.binder = _script_binder(self.name, self.body, interp)
-            try:
-                binding = self.binder.bind_command(self.args, self.extent, self.expects_input)
-            except BindingError as error:
-                raise self._error(error) from None
-            self.binding = binding
-            bound = Hashtable()
-            for name, decl in decls.items():
-                if name in binding.values:
-                    value = binding.values[name]
-                    bound[name] = value
-                elif decl.default is not None:
-                    value = interp.evaluate(decl.default)
-                    if decl.type_name:
-                        value = self._typed(decl, value)
-                elif spec.parameters[name].type == "switch":
-                    from hvshell.runtime.conversions import SwitchValue
-                    value = SwitchValue(False)
-                else:
-                    value = None
-                self.scope.set_local(name, value)
-            for name, value in binding.common.items():
-                bound[name] = value
-            self.scope.set_local("PSBoundParameters", bound)
-            self.scope.set_local("args", list(binding.extra_args))
-            for name, value in binding.common.items():
-                if name == "ErrorAction":
-                    self.scope.set_local("ErrorActionPreference", value)
-                elif name == "Verbose" and value:
-                    self.scope.set_local("VerbosePreference", ActionPreference.Continue)
-                elif name == "WhatIf":
-                    self.scope.set_local("WhatIfPreference", bool(value))
+            self.bind_parameters()
             if self.body.begin is not None:
                 self._run(self.body.begin, None, False)
+
+    def bind_parameters(self) -> None:
+        """Bind the arguments to the param() block: each parameter, bound or
+        defaulted, becomes a variable of the current scope, with
+        $PSBoundParameters and $args."""
+        interp = self.interp
+        if self.body.dynamicparam is not None:
+            self._dynamic_parameters()
+        spec, decls, self.binder = _script_binder(self.name, self.body, interp)
+        try:
+            binding = self.binder.bind_command(self.args, self.extent, self.expects_input)
+        except BindingError as error:
+            raise self._error(error) from None
+        self.binding = binding
+        bound = Hashtable()
+        for name, decl in decls.items():
+            if name in binding.values:
+                value = binding.values[name]
+                bound[name] = value
+            elif decl.default is not None:
+                value = interp.evaluate(decl.default)
+                if decl.type_name:
+                    value = self._typed(decl, value)
+            elif spec.parameters[name].type == "switch":
+                from hvshell.runtime.conversions import SwitchValue
+                value = SwitchValue(False)
+            else:
+                value = None
+            self.scope.set_local(name, value)
+        for name, value in binding.common.items():
+            bound[name] = value
+        self.scope.set_local("PSBoundParameters", bound)
+        self.scope.set_local("args", list(binding.extra_args))
+        for name, value in binding.common.items():
+            if name == "ErrorAction":
+                self.scope.set_local("ErrorActionPreference", value)
+            elif name == "Verbose" and value:
+                self.scope.set_local("VerbosePreference", ActionPreference.Continue)
+            elif name == "WhatIf":
+                self.scope.set_local("WhatIfPreference", bool(value))
+
+    def _dynamic_parameters(self) -> None:
+        """Run the DynamicParam block (its errors are the command's); the
+        parameters it would add cannot be bound: say so rather than drop them."""
+        found = [v for v in self.interp.collect_block(self.body.dynamicparam) if v is not None]
+        if found:
+            raise self._error(BindingError(
+                f"The DynamicParam block of '{self.name}' defines parameters at run time, which "
+                f"hvshell does not bind: declare them in the param() block instead.",
+                "DynamicParametersNotSupported", self.extent))
 
     def _typed(self, decl: ast.ParameterDecl, value: Any) -> Any:
         try:

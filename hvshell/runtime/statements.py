@@ -27,9 +27,69 @@ class StatementRunner:
     # Statements
     # ==================================================================
 
-    def run_block(self, block: ast.StatementBlock, sink: Sink) -> None:
+    def run_block(self, block: ast.StatementBlock, sink: Sink,
+                  after: Callable[[], None] | None = None) -> None:
+        """Run the statements of a block; `after` (the --lab save) runs after
+        each.  A block with traps runs each statement under them."""
+        if block.traps:
+            self._run_trapped(block, sink, after)
+            return
         for statement in block.statements:
-            self.run_statement(statement, sink)
+            try:
+                self.run_statement(statement, sink)
+            finally:
+                if after is not None:
+                    after()
+
+    def _run_trapped(self, block: ast.StatementBlock, sink: Sink,
+                     after: Callable[[], None] | None) -> None:
+        # Inside a trap's block every error is terminating, as inside `try`,
+        # so that the trap sees it; what the trap does not handle goes on up.
+        for statement in block.statements:
+            try:
+                self.try_depth += 1
+                try:
+                    self.run_statement(statement, sink)
+                finally:
+                    self.try_depth -= 1
+            except PSError as error:
+                self._trap(block.traps, error, sink)
+            finally:
+                if after is not None:
+                    after()
+
+    def _trap(self, traps: tuple, error: PSError, sink: Sink) -> None:
+        """Run the trap for `error`: after `continue` the block goes on
+        quietly, after `break` the error goes on to the caller, otherwise
+        the error is shown and the block goes on."""
+        record = error.record
+        trap = self._matching_clause(traps, record)
+        if trap is None:
+            raise error
+        if self.errors[:1] != [record]:
+            self.record_error(record)
+        saved_current, saved_item = self.current_error, self.scope.lookup("_")
+        self.current_error = record
+        self.scope.set_local("_", record)
+        try:
+            self.run_block(trap.body, sink)
+        except ContinueSignal:
+            return
+        except BreakSignal:
+            error.script_terminating = True
+            raise error from None
+        finally:
+            self.current_error = saved_current
+            self._restore_item(saved_item)
+        preference = self.preference("ErrorActionPreference")
+        if preference not in (ActionPreference.SilentlyContinue, ActionPreference.Ignore):
+            self.write_error_record(record)
+
+    def _restore_item(self, saved: Any) -> None:
+        if saved is MISSING:
+            self.scope.remove("_")
+        else:
+            self.scope.set_local("_", saved)
 
     def run_statement(self, stmt: Any, sink: Sink) -> None:
         try:
@@ -144,10 +204,7 @@ class StatementRunner:
             if not (signal.label is None or (stmt.label and signal.label.lower() == stmt.label.lower())):
                 raise
         finally:
-            if saved is MISSING:
-                self.scope.remove("_")
-            else:
-                self.scope.set_local("_", saved)
+            self._restore_item(saved)
 
     def _switch_matches(self, stmt: ast.Switch, pattern: Any, item: Any) -> bool:
         if isinstance(pattern, ast.ScriptBlockExpr):
@@ -224,7 +281,7 @@ class StatementRunner:
             record = error.record
             if self.errors[:1] != [record]:
                 self.record_error(record)
-            clause = self._matching_catch(stmt, record)
+            clause = self._matching_clause(stmt.catches, record)
             if clause is None:
                 if stmt.finally_body is not None:
                     self.run_block(stmt.finally_body, sink)
@@ -237,10 +294,7 @@ class StatementRunner:
                 self.run_block(clause.body, sink)
             finally:
                 self.current_error = saved_current
-                if saved_item is MISSING:
-                    self.scope.remove("_")
-                else:
-                    self.scope.set_local("_", saved_item)
+                self._restore_item(saved_item)
                 if stmt.finally_body is not None:
                     self.run_block(stmt.finally_body, sink)
             return
@@ -251,15 +305,15 @@ class StatementRunner:
         if stmt.finally_body is not None:
             self.run_block(stmt.finally_body, sink)
 
-    def _matching_catch(self, stmt: ast.Try, record: ErrorRecord) -> ast.CatchClause | None:
-        """The first catch whose type is the error's exception, its wrapped
-        inner exception, or a base of them (Exception catches all)."""
+    def _matching_clause(self, clauses: tuple, record: ErrorRecord) -> Any:
+        """The first catch (or trap) whose type is the error's exception, its
+        wrapped inner exception, or a base of them (Exception catches all)."""
         names = {record.exception_type.lower().rsplit(".", 1)[-1]}
         if record.inner_exception_type:
             names.add(record.inner_exception_type.lower().rsplit(".", 1)[-1])
         if "management.automation" in record.exception_type.lower():
             names.add("runtimeexception")
-        for clause in stmt.catches:
+        for clause in clauses:
             if not clause.types:
                 return clause
             for name in clause.types:
@@ -270,6 +324,13 @@ class StatementRunner:
 
     def _exec_block(self, stmt: ast.StatementBlock, sink: Sink) -> None:
         self.run_block(stmt, sink)
+
+    def _exec_data(self, stmt: ast.DataSection, sink: Sink) -> None:
+        if stmt.variable is None:
+            self.run_block(stmt.body, sink)
+        else:
+            self.set_variable(stmt.variable, unwrap(self.collect_block(stmt.body)))
+
     # ==================================================================
     # Values of statements
     # ==================================================================
@@ -315,4 +376,5 @@ StatementRunner._statement_handlers = {
     ast.Throw: StatementRunner._exec_throw,
     ast.Try: StatementRunner._exec_try,
     ast.StatementBlock: StatementRunner._exec_block,
+    ast.DataSection: StatementRunner._exec_data,
 }

@@ -17,6 +17,8 @@ FRAGMENTS = [
     "$_", "if", "else", "foreach", "switch", "function f", "param(", "return", "break",
     "throw", "try", "catch", "finally", "$null", "$true", "0x", "1GB", "`", "#", "<#", "#>", "f",
     "@'", "'@", "Name", "-Property", "$h.Keys", ".Count", "(1..3)", "$a[0]", "&", "2>&1",
+    "trap", "continue", "data", "using namespace X\n", "using module Y\n", "DynamicParam",
+    ".Where{", ".ForEach{", "($a, $b) =", ".Item(0) =", "ConvertFrom-StringData",
 ]
 
 

@@ -486,6 +486,54 @@ class ConvertFromCsv(Cmdlet):
             self.write(obj)
 
 
+class ConvertFromStringData(Cmdlet):
+    """Converts a string of name=value lines into a hash table.
+
+    Blank lines and lines that start with # are skipped; a backslash in a
+    name or a value starts an escape sequence (\\n, \\t, \\\\ ...), so
+    a path needs its backslashes doubled.  Each input string makes one
+    hash table (the text of a data section, a here-string)."""
+
+    name = "ConvertFrom-StringData"
+    module = UTILITY
+
+    StringData = Parameter(str, position=0, mandatory=True, pipeline=True)
+
+    def process(self) -> None:
+        table = Hashtable()
+        for line in self.StringData.splitlines():
+            text = line.strip()
+            if not text or text.startswith("#"):
+                continue
+            key, equals, value = text.partition("=")
+            if not equals or not key.strip():
+                raise CmdletError(f"Data line '{text}' is not in 'name=value' format.",
+                                  "InvalidOperation", "InvalidOperation", text,
+                                  "System.Management.Automation.PSInvalidOperationException")
+            key = _unescape(key.strip())
+            if key in table:
+                raise CmdletError(f"Data item '{key}' in line '{text}' is already defined.",
+                                  "InvalidOperation", "InvalidOperation", text,
+                                  "System.Management.Automation.PSInvalidOperationException")
+            table[key] = _unescape(value.strip())
+        self.write(table)
+
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "f": "\f", "v": "\v", "a": "\a", "e": "\x1b",
+            "b": "\b", "0": "\0"}
+_ESCAPE_RE = re.compile(r"\\(u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2}|.)", re.S)
+
+
+def _unescape(text: str) -> str:
+    """.NET's Regex.Unescape, which ConvertFrom-StringData applies."""
+    def one(m: re.Match) -> str:
+        code = m.group(1)
+        if len(code) > 1:
+            return chr(int(code[1:], 16))
+        return _ESCAPES.get(code, code)
+    return _ESCAPE_RE.sub(one, text)
+
+
 def _error_args(error: CmdletError) -> dict[str, Any]:
     record = error.record
     return dict(message=record.message, error_id=record.error_id, category=record.category,
