@@ -23,14 +23,12 @@ for the loading under way (the lock in hvshell/cmdlets/__init__.py).
 """
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import threading
 from typing import Any, Callable
 
 from hvshell.pstypes import registry as types
 from hvshell.runtime import cmdlet
-from hvshell.runtime.interpreter import Interpreter, Output
+from hvshell.runtime.interpreter import Interpreter
 from hvshell.runtime.session import Session
 
 _model_loaded = False
@@ -51,23 +49,29 @@ def load_model() -> None:
     with _model_lock:
         if _model_loaded:
             return
+        import importlib
+        import pkgutil
+
         import hvshell.model
         for info in pkgutil.walk_packages(hvshell.model.__path__, "hvshell.model."):
             importlib.import_module(info.name)
         _model_loaded = True
 
 
-def _console(write: Callable[[str], None], width: int) -> Any:
-    from hvshell.format.outdefault import OutDefault
-    return OutDefault(write, width)
+class ConsoleOutput:
+    """The runtime's Output: hvshell/format/outdefault.py, imported on the
+    first object printed."""
+
+    def console(self, write: Callable[[str], None], width: int) -> Any:
+        from hvshell.format.outdefault import OutDefault
+        return OutDefault(write, width)
+
+    def render(self, objects: list[Any], width: int) -> str:
+        from hvshell.format.outdefault import render
+        return render(objects, width)
 
 
-def _render(objects: list[Any], width: int) -> str:
-    from hvshell.format.outdefault import render
-    return render(objects, width)
-
-
-CONSOLE = Output(_console, _render)
+CONSOLE = ConsoleOutput()
 
 
 def install() -> None:

@@ -23,8 +23,6 @@ import re
 import sys
 from typing import Any, Callable, Protocol, TextIO
 
-import attrs
-
 from hvshell.lang import ast
 from hvshell.runtime import operators as ops
 from hvshell.runtime.commands import CommandRunner
@@ -52,11 +50,12 @@ class Console(Protocol):
     def close(self) -> None: ...       # the end of one input: close the open block
 
 
-@attrs.frozen
-class Output:
+class Output(Protocol):
     """How the interpreter turns objects into text."""
-    console: Callable[[Callable[[str], None], int], Console]   # (write, width) -> Out-Default
-    render: Callable[[list[Any], int], str]     # objects as a console `width` wide shows them
+
+    def console(self, write: Callable[[str], None], width: int) -> Console: ...
+
+    def render(self, objects: list[Any], width: int) -> str: ...   # as a console shows them
 
 
 _CLI_PARAMETER = re.compile(r"-([A-Za-z_][\w-]*)(?::(.*))?", re.S)
