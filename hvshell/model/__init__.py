@@ -1,36 +1,28 @@
-"""The simulated lab, as attrs classes (SPEC.md section 4).
+"""The simulated lab, as attrs classes saved with cattrs, split by domain.
 
-One concern per module:
+    lab.py      Lab: hosts, clusters, storage, VHD files, exports, jobs, the
+                event log, timed actions, migrations, the clock and the
+                seeded random generator, and the look-ups every layer uses
+    domains.py  the composition root: the lab's domains listed once, in the
+                order they react to an event and repair a reloaded lab
+    kernel/     what every domain uses: events and EventKind, the Domain
+                declaration, timed actions, errors, ids, jobs, the codec,
+                saving and loading
+    compute/    hosts, VMs, workloads, host versions, creating objects,
+                configuration changes, power and faults, usage accounting
+    storage/    storage locations, disks and their rules, checkpoints,
+                exports and imports
+    network/    NICs, teams, virtual switches, VM adapters, migration
+                networks and their rules
+    cluster/    failover clusters, cluster failover, role moves and drains
+    mobility/   migrations: requests, their rules, records, the lab's
+                migration service on the sim core
+    replica/    Hyper-V Replica: settings, legs, enabling, cycles, failover,
+                and the objects its cmdlets show
 
-    lab        Lab: hosts, clusters, storage, VHD files, jobs, events, timed
-               actions, the clock and the seeded random generator; look-ups
-               (find_host, vm_by_id, storage_for_path, file_key, find_vhd ...)
-    host       Host (Get-VMHost's object and the machine's facts), LabHost view
-    vm         VM (Get-VM's object), VMState and the other VM enums,
-               VMMemory/VMProcessor/VMIntegrationComponent views
-    storage    StorageLocation, VirtualHardDisk, HardDiskDrive, DvdDrive
-    network    HostNic, NicTeam, VMSwitch, VMNetworkAdapter, MigrationNetwork
-    cluster    Cluster, ClusterGroup, ClusterNode/ClusterSharedVolume views
-    checkpoint VMSnapshot
-    workload   Workload (what the guest does), profiles, LabWorkload view
-    job        Job (what -AsJob returns)
-    events     LabEvent and the hooks other layers attach to events
-    schedule   timed actions kept as data (faults due later, host boots)
-    versions   host OS versions, their features and limits
-    errors     LabError (what the cmdlets turn into PowerShell errors)
-    ids        Guid, deterministic GUIDs, MAC ranges
-    names      PowerShell wildcard matching
-    build      creating hosts, NICs, storage, VHDs, VMs, clusters (with rules)
-    config     changing VMs and hosts (Set-VM, Set-VMMemory, Set-VMHost ...)
-    power      VM lifecycle operations and host crash/recovery/restart
-    failover   cluster heartbeats, nodes removed and rejoining, roles
-               restarted on the nodes left, failback by policy
-    persist    saving and loading a whole lab (atomic JSON)
-    replication  Hyper-V Replica settings: replica servers, relationships
-    replica    Hyper-V Replica: enabling, initial copy, log cycles and
-               health, failover
-
-Objects the shell sees are these live objects: their upper-case properties
-are what PowerShell shows (hvshell.pstypes.objects).  The model never imports
-the shell.
+Each subpackage's docstring lists its modules.  The objects the shell sees
+are these live objects: their upper-case properties are what PowerShell
+shows (hvshell.pstypes.objects).  The model imports only hvshell.sim and
+hvshell.pstypes; nothing registers itself on import, so a lab behaves the
+same whichever modules were imported (hvshell/model/domains.py).
 """

@@ -1,0 +1,9 @@
+"""Failover clusters.
+
+    objects.py   Cluster, ClusterGroup (a role), node records, and the
+                 ClusterNode, ClusterSharedVolume and CSV partition views
+    failover.py  heartbeats, nodes removed and rejoining, roles restarted on
+                 the nodes left, failback by policy; the cluster domain
+    moves.py     moving a role to another node, draining a node and bringing
+                 its roles back
+"""

@@ -1,0 +1,9 @@
+"""Networking.
+
+    objects.py  HostNic, NicTeam, VMSwitch, VMNetworkAdapter,
+                MigrationNetwork and subnets
+    config.py   switches, VM adapters, NIC teams, RDMA, jumbo frames and
+                SMB bandwidth limits with their rules, and the CIM objects
+                the NetAdapter cmdlets show; the network domain (adapters
+                back after a restart)
+"""
