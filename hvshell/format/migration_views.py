@@ -38,7 +38,7 @@ register_view("hvshell.Lab.Migration", TableView((
     Column("Type"),
     Column("Source"),
     Column("Destination"),
-    Column("Transport"),
+    Column("Transport", align="left"),
     Column("State", align="left"),
     Column("QueuedAt", _clock("QueuedAt")),
     Column("StartTime", _clock("StartTime")),
@@ -51,7 +51,8 @@ register_view("hvshell.Lab.Migration", TableView((
 
 register_view("hvshell.Lab.Migration", ListView((
     Column("Id"), Column("VMName"), Column("Type"), Column("Source"), Column("Destination"),
-    Column("PerformanceOption"), Column("Transport"), Column("Route"), Column("State"),
+    Column("PerformanceOption"), Column("Transport"), Column("Route"), Column("Rdma"),
+    Column("SourceNics"), Column("DestinationNics"), Column("State"),
     Column("QueuedAt"), Column("StartTime"), Column("EndTime"),
     Column("Duration (s)", "Duration"), Column("Downtime (ms)", "Downtime"), Column("Rounds"),
     Column("Converged"), Column("BytesTransferred"), Column("Reason"))), default=False)

@@ -88,7 +88,8 @@ DECOMPRESS_BYTES_PER_CORE_S = 750e6
 # logical processor: the migration worker runs in the management OS, whose
 # own virtual processors the hypervisor keeps scheduling.  Reasoning (an
 # estimate): half a core.  It makes a compressed pass slow down rather than
-# stop when the host gets busy mid-pass; the next pass falls back to TCP/IP.
+# stop when the host gets busy mid-pass; the next pass falls back to TCP/IP
+# (whether to compress counts only the processors the VMs leave idle).
 COMPRESSION_MIN_CORES = 0.5
 
 # A zero page is recognised by reading it once (memory speed per core) and

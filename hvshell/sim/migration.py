@@ -17,10 +17,11 @@ are sent, the VM resumes on the destination after the switch-over (downtime
 lost: a failure leaves the VM running on the source.
 
 With Compression, each pass decides whether compressing pays: it does when
-memory would move faster compressed (bounded by the link and by the spare
-cores of both hosts, shared among compressing transfers) than plain;
-otherwise the pass goes as plain TCP/IP (the 2012 R2 fallback when the VMs
-need the CPU).
+memory would move faster compressed (bounded by the link and by the cores
+the VMs leave idle at both hosts, shared among compressing transfers) than
+plain; otherwise the pass goes as plain TCP/IP (the 2012 R2 fallback when the
+VMs need the CPU), and the result's `used` option says TCPIP when no pass
+compressed.
 
 Storage migration copies the guest's used disk bytes at the pace of the
 slowest of source storage, destination storage and (across hosts) the
@@ -83,25 +84,33 @@ class Environment(Protocol):
     @property
     def now(self) -> float: ...
 
-    def standalone_rate(self, demands: Mapping, cap: float | None) -> float:
+    def standalone_rate(self, demands: Mapping, cap: float | None, idle_cpu: bool = False) -> float:
         """The rate a transfer would get on its own (host CPU counted as
-        shared with the transfers already using it)."""
+        shared with the transfers already using it; with `idle_cpu`, only
+        the processors the hosts' VMs leave idle)."""
 
 
 EngineFactory = Callable[[MemoryLayout, bool], MemoryEngine]
 
 
 class Stats:
-    """What a running procedure has done so far (read by the driver)."""
+    """What a migration's procedure has done so far (read by the driver).
+    `route` is None for moves without a network (storage, quick), whose
+    path is then `path`; `compressed` is None until a pass of a Compression
+    route has chosen, then whether any pass was sent compressed."""
 
-    __slots__ = ("started", "passes", "rounds", "converged", "transport", "activity", "pass_index")
+    __slots__ = ("started", "passes", "rounds", "converged", "route", "path", "compressed",
+                 "activity", "pass_index")
 
-    def __init__(self, started: float):
+    def __init__(self, started: float, spec: MigrationSpec):
         self.started = started
         self.passes: list[PassRecord] = []
         self.rounds = 0
         self.converged: bool | None = None
-        self.transport = ""
+        self.route: Route | None = (resolve_route(spec.source, spec.destination, spec.option)
+                                    if spec.uses_network else None)
+        self.path = "" if self.route is not None else storage_path_text(spec)
+        self.compressed: bool | None = None
         self.activity = "Queued"
         self.pass_index: int | None = None
 
@@ -109,18 +118,46 @@ class Stats:
     def bytes_transferred(self) -> float:
         return sum(p.wire_bytes for p in self.passes)
 
+    @property
+    def used(self) -> PerformanceOption | None:
+        """The performance option the bytes actually went with: a
+        Compression route whose passes all fell back sent TCP/IP."""
+        route = self.route
+        if route is None:
+            return None
+        if route.compression and self.compressed is False:
+            return PerformanceOption.TCPIP
+        return route.option
+
+    @property
+    def transport(self) -> str:
+        """'SMB Direct over LM1+LM2 to LM1+LM2', or the storage path."""
+        return self.route.describe(self.used) if self.route is not None else self.path
+
+    def chose(self, compressed: bool) -> None:
+        if self.route is not None and self.route.compression:
+            self.compressed = bool(self.compressed) or compressed
+
+
+def storage_path_text(spec: MigrationSpec) -> str:
+    """Where a move without a network puts its bytes."""
+    if spec.kind is MigrationKind.Quick:
+        return f"Saved state on {spec.source_storage.name}"
+    return f"{spec.source_storage.name} to {spec.destination_storage.name}"
+
+
+def planned_transport(spec: MigrationSpec) -> str:
+    """How the bytes will travel, known before the migration starts."""
+    if spec.uses_network:
+        return resolve_route(spec.source, spec.destination, spec.option).description
+    return storage_path_text(spec)
+
 
 def procedure(spec: MigrationSpec, env: Environment, stats: Stats,
               make_engine: EngineFactory) -> Generator[Step, object, None]:
     """The steps of `spec`'s migration."""
     kind = spec.kind
-    route = resolve_route(spec.source, spec.destination, spec.option) if spec.uses_network else None
-    if route is not None:
-        stats.transport = route.description
-    elif kind is MigrationKind.Quick:
-        stats.transport = f"Saved state on {spec.source_storage.name}"
-    else:
-        stats.transport = f"{spec.source_storage.name} to {spec.destination_storage.name}"
+    route = stats.route
 
     if kind is MigrationKind.Live:
         yield Delay(C.SETUP_S, "Setting up the destination", (0.0, 2.0))
@@ -165,8 +202,10 @@ def _page_transfer(route: Route, layout: MemoryLayout, counts: list[float], env:
     """How to send these pages: (compressed?, wire bytes per page of each
     class, wire bytes in all, resources per wire byte).  With Compression,
     compressing is chosen when it moves memory faster than plain TCP/IP on
-    what this transfer would get alone (spare cores shared with the other
-    compressing transfers); `extra` uncompressed bytes ride along."""
+    what this transfer would get alone, counting only the processors the
+    hosts' VMs leave idle (shared with the other compressing transfers):
+    when the VMs need the CPU, the pass goes as plain TCP/IP (2012 R2's
+    fallback); `extra` uncompressed bytes ride along."""
     choices = [False, True] if route.compression else [False]
     best = None
     raw = sum(counts) * PAGE
@@ -174,7 +213,8 @@ def _page_transfer(route: Route, layout: MemoryLayout, counts: list[float], env:
         costs = [c.wire_bytes(compressed) for c in layout.classes]
         wire = sum(n * c for n, c in zip(counts, costs)) + extra
         demands = _memory_demands(route, layout, counts, wire, compressed)
-        speed = env.standalone_rate(demands, route.stream_cap) * (raw + extra) / wire if wire > 0 else 0.0
+        rate = env.standalone_rate(demands, route.stream_cap, idle_cpu=True)
+        speed = rate * (raw + extra) / wire if wire > 0 else 0.0
         if best is None or speed > best[0]:
             best = (speed, (compressed, costs, wire, demands))
     return best[1]
@@ -208,6 +248,7 @@ def _live_memory(spec: MigrationSpec, route: Route, env: Environment, stats: Sta
         counts = engine.dirty_counts()
         runs = engine.runs()
         compressed, costs, wire, demands = _page_transfer(route, layout, counts, env)
+        stats.chose(compressed)
         activity = "Copying memory" if index == 0 else f"Copying dirty memory (pass {index})"
         start = env.now
         stats.pass_index = index
@@ -233,6 +274,7 @@ def _live_memory(spec: MigrationSpec, route: Route, env: Environment, stats: Sta
     yield Mark("pause")
     counts = engine.dirty_counts()
     compressed, costs, wire, demands = _page_transfer(route, layout, counts, env, C.DEVICE_STATE_BYTES)
+    stats.chose(compressed)
     lo, hi = span
     start = env.now
     stats.pass_index = None

@@ -54,6 +54,10 @@ class MigrationResult:
     destination: str
     option: PerformanceOption
     transport: str
+    used: PerformanceOption | None
+    rdma: bool
+    source_nics: tuple[str, ...]
+    destination_nics: tuple[str, ...]
     state: MigrationState
     reason: str
     queued_at: float

@@ -89,7 +89,7 @@ class MigrationHandle:
         self.state = MigrationState.Queued
         self.queued_at = scheduler.clock.now
         self.start_time: float | None = None
-        self.stats = Stats(scheduler.clock.now)
+        self.stats = Stats(scheduler.clock.now, spec)
         self.final_percent = 0.0
         self.done: Event = scheduler.clock.event()
         self.result: MigrationResult | None = None
@@ -179,13 +179,16 @@ class _Environment:
     def now(self) -> float:
         return self.scheduler.clock.now
 
-    def standalone_rate(self, demands, cap) -> float:
+    def standalone_rate(self, demands, cap, idle_cpu: bool = False) -> float:
         network = self.scheduler.network
         rate = math.inf if cap is None else cap
         for key, coef in demands.items():
             if coef > 0:
                 capacity = network.capacity[key]
                 if key[0] == "cpu":
+                    if idle_cpu:
+                        # Without COMPRESSION_MIN_CORES: only what the VMs leave idle.
+                        capacity = self.scheduler.host(key[1]).spare_cores
                     capacity /= 1 + sum(1 for f in network.flows if f.demands.get(key, 0.0) > 0)
                 rate = min(rate, capacity / coef)
         return rate
@@ -224,6 +227,9 @@ class MigrationScheduler:
             caps.update({k: 0.0 for k in self._link_keys(host)})
         self.network.set_capacities(caps)
         self._dispatch()
+
+    def host(self, name: str) -> HostSpec:
+        return self._hosts[name]
 
     def update_storage(self, storage: StorageSpec) -> None:
         self.network.set_capacities(storage_capacities(storage))
@@ -410,7 +416,11 @@ class MigrationScheduler:
         handle.result = MigrationResult(
             vm_name=spec.vm_name, kind=spec.kind, source=spec.source.name,
             destination=spec.destination.name, option=performance_option(spec),
-            transport=stats.transport, state=state, reason=reason, queued_at=handle.queued_at,
+            transport=stats.transport, used=stats.used,
+            rdma=stats.route is not None and stats.route.rdma,
+            source_nics=stats.route.source_interfaces if stats.route else (),
+            destination_nics=stats.route.destination_interfaces if stats.route else (),
+            state=state, reason=reason, queued_at=handle.queued_at,
             start_time=start, end_time=now, duration=0.0 if start is None else now - start,
             downtime=downtime, rounds=stats.rounds, bytes_transferred=stats.bytes_transferred,
             passes=tuple(stats.passes), converged=stats.converged)

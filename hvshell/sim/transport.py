@@ -114,11 +114,24 @@ class Route:
     stream_cap: float | None                       # payload bytes/s one transfer may reach
     memory_touches: tuple[float, float]           # per payload byte, source and destination
     limit_keys: tuple[Key, ...]                    # SMB bandwidth limits that apply
-    description: str
+    source_interfaces: tuple[str, ...]             # NICs or teams used at each end
+    destination_interfaces: tuple[str, ...]
 
     @property
     def compression(self) -> bool:
         return self.option is PerformanceOption.Compression
+
+    @property
+    def description(self) -> str:
+        """'SMB Direct over LM1+LM2 to LM1+LM2', as the option would send."""
+        return self.describe(self.option)
+
+    def describe(self, used: PerformanceOption) -> str:
+        """The route as sent with `used` (TCPIP when Compression fell back)."""
+        kind = {PerformanceOption.TCPIP: "TCP/IP", PerformanceOption.Compression: "Compression",
+                PerformanceOption.SMB: "SMB Direct" if self.rdma else "SMB"}[used]
+        return (f"{kind} over {'+'.join(self.source_interfaces)} to "
+                f"{'+'.join(self.destination_interfaces)}")
 
     def demands(self) -> dict[Key, float]:
         """Per payload byte: links, memory bandwidth, SMB limits."""
@@ -176,10 +189,9 @@ def resolve_route(source: HostSpec, destination: HostSpec, option: PerformanceOp
             caps.append(iface.member_rate * eta)
     if "2008R2" in (source.version, destination.version):
         caps.append(C.ENGINE_CAP_2008R2)
-    name = "TCP/IP" if option is PerformanceOption.TCPIP else "Compression"
     return Route(option, source.name, destination.name, False, tuple(demands),
                  min(caps) if caps else None, (_touches(False), _touches(False)), (),
-                 f"{name} over {src.name} to {dst.name}")
+                 (src.name,), (dst.name,))
 
 
 def _smb_route(source: HostSpec, destination: HostSpec,
@@ -198,11 +210,9 @@ def _smb_route(source: HostSpec, destination: HostSpec,
             demands.append((key(host.name, iface.name), iface.line_rate / total / (eta * spread)))
     limits = tuple(smb_key(h.name) for h in (source, destination) if h.smb_limit is not None)
     touches = _touches(rdma)
-    kind = "SMB Direct" if rdma else "SMB"
     return Route(PerformanceOption.SMB, source.name, destination.name, rdma, tuple(demands), None,
-                 (touches, touches), limits,
-                 f"{kind} over {'+'.join(i.name for i in src_ifaces)} to "
-                 f"{'+'.join(i.name for i in dst_ifaces)}")
+                 (touches, touches), limits, tuple(i.name for i in src_ifaces),
+                 tuple(i.name for i in dst_ifaces))
 
 
 def host_capacities(host: HostSpec) -> dict[Key, float]:

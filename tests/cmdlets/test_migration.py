@@ -166,7 +166,8 @@ def test_move_vm_waits_for_the_migration_and_the_vm_really_moves():
     assert vm.ComputerName == "B" and vm.State.name == "Running"
     assert shell.lab.clock.now == pytest.approx(record.end_time)
     assert record.Type == "Live" and record.State.name == "Completed" and record.Rounds >= 0
-    assert record.Transport == "Compression" and record.Route == "Compression over LM1 to LM1"
+    assert record.Transport.name == "Compression" and record.Route == "Compression over LM1 to LM1"
+    assert (record.Rdma, record.SourceNics, record.DestinationNics) == (False, ["LM1"], ["LM1"])
     assert 1.5 < record.Duration < 10 and 0 < record.Downtime < 500
     assert record.BytesTransferred > 0 and record.Passes[-1].kind == "Blackout"
     assert shell.value("$j.State").name == "Completed"
@@ -318,7 +319,7 @@ foreach ($n in 1, 2) {
     shell.run("Move-ClusterVirtualMachineRole V1 B -Cluster C1 -Wait 0 | Out-Null")
     shell.run("Move-ClusterVirtualMachineRole V2 B -Cluster C1 -Wait 0 | Out-Null")
     assert [r.State.name for r in shell.lab.migrations] == ["Running", "Queued"]
-    assert shell.lab.migrations[0].Transport == "TCP/IP"
+    assert shell.lab.migrations[0].Transport.name == "TCPIP"
     shell.run("Start-Sleep 120")
     first, second = shell.lab.migrations
     assert second.start_time == pytest.approx(first.end_time)
@@ -415,7 +416,7 @@ def test_rule_versions_2012_to_2012r2_only():
     shell = base(OLD_2012_HOST)
     assert "never back" in refused(shell, "Move-VM SOFS1 OLD")
     shell.run("Move-VM V12 A -ComputerName OLD")
-    assert not shell.errors and shell.lab.migrations[-1].Transport == "TCP/IP"
+    assert not shell.errors and shell.lab.migrations[-1].Transport.name == "TCPIP"
 
 
 def test_rule_2008r2_hosts_only_inside_a_cluster():

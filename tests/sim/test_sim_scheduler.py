@@ -193,6 +193,7 @@ def test_compression_backs_off_when_the_vms_take_the_cpu_mid_pass():
     assert slow < fast / 5
     first, later = r.memory_passes()[0], r.passes[1:]
     assert first.compressed and not any(p.compressed for p in later)
+    assert r.used == "Compression"          # some of it went compressed
 
 
 # --- progress ------------------------------------------------------------------------------

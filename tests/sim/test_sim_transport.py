@@ -106,6 +106,24 @@ def test_compression_needs_spare_cpu_and_falls_back_to_tcpip():
     assert not any(p.compressed for p in busy.passes)
     assert idle.bytes_transferred < 0.5 * work.memory_bytes < busy.bytes_transferred
     assert idle.duration < 0.5 * busy.duration
+    assert (idle.option, idle.used, busy.option, busy.used) == (
+        "Compression", "Compression", "Compression", "TCPIP")
+    assert busy.transport == "TCP/IP over A to A" and idle.transport == "Compression over A to A"
+
+
+def test_compression_counts_only_idle_processors():
+    # On 1 GbE half a core would out-compress the link; but when the VMs
+    # need every processor (at either end) nothing is idle: plain TCP/IP.
+    nic = (NicSpec("A", 1.0),)
+    work = WorkloadSpec(4 * GiB, GiB, 5.0, zero_page_percent=40.0, compression_ratio=2.5)
+    for src, dst in ((host("S", *nic, cpu_demand=1.0), host("D", *nic)),
+                     (host("S", *nic), host("D", *nic, cpu_demand=1.0))):
+        result = plan_migration(MigrationSpec("VM", "Live", work, src, dst, option="Compression"),
+                                engine=EngineKind.Expected)
+        assert result.used == "TCPIP" and not any(p.compressed for p in result.passes)
+    both_idle = plan_migration(MigrationSpec("VM", "Live", work, host("S", *nic), host("D", *nic),
+                                             option="Compression"), engine=EngineKind.Expected)
+    assert both_idle.used == "Compression"
 
 
 def test_compression_is_bounded_by_spare_cores():

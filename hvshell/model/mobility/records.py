@@ -18,6 +18,7 @@ from typing import Any
 
 import attrs
 
+from hvshell.model.compute.host import VMMigrationPerformance
 from hvshell.pstypes.objects import PSEnum
 from hvshell.pstypes.registry import ps_type
 from hvshell.model.kernel.ids import Guid
@@ -40,9 +41,10 @@ def _time(seconds: float | None) -> dt.datetime | None:
     return None if seconds is None else EPOCH + dt.timedelta(seconds=seconds)
 
 
-def transport_name(route: str) -> str:
-    """'Compression' of 'Compression over LM1 to LM1'."""
-    return route.split(" over ", 1)[0]
+def performance_value(used: str) -> VMMigrationPerformance | None:
+    """Get-LabMigration's Transport: the VMMigrationPerformance value the
+    bytes went with ('' for moves without a network: None)."""
+    return VMMigrationPerformance[used] if used else None
 
 
 @ps_type
@@ -120,7 +122,9 @@ class MigrationPass:
 class MigrationRecord:
     """One migration: what moved where, how, and how it went.  `kind` is
     Live, Storage, SharedNothing or Quick; `option` the performance option
-    the source host used; `reason` why it failed or was cancelled."""
+    the source host asked for and `used` the one the bytes went with (TCPIP
+    when Compression fell back; '' without a network); `transport` the
+    route as text; `reason` why it failed or was cancelled."""
     PS_TYPE = "hvshell.Lab.Migration"
 
     id: int
@@ -142,6 +146,10 @@ class MigrationRecord:
     bytes_transferred: float = 0.0
     converged: bool | None = None
     passes: list[MigrationPass] = attrs.Factory(list)
+    used: str = ""
+    rdma: bool = False
+    source_nics: list[str] = attrs.Factory(list)
+    destination_nics: list[str] = attrs.Factory(list)
     # The running migration (hvshell.sim MigrationHandle) while it runs, and
     # the clock event that triggers when it has ended and the lab has taken
     # its outcome in (not saved: a reloaded lab has no migration running).
@@ -168,6 +176,10 @@ class MigrationRecord:
         self.state = LabMigrationState[result.state.value]
         self.reason = result.reason
         self.transport = result.transport or self.transport
+        self.used = result.used.value if result.used is not None else ""
+        self.rdma = result.rdma
+        self.source_nics = list(result.source_nics)
+        self.destination_nics = list(result.destination_nics)
         self.start_time = result.start_time
         self.end_time = result.end_time
         self.duration = result.duration
@@ -213,10 +225,38 @@ class MigrationRecord:
         return self.option
 
     @property
-    def Transport(self) -> str:
-        """How the bytes travel: TCP/IP, Compression, SMB, SMB Direct; for
-        storage and quick migrations, the storage used."""
-        return transport_name(self.Route)
+    def Transport(self) -> VMMigrationPerformance | None:
+        """The performance option the bytes went with: TCPIP, Compression
+        (TCPIP when compression fell back because the VMs needed the CPU)
+        or SMB; None for storage and quick migrations."""
+        handle = self._running()
+        if handle is not None:
+            used = handle.stats.used
+            return performance_value(used.value if used is not None else "")
+        return performance_value(self.used)
+
+    @property
+    def Rdma(self) -> bool:
+        """Whether SMB Direct (RDMA) carried the memory."""
+        handle = self._running()
+        if handle is not None:
+            return handle.stats.route is not None and handle.stats.route.rdma
+        return self.rdma
+
+    @property
+    def SourceNics(self) -> list[str]:
+        """The source's NICs or teams the bytes left by."""
+        handle = self._running()
+        if handle is not None and handle.stats.route is not None:
+            return list(handle.stats.route.source_interfaces)
+        return list(self.source_nics)
+
+    @property
+    def DestinationNics(self) -> list[str]:
+        handle = self._running()
+        if handle is not None and handle.stats.route is not None:
+            return list(handle.stats.route.destination_interfaces)
+        return list(self.destination_nics)
 
     @property
     def Route(self) -> str:
@@ -323,8 +363,23 @@ class MigrationForecast:
         return self.result.option.value
 
     @property
-    def Transport(self) -> str:
-        return transport_name(self.result.transport)
+    def Transport(self) -> VMMigrationPerformance | None:
+        """The performance option the bytes would go with (see
+        MigrationRecord.Transport)."""
+        used = self.result.used
+        return performance_value(used.value if used is not None else "")
+
+    @property
+    def Rdma(self) -> bool:
+        return self.result.rdma
+
+    @property
+    def SourceNics(self) -> list[str]:
+        return list(self.result.source_nics)
+
+    @property
+    def DestinationNics(self) -> list[str]:
+        return list(self.result.destination_nics)
 
     @property
     def Route(self) -> str:

@@ -28,9 +28,9 @@ from hvshell.model.mobility.mapping import MoveRequest, spec_for
 from hvshell.model.mobility.rules import Incompatibility, check, refusal
 from hvshell.model.storage.objects import norm_path
 from hvshell.model.compute.vm import VM
-from hvshell.sim import (MigrationKind, MigrationResult, MigrationScheduler, MigrationSpec,
-                         MigrationState, PerformanceOption, Progress, TransportError,
-                         plan_migration, resolve_route)
+from hvshell.sim import (MigrationResult, MigrationScheduler, MigrationState,
+                         PerformanceOption, Progress, TransportError, plan_migration)
+from hvshell.sim.migration import planned_transport
 
 if TYPE_CHECKING:
     from hvshell.model.lab import Lab
@@ -105,7 +105,7 @@ class Mobility:
             id=len(lab.migrations) + 1, vm_name=vm.name, vm_id=vm.id, kind=request.kind.value,
             source=request.source.name, destination=request.destination.name,
             option=spec.option.value if spec.uses_network else "",
-            transport=_transport_text(spec), queued_at=lab.clock.now)
+            transport=planned_transport(spec), queued_at=lab.clock.now)
         handle = self.scheduler.submit(spec, rng=np.random.default_rng([lab.seed, record.id]))
         record.handle = handle
         record.done = lab.clock.event()
@@ -238,15 +238,6 @@ class Mobility:
 
     def fault(self, kind: str, target: str) -> None:
         self.scheduler.inject_fault(kind, target)
-
-
-def _transport_text(spec: MigrationSpec) -> str:
-    """How the bytes will travel, known before the migration starts."""
-    if spec.uses_network:
-        return resolve_route(spec.source, spec.destination, spec.option).description
-    if spec.kind is MigrationKind.Quick:
-        return f"Saved state on {spec.source_storage.name}"
-    return f"{spec.source_storage.name} to {spec.destination_storage.name}"
 
 
 _SERVICES: weakref.WeakKeyDictionary[Any, Mobility] = weakref.WeakKeyDictionary()
