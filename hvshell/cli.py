@@ -1,4 +1,4 @@
-"""The `hvshell` command: REPL, script files, -c, and lab options (SPEC.md 1)."""
+"""The `hvshell` command: REPL, script files, -c, and lab options (README.md, Command line)."""
 from __future__ import annotations
 
 import argparse

@@ -42,3 +42,36 @@ def test_module_lists():
     for module, names in lists.items():
         lowered = [n.lower() for n in names]
         assert len(lowered) == len(set(lowered)), f"{module} lists a cmdlet twice"
+
+
+# Files a person who clones the repository does not have; code, tests and
+# docs cite docs/ instead.  (Spelled in pieces so this file does not cite them.)
+OUTSIDE = ("../" + "shared", "shared/" + "reference", "SPEC" + ".md",
+           "hyperv-" + "cmdlets.md", "migration-" + "figures.md", "powershell-" + "language.md")
+
+
+def _repository_files() -> list[pathlib.Path]:
+    try:
+        listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True,
+                                check=True).stdout.decode().split("\0")
+        return [ROOT / name for name in listed if name]
+    except (OSError, subprocess.CalledProcessError):     # not a git checkout
+        skip = {".git", ".venv", "__pycache__"}
+        return [p for p in ROOT.rglob("*") if p.is_file() and not skip & set(p.parts)
+                and not p.parent.name.endswith(".egg-info")]
+
+
+def test_nothing_cites_files_outside_the_repository():
+    found = []
+    for path in _repository_files():
+        if not path.is_file() or path.is_symlink():
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            continue
+        for number, line in enumerate(text.splitlines(), 1):
+            for name in OUTSIDE:
+                if name in line:
+                    found.append(f"{path.relative_to(ROOT)}:{number}: {name}")
+    assert not found, "cite docs/ instead of:\n" + "\n".join(found)

@@ -1,4 +1,4 @@
-"""The demo lab (SPEC.md 6), defined as a script in hvshell's own language.
+"""The demo lab (README.md, A short tour), defined as a script in hvshell's own language.
 
 Building it runs the script (about a quarter of a second); the built lab is
 kept in hvshell's cache as a saved lab and loaded from there next time.

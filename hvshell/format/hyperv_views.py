@@ -1,5 +1,5 @@
 """Default views of the lab's types: the columns Hyper-V 2012 R2 and the
-FailoverClusters module print (hyperv-cmdlets.md section B), and tables
+FailoverClusters module print (docs/cmdlets.md), and tables
 for the simulator's own types.
 
 Hyper-V prints its memory and CPU columns left-aligned (section A.1

@@ -2,7 +2,7 @@
 tables, Compare-VM's report, and the pass charts Show-LabMigration draws
 (text for the terminal, SVG for a file).
 
-Get-LabMigration's table has the columns SPEC.md section 4 lists.  To fit
+Get-LabMigration's table has the columns docs/model.md lists.  To fit
 a terminal, times show as hh:mm:ss (the properties are full DateTimes),
 Duration in seconds with one decimal and Downtime in whole milliseconds.
 """
@@ -75,8 +75,8 @@ register_view("hvshell.Lab.MigrationPass", TableView((
     Column("BytesPerSecond"),
     Column("Compressed")), autosize=True))
 
-# Compare-VM prints its report as a list (hyperv-cmdlets.md section 3) and
-# the incompatibilities as a table of Message, MessageId, Source (section B).
+# Compare-VM prints its report as a list (docs/cmdlets.md) and the
+# incompatibilities as a table of Message, MessageId, Source.
 register_view("Microsoft.HyperV.PowerShell.VMCompatibilityReport", ListView(tuple(
     Column(name) for name in ("VM", "OperationType", "Destination", "Path", "SnapshotPath",
                               "VhdDestinationPath", "VhdSourcePath", "Incompatibilities"))))

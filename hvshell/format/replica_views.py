@@ -1,4 +1,4 @@
-"""Default views of the Hyper-V Replica types (hyperv-cmdlets.md section B):
+"""Default views of the Hyper-V Replica types (docs/cmdlets.md):
 Get-VMReplication's and Measure-VMReplication's tables, and
 Get-VMReplicationServer's."""
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Default views of the disk, metering and host-network types: Get-VHD's
-list, Measure-VM's table (hyperv-cmdlets.md section B), and the tables of
+list, Measure-VM's table (docs/cmdlets.md), and the tables of
 the SMB, NIC teaming and NetAdapter objects.
 
 The Hyper-V device types (HardDiskDrive, VMSwitch, VMNetworkAdapter,

@@ -29,7 +29,7 @@ from hvshell.model.storage.objects import StorageLocation, StorageType, VirtualH
 from hvshell.model.compute.vm import VM
 from hvshell.sim.clock import EPOCH, Clock
 
-# The seed a lab gets when none is given (SPEC.md: "default fixed").
+# The seed a lab gets when none is given (docs/model.md, Lab defaults).
 DEFAULT_SEED = 20140325
 
 

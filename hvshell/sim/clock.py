@@ -12,7 +12,7 @@ import datetime as dt
 import heapq
 from typing import Any, Callable, Generator, Iterable
 
-# SPEC.md section 5: the simulated clock starts here.
+# docs/model.md, Time: the simulated clock starts here.
 EPOCH = dt.datetime(2014, 3, 25, 9, 0, 0)
 
 

@@ -1,8 +1,10 @@
 """Every constant of the migration model, in one place, with its source.
 
 Sources are cited as:
-- SPEC: /work/shared/SPEC.md section 5 (the product contract);
-- FIG "...": a rule or a row of the calibration file migration-figures.md;
+- MODEL: docs/model.md, "What is simulated" (the model hvshell implements);
+- FIG rules, FIG physical limits, FIG "...": a published rule, a physical
+  limit or a row of the calibration table; docs/model.md names the source
+  of each ("Constants and their sources", "Calibration");
 - reasoning: our own estimate, with the argument given next to it.
 
 Which validation row checks which constant is noted where a constant was
@@ -14,15 +16,15 @@ from __future__ import annotations
 
 # --- memory -------------------------------------------------------------------
 
-# SPEC §5 / FIG rules: memory is copied in 4 KiB pages.
+# MODEL / FIG rules: memory is copied in 4 KiB pages.
 PAGE_SIZE = 4096
 
-# SPEC §5 / FIG rules: dirty passes stop after 10 of them (the first full copy
-# is not counted; FIG says whether it counts is undocumented, SPEC says "10
+# MODEL / FIG rules: dirty passes stop after 10 of them (the first full copy
+# is not counted; FIG says whether it counts is undocumented, MODEL says "10
 # dirty passes").
 MAX_DIRTY_PASSES = 10
 
-# "Until almost nothing is left" (SPEC §5): stop the dirty passes once what is
+# "Until almost nothing is left" (MODEL): stop the dirty passes once what is
 # dirty could be sent in this long at the rate of the last pass.  Reasoning:
 # the remainder is sent while the VM is paused, and the blackout must stay well
 # inside the guests' TCP reconnect window of "about a second or two" (FIG
@@ -35,13 +37,13 @@ STOP_REMAINDER_S = 0.100
 # --- fixed phases of a live migration ----------------------------------------
 
 # Build-up: check the destination, create the VM's specification there and
-# open the connection (SPEC §5 step 1).  FIG "512 MB VM, WS2012, 1 GbE": 7 s
+# open the connection (MODEL step 1).  FIG "512 MB VM, WS2012, 1 GbE": 7 s
 # with ≈4.5 s on the wire leaves ≈2.5 s of fixed cost; FIG "idle 4 GiB VM,
 # 1 GbE" (34–39 s with 36.6 s on the wire) bounds the fixed cost to ≤2.4 s.
 # Set-up 1.5 s + tear-down 0.5 s + switch-over ≈0.05 s sits in both.
 SETUP_S = 1.5
 
-# Tear-down of the source after the VM runs on the destination (SPEC §5 step
+# Tear-down of the source after the VM runs on the destination (MODEL step
 # 5): release memory, delete the source's runtime state.  Part of the ≈2.5 s
 # fixed cost above.
 TEARDOWN_S = 0.5
@@ -51,7 +53,7 @@ TEARDOWN_S = 0.5
 # downtime in all, pages included, so the fixed part is a few tens of ms.
 SWITCHOVER_S = 0.040
 
-# Device state sent during the blackout with the last pages (SPEC §5 step 4):
+# Device state sent during the blackout with the last pages (MODEL step 4):
 # virtual processors, interrupt controllers, VMBus channels and emulated
 # devices.  Reasoning: a few MB (the register state is KB; device and channel
 # state dominate); 2 MiB costs 18 ms on 1 GbE and 2 ms on 10 GbE.
@@ -70,7 +72,7 @@ LINK_EFFICIENCY_JUMBO = 0.99
 # migration's rate rather than a per-link efficiency.
 ENGINE_CAP_2008R2 = 0.70 * 10e9 / 8
 
-# A Dynamic-mode team spreads one transfer over its members (SPEC §5), at a
+# A Dynamic-mode team spreads one transfer over its members (MODEL), at a
 # cost: FIG "2 × 10 GbE LACP team, TCP/IP live migration ≈17 Gbps" against
 # 2 × 10 Gbps × 0.94 = 18.8 Gbps of line-rate payload gives ≈0.90
 # (flowlet re-ordering and imperfect balance).  Calibrated on that row.
@@ -112,7 +114,7 @@ RDMA_EXTRA_MEMORY_TOUCHES = 0.0
 
 # --- quick migration ------------------------------------------------------------
 
-# Quick migration (SPEC §5): save memory to shared storage, hand the VM's
+# Quick migration (MODEL): save memory to shared storage, hand the VM's
 # cluster group to the new owner, restore.  The hand-over (take the group
 # offline, move ownership, register and bring it online) is a fixed cost.
 # Reasoning: a few seconds for the cluster resource transitions; with the
@@ -122,7 +124,7 @@ QUICK_HANDOVER_S = 4.0
 
 # --- storage migration ---------------------------------------------------------
 
-# Storage live migration (SPEC §5): create the destination files, copy while
+# Storage live migration (MODEL): create the destination files, copy while
 # mirroring new writes, switch, delete the source.  Reasoning: creating
 # dynamic VHDX files and their folders takes about a second; the switch
 # pauses I/O briefly (not VM downtime); deleting the source copy is quick.
@@ -145,14 +147,14 @@ NETWORK_TIMEOUT_S = 10.0
 DEFAULT_LIVE_MIGRATIONS = {"2008R2": 1, "2012": 2, "2012R2": 2}
 DEFAULT_STORAGE_MIGRATIONS = {"2008R2": 1, "2012": 2, "2012R2": 2}
 
-# SPEC §5 / FIG rules: Compression and SMB are 2012 R2 options; older hosts
+# MODEL / FIG rules: Compression and SMB are 2012 R2 options; older hosts
 # always use TCP/IP.  The Dynamic team load-balancing mode is also new in
-# 2012 R2 (hyperv-cmdlets reference, NetLbfo), so older teams keep one stream
+# 2012 R2 (New-NetLbfoTeam; docs/model.md), so older teams keep one stream
 # on one member.
 COMPRESSION_VERSIONS = frozenset({"2012R2"})
 SMB_VERSIONS = frozenset({"2012R2"})
 DYNAMIC_TEAM_VERSIONS = frozenset({"2012R2"})
 
-# SPEC §5: 2012 changed the first pass to send the least recently written
+# MODEL: 2012 changed the first pass to send the least recently written
 # memory first; 2008 R2 sends in address order.
 LRU_FIRST_PASS_VERSIONS = frozenset({"2012", "2012R2"})

@@ -26,7 +26,7 @@ where w_i is its class's write weight and κ, the pass's write scale, is the
 one value that makes the expected number of dirtied pages equal the budget
 above (`solve_write_scale`).  So a page is written at a constant rate within a
 pass and the longer it has been clean the likelier it is dirty, while the
-total follows the analytic pre-copy model (FIG rules: round i sends M·λ^i when
+total follows the analytic pre-copy model (docs/model.md: round i sends M·λ^i when
 the dirty rate is uniform over memory).  When the guest dirties faster than
 pages can be sent, κ is unbounded: every page of the working set is dirty
 again at the end of every pass (the hot set), and the pass cap decides.
@@ -36,8 +36,8 @@ Why a budget rather than a fixed rate per page: with λ = D / working set for
 every page, the guest would dirty clean memory ever more slowly as its working
 set fills, and pages sent late in a pass would always come out clean, so a
 guest dirtying 1.5 GB/s in 2 GiB over a 1.17 GB/s link would leave about a
-fifth of its working set for the blackout instead of all of it (FIG "8 GiB VM
-dirtying 1.5 GB/s": ≈1.8 s of downtime).  Reading D as the pace at which clean
+fifth of its working set for the blackout instead of all of it (docs/model.md,
+the "8 GiB VM dirtying 1.5 GB/s" row: ≈1.8 s of downtime).  Reading D as the pace at which clean
 memory gets dirtied keeps the analytic model's behaviour in both regimes and
 the per-page law for which pages.
 

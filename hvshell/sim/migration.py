@@ -8,7 +8,7 @@ same generator runs under the scheduler on the lab's clock, sharing links
 with other migrations, and under `plan_migration` alone; so a prediction and
 a run follow one code path.
 
-Live migration (SPEC §5): build-up; the first pass sends every page; dirty
+Live migration (docs/model.md): build-up; the first pass sends every page; dirty
 passes re-send what the guest dirtied (hvshell.sim.memory) until what is left
 could be sent within `STOP_REMAINDER_S` at the last pass's rate, or 10 dirty
 passes have run; blackout: the VM is paused, the rest and the device state

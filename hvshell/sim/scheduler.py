@@ -7,7 +7,7 @@ about) and the queue of migrations:
 - Limits: a live-type migration (Live, SharedNothing, Quick) holds a live
   slot on both hosts, a Storage migration a storage slot on its host; a
   host's slots are its `live_limit` / `storage_limit`, so two hosts run at
-  most min(source, destination) migrations between them (SPEC §5).
+  most min(source, destination) migrations between them (docs/model.md).
 - Queue: first in, first out: whenever slots free up, the earliest queued
   migration that finds a free slot on each of its hosts starts (a later one
   between other hosts does not wait for it).

@@ -9,7 +9,7 @@ resource it uses:
 - links: each interface (a NIC, or a team counted as one interface) has a
   transmit and a receive resource with its line rate; a byte of payload costs
   1/η bytes of line rate, η = 0.94 with 1500-byte frames and 0.99 when both
-  ends use jumbo frames (FIG rules).
+  ends use jumbo frames (docs/model.md).
 - TCPIP: one stream on one interface at each end, the first migration
   interface in priority order.  A Dynamic-mode team (2012 R2) spreads the
   stream over its members at `TEAM_SPREAD_EFFICIENCY`; other teams keep a
@@ -24,7 +24,7 @@ resource it uses:
   team).  A host's `Set-SmbBandwidthLimit -Category LiveMigration` caps it.
 - memory bandwidth: every payload byte is read once at the source and written
   once at the destination; TCP adds 2.5 more touches per byte at each end,
-  RDMA none (FIG physical limits).
+  RDMA none (docs/model.md).
 """
 from __future__ import annotations
 

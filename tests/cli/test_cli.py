@@ -1,4 +1,4 @@
-"""The hvshell command as a user runs it (SPEC.md section 1)."""
+"""The hvshell command as a user runs it (README.md, Command line)."""
 from __future__ import annotations
 
 import json

@@ -1,4 +1,4 @@
-"""The demo lab (SPEC.md section 6) builds without errors and has what it
+"""The demo lab (README.md, A short tour) builds without errors and has what it
 promises."""
 from __future__ import annotations
 

@@ -56,7 +56,7 @@ def test_first_pass_order_least_recently_written_first():
     assert [layout.classes[i].name for i in layout.lru_order()] == ["cold", "zero", "warm", "hot"]
 
 
-# --- the analytic closed form (FIG rules: round i sends M·λ^i) ------------------------
+# --- the analytic closed form (docs/model.md: round i sends M·λ^i) ------------------
 
 @pytest.mark.parametrize("version", ["2012R2", "2008R2"])
 @pytest.mark.parametrize("rho", [0.1, 0.3, 0.6])
@@ -99,7 +99,7 @@ def test_sampling_engines_follow_closed_form_on_average(engine):
 
 @pytest.mark.parametrize("engine", list(EngineKind))
 def test_guest_dirtying_faster_than_the_link_never_converges(engine):
-    # FIG rules: with λ ≥ 1 the round cap decides and downtime tends to
+    # docs/model.md: with λ ≥ 1 the round cap decides and downtime tends to
     # working set / R.
     M, W = 8 * GiB, 2 * GiB
     result = plan_migration(live_spec(WorkloadSpec(M, W, 1.3 * R_10G / 1e6)), 3, engine=engine)

@@ -83,7 +83,7 @@ def test_smb_bandwidth_limit_caps_live_migration():
 
 
 def test_memory_bandwidth_bounds_the_fastest_links():
-    # Three 56 Gbps RDMA ports (FIG physical limits) against a host that can
+    # Three 56 Gbps RDMA ports (docs/model.md) against a host that can
     # move 20 GB/s: RDMA touches each byte once per end.
     fat = tuple(NicSpec(f"IB{i}", 56.0, rdma=True, jumbo=True) for i in range(3))
     src, dst = host("S", *fat, memory_bandwidth=20e9), host("D", *fat)

@@ -1,6 +1,6 @@
 """FailoverClusters basics: New-Cluster, Get-Cluster, Get-ClusterNode,
 Get-ClusterGroup, Get-ClusterSharedVolume, Add-ClusterVirtualMachineRole
-(hyperv-cmdlets.md section 10).
+(docs/cmdlets.md).
 
 Without -Cluster, a cmdlet works on the cluster of the host the shell
 stands on, as the real ones use the local cluster.

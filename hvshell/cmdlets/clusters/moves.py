@@ -1,5 +1,5 @@
 """FailoverClusters mobility: Move-ClusterVirtualMachineRole,
-Suspend-ClusterNode and Resume-ClusterNode (hyperv-cmdlets.md section 10),
+Suspend-ClusterNode and Resume-ClusterNode (docs/cmdlets.md),
 on the lab's migrations (hvshell.model.cluster.moves).
 """
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Checkpoints: Checkpoint-VM, Get-, Restore-, Remove- and
-Export-VMSnapshot (hyperv-cmdlets.md section 4), also reachable by their
+Export-VMSnapshot (docs/cmdlets.md), also reachable by their
 later *-VMCheckpoint names."""
 from __future__ import annotations
 

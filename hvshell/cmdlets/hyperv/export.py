@@ -1,4 +1,4 @@
-"""Export-VM and Import-VM (hyperv-cmdlets.md section 3).  Copies take
+"""Export-VM and Import-VM (docs/cmdlets.md).  Copies take
 simulated time from the bytes the files hold and the storage throughput;
 -AsJob returns a job at once.  Import's compatibility-report set
 (Compare-VM) is not modelled."""

@@ -1,5 +1,5 @@
 """The hard disk drives of VMs: Add-, Get-, Set- and Remove-VMHardDiskDrive
-(hyperv-cmdlets.md section 5), with shared VHDX
+(docs/cmdlets.md), with shared VHDX
 (-SupportPersistentReservations) and Storage QoS (-MinimumIOPS,
 -MaximumIOPS).  The lab has no physical disks, so there is no pass-through
 (-DiskNumber)."""

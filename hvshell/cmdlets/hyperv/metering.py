@@ -1,6 +1,6 @@
 """Resource metering and integration services: Enable-, Disable-,
 Reset-VMResourceMetering, Measure-VM, Get-, Enable-,
-Disable-VMIntegrationService (hyperv-cmdlets.md section 9).  Resource
+Disable-VMIntegrationService (docs/cmdlets.md).  Resource
 pools are not modelled."""
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Moving virtual machines: Move-VM, Move-VMStorage and Compare-VM
-(hyperv-cmdlets.md section 3), and the simulator's Get-LabMigration,
-Measure-LabMigration and Show-LabMigration (SPEC.md section 4).
+(docs/cmdlets.md), and the simulator's Get-LabMigration,
+Measure-LabMigration and Show-LabMigration (docs/model.md).
 
 A move is checked against every rule first (a refusal is an error that
 leaves no trace); then it runs on the lab's clock through

@@ -1,6 +1,6 @@
 """Virtual switches and VM network adapters: New-, Get-, Remove-VMSwitch;
 Add-, Get-, Connect-, Disconnect-, Remove-VMNetworkAdapter
-(hyperv-cmdlets.md section 7).  Host network adapters (-ManagementOS) and
+(docs/cmdlets.md).  Host network adapters (-ManagementOS) and
 resource pools are not modelled."""
 from __future__ import annotations
 

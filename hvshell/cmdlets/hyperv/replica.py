@@ -1,7 +1,7 @@
 """Hyper-V Replica: Set- and Get-VMReplicationServer, Enable-,
 Get-, Suspend-, Resume- and Remove-VMReplication, Start-VMInitialReplication,
 Measure-VMReplication, Start-, Complete- and Stop-VMFailover
-(hyperv-cmdlets.md section 8)."""
+(docs/cmdlets.md)."""
 from __future__ import annotations
 
 from typing import Any, Callable

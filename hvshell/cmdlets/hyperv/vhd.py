@@ -1,5 +1,5 @@
-"""Virtual hard disk files: New-VHD, Get-VHD, Resize-VHD (hyperv-cmdlets.md
-section 5).  The guest's partitions on a disk are set with Set-LabGuestDisk."""
+"""Virtual hard disk files: New-VHD, Get-VHD, Resize-VHD
+(docs/cmdlets.md).  The guest's partitions on a disk are set with Set-LabGuestDisk."""
 from __future__ import annotations
 
 from typing import Any

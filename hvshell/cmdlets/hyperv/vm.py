@@ -1,6 +1,6 @@
 """Hyper-V VM lifecycle cmdlets: Get-VM, New-VM, Start-VM, Stop-VM,
 Save-VM, Suspend-VM, Resume-VM, Remove-VM, Set-VM, Get-/Set-VMMemory,
-Get-/Set-VMProcessor (hyperv-cmdlets.md section 2)."""
+Get-/Set-VMProcessor (docs/cmdlets.md)."""
 from __future__ import annotations
 
 from typing import Any, ClassVar

@@ -1,6 +1,6 @@
 """Hyper-V host and live-migration settings: Get-VMHost, Set-VMHost,
 Enable-/Disable-VMMigration, Add-/Get-/Remove-VMMigrationNetwork
-(hyperv-cmdlets.md section 6)."""
+(docs/cmdlets.md)."""
 from __future__ import annotations
 
 import datetime as dt

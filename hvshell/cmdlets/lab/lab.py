@@ -1,4 +1,4 @@
-"""The simulator's own cmdlets (module hvshell.Lab, SPEC.md section 4):
+"""The simulator's own cmdlets (module hvshell.Lab, docs/cmdlets.md):
 build and inspect the lab, give VMs workloads, inject faults, save and
 load the whole lab."""
 from __future__ import annotations

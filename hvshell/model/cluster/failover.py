@@ -1,4 +1,4 @@
-"""Cluster failover (SPEC.md section 5): a node that stops answering
+"""Cluster failover (docs/model.md, Failover clustering): a node that stops answering
 heartbeats is removed from its cluster, and its virtual-machine roles
 restart on the nodes that remain.
 

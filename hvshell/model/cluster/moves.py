@@ -8,7 +8,7 @@ room for the VM's memory (counting migrations already on their way there);
 a node where no role of the same anti-affinity class runs is preferred (the
 only choice when the cluster enforces anti-affinity); then the group's
 preferred owners in their order; then the one with the most free memory,
-which spreads roles over the nodes (hyperv-cmdlets.md section 10:
+which spreads roles over the nodes (docs/model.md, Failover clustering:
 AntiAffinityClassNames keeps such roles apart when the cluster places
 them).
 

@@ -1,7 +1,7 @@
 """Failover clusters: nodes, groups (roles) and cluster shared volumes.
 
-Objects follow the FailoverClusters module (hyperv-cmdlets.md sections 10
-and A.3).  A node's state follows its host (a host that is down is a Down
+Objects follow the FailoverClusters module (docs/cmdlets.md,
+FailoverClusters).  A node's state follows its host (a host that is down is a Down
 node).  A virtual-machine group's state follows its VM.
 """
 from __future__ import annotations

@@ -32,7 +32,7 @@ MB = 2**20
 GB = 2**30
 TB = 2**40
 
-# New-LabHost's local volume C: and first NIC (SPEC.md section 4).
+# New-LabHost's local volume C: and first NIC (docs/model.md, Lab defaults).
 SYSTEM_VOLUME_CAPACITY = 2 * TB
 SYSTEM_VOLUME_MBPS = 500.0
 SYSTEM_VOLUME_IOPS = 20000.0

@@ -22,7 +22,7 @@ from hvshell.model.compute.workload import GuestOS, Workload, WorkloadProfile
 
 MB = 2**20
 # Set-VMMemory -Buffer 5-2000 (%), -Priority 0-100; Set-VMProcessor
-# -Maximum/-Reserve 0-100 (%), -RelativeWeight 1-10000 (hyperv-cmdlets.md).
+# -Maximum/-Reserve 0-100 (%), -RelativeWeight 1-10000 (docs/model.md).
 BUFFER_RANGE = (5, 2000)
 PRIORITY_RANGE = (0, 100)
 PERCENT_RANGE = (0, 100)

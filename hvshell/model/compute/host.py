@@ -21,7 +21,7 @@ from hvshell.model.compute.vm import VM, VMState
 
 GB = 2**30
 
-# Defaults of a new Hyper-V host (hyperv-cmdlets.md, Set-VMHost notes).
+# Defaults of a new Hyper-V host (docs/model.md, Hosts and VMs).
 DEFAULT_VM_PATH = "C:\\ProgramData\\Microsoft\\Windows\\Hyper-V"
 DEFAULT_VHD_PATH = "C:\\Users\\Public\\Documents\\Hyper-V\\Virtual Hard Disks"
 DEFAULT_METERING_INTERVAL = 3600.0
@@ -83,7 +83,7 @@ class Host:
     teams: list[NicTeam] = attrs.Factory(list)
     switches: list[VMSwitch] = attrs.Factory(list)
     vms: list[VM] = attrs.Factory(list)
-    # Live-migration settings: SPEC.md section 4 (disabled, no "any network"
+    # Live-migration settings: docs/model.md (disabled, no "any network"
     # on a new host) and the version's defaults (versions.LIMITS).
     migration_enabled: bool = False
     use_any_network_for_migration: bool = False

@@ -39,7 +39,7 @@ KB = 2**10
 MB = 2**20
 
 # One normalized I/O is 8 KB (Storage QoS and resource metering on 2012 R2;
-# hyperv-cmdlets.md, Add-VMHardDiskDrive and Measure-VM notes).
+# docs/model.md, NORMALIZED_IO_BYTES).
 NORMALIZED_IO_BYTES = 8 * KB
 # Clock rate of one logical processor, for Measure-VM's MHz figures: the
 # base clock of the Xeon E5-2600 v2 processors typical of 2012 R2 hosts

@@ -1,7 +1,7 @@
 """Host operating-system versions: what each one can do and its limits.
 
-Every figure comes from hyperv-cmdlets.md section C (features by version)
-and section D (documented limits, from Microsoft's "Hyper-V scalability"
+Every figure is in docs/model.md (Versions and limits): features by version
+and documented limits (from Microsoft's "Hyper-V scalability"
 pages for 2008 R2, 2012 and 2012 R2).
 """
 from __future__ import annotations
@@ -62,7 +62,7 @@ def limits(version: PSEnum) -> VersionLimits:
 
 
 # Feature -> (first version that has it, how the error names the feature).
-# Section C of hyperv-cmdlets.md.
+# docs/model.md, Versions and limits.
 FEATURES = {
     "Generation2": (V2012R2, "generation 2 virtual machines"),
     "PerformanceOption": (V2012R2, "the live migration performance options Compression and SMB"),

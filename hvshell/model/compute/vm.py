@@ -2,7 +2,7 @@
 
 Configuration lives in snake_case fields (saved with the lab); what the
 shell reads are the read-only, upper-case properties named as on Hyper-V's
-Microsoft.HyperV.PowerShell.VirtualMachine (hyperv-cmdlets.md section A.1).
+Microsoft.HyperV.PowerShell.VirtualMachine (docs/cmdlets.md, Get-VM).
 Changing a VM goes through the cmdlets (Set-VM ...), as on Hyper-V, where
 these properties are read-only too.  Values that depend on time (Uptime,
 memory assigned, CPU usage) are computed from the lab's clock when read,

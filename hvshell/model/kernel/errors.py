@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-# .NET exception types the real modules report (hyperv-cmdlets.md section E).
+# .NET exception types the real modules report (docs/cmdlets.md).
 VIRTUALIZATION_EXCEPTION = "Microsoft.HyperV.PowerShell.VirtualizationException"
 INVALID_ARGUMENT_EXCEPTION = "Microsoft.HyperV.PowerShell.VirtualizationInvalidArgumentException"
 OPERATION_FAILED_EXCEPTION = "Microsoft.HyperV.PowerShell.VirtualizationOperationFailedException"

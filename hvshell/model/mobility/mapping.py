@@ -1,5 +1,5 @@
 """What a move is, in the migration model's terms: the lab's objects
-mapped onto the sim core's specs (SPEC.md sections 4 and 5), and the
+mapped onto the sim core's specs (docs/model.md), and the
 requests the move cmdlets make.
 
 A host becomes a `HostSpec` with the NICs and teams on the migration
@@ -41,7 +41,7 @@ MB = 2**20
 SIM_MB = 1e6
 # Where a single -DestinationStoragePath puts the disks: Hyper-V keeps a
 # VM's disks in a 'Virtual Hard Disks' folder under the VM's folder, as
-# Export-VM does (hyperv-cmdlets.md section 3).
+# Export-VM does (docs/cmdlets.md, Export-VM).
 VHD_FOLDER = "Virtual Hard Disks"
 
 # A running VM moves live; one that is off or saved moves only its files.

@@ -2,7 +2,7 @@
 
 Every migration the lab accepts gets a `MigrationRecord` in
 `Lab.migrations`, queued, running or finished; a refused one gets none
-(SPEC.md section 4).  A record is plain data saved with the lab.  While its
+(docs/model.md).  A record is plain data saved with the lab.  While its
 migration runs, the record reads the running migration (`handle`, the sim
 core's MigrationHandle) so that Get-LabMigration shows the present: its
 state, the passes done so far, the bytes sent.  When the migration ends the

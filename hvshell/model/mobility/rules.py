@@ -1,4 +1,4 @@
-"""The rules a move must meet (SPEC.md section 5), checked before anything
+"""The rules a move must meet (docs/model.md), checked before anything
 moves: `check` lists every rule a request breaks, each with what is wrong
 and how to fix it.  Compare-VM shows them as a compatibility report;
 Move-VM and the cluster moves refuse with them (`refusal`), changing
@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     from hvshell.model.lab import Lab
 
 # Compare-VM's MessageId for each rule.  Only 33012 (a virtual switch
-# missing at the destination) is documented (hyperv-cmdlets.md, Compare-VM
-# notes); Microsoft publishes no others, so hvshell numbers its own rules
+# missing at the destination) is documented (docs/model.md, Migration
+# rules); Microsoft publishes no others, so hvshell numbers its own rules
 # from 40001, one id per rule, stable across releases.
 MSG_SWITCH = 33012
 MSG_STATE = 40001
@@ -415,8 +415,8 @@ class VMCompatibilityReport:
 
     @property
     def OperationType(self) -> str:
-        # The operation types of a move report (hyperv-cmdlets.md section 3:
-        # "migration op types exist too"); Import-VM's is ImportVirtualMachine.
+        # The operation types of a move report (docs/cmdlets.md, Compare-VM);
+        # Import-VM's is ImportVirtualMachine.
         if self.request.kind is MigrationKind.SharedNothing:
             return "MoveVirtualMachineAndStorage"
         return "MoveVirtualMachine"

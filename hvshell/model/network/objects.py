@@ -16,7 +16,7 @@ from hvshell.pstypes.objects import PSEnum
 from hvshell.pstypes.registry import ps_type
 from hvshell.model.kernel.ids import Guid
 
-# The subnet of every host's first NIC (SPEC.md section 4, Add-LabNic).
+# The subnet of every host's first NIC (docs/model.md, Lab defaults).
 DEFAULT_SUBNET = "10.0.0.0/24"
 # Ethernet frame sizes as the JumboPacket advanced property states them.
 STANDARD_FRAME = 1514
@@ -146,7 +146,7 @@ class NicTeam:
     team_nic_name: str = ""
     # The external virtual switch bound to the team interface.
     bound_switch: str | None = None
-    # RDMA does not work through a team (SPEC.md section 5).
+    # RDMA does not work through a team (docs/model.md, Transports).
     rdma_active = False
 
     @property

@@ -38,12 +38,12 @@ from hvshell.model.storage.export_import import copy_files, remap_disks
 if TYPE_CHECKING:
     from hvshell.model.lab import Lab
 
-# Replication frequencies (hyperv-cmdlets.md sections 8 and C): 30 s, 5 or
+# Replication frequencies (docs/model.md, Hyper-V Replica): 30 s, 5 or
 # 15 min on 2012 R2; a fixed 5 minutes on 2012.
 FREQUENCIES = {V2012: (300,), V2012R2: (30, 300, 900)}
 DEFAULT_FREQUENCY = 300
-# Extended replication: every 5 or 15 minutes only (SPEC section 5;
-# hyperv-cmdlets.md section 8, Enable-VMReplication notes).
+# Extended replication: every 5 or 15 minutes only (docs/model.md,
+# Hyper-V Replica).
 EXTENDED_FREQUENCIES = (300, 900)
 # Recovery points kept besides the latest: 15 on 2012, 24 on 2012 R2
 # (section D).

@@ -1,4 +1,4 @@
-"""Hyper-V Replica settings kept with the lab (hyperv-cmdlets.md section 8):
+"""Hyper-V Replica settings kept with the lab (docs/model.md, Hyper-V Replica):
 a host's replica-server settings (Set-VMReplicationServer) and a VM's
 replication relationship with its running statistics.  The behaviour is in
 the other modules of `hvshell.model.replica`.

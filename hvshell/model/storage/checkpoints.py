@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from hvshell.model.lab import Lab
 
 MB = 2**20
-# At most 50 checkpoints per VM (hyperv-cmdlets.md section D).
+# At most 50 checkpoints per VM (docs/model.md, Storage).
 MAX_CHECKPOINTS = 50
 # Creating the differencing files and copying the configuration, and
 # switching a VM to a checkpoint's files: about a second each (reasoning;

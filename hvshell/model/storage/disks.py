@@ -41,7 +41,7 @@ VHD_BLOCK_SIZES = (512 * KB, VHD_BLOCK_BYTES)
 # Creating, extending or trimming a file's metadata (a dynamic file, a
 # differencing file, a shrink): a fraction of a second (reasoning).
 METADATA_SECONDS = 0.5
-# Guest clusters on 2012 R2 share a VHDX among at most 64 VMs (SPEC.md 5,
+# Guest clusters on 2012 R2 share a VHDX among at most 64 VMs (docs/model.md,
 # the guest-cluster node limit).
 MAX_SHARED_VHDX_USERS = 64
 

@@ -1,8 +1,8 @@
 """Export-VM, Export-VMSnapshot and Import-VM.
 
 An export writes `<Path>\\<VMName>\\` with the configuration under
-'Virtual Machines' and the disks under 'Virtual Hard Disks' (section 3 of
-hyperv-cmdlets.md).  Copies take simulated time: the bytes the files hold
+'Virtual Machines' and the disks under 'Virtual Hard Disks' (docs/cmdlets.md,
+Export-VM).  Copies take simulated time: the bytes the files hold
 (their used blocks, not their virtual size) plus any saved memory, at the
 slower of the source and destination storage throughput, and no faster
 than the host's network when an SMB share is involved.

@@ -148,7 +148,7 @@ class VhdType(PSEnum):
 VHD_FOOTER_BYTES = 512
 VHDX_METADATA_BYTES = 4 * MB
 # Default block sizes: 2 MB for dynamic VHD, 32 MB for dynamic VHDX
-# (hyperv-cmdlets.md, New-VHD notes).
+# (docs/model.md, Storage).
 VHD_BLOCK_BYTES = 2 * MB
 VHDX_BLOCK_BYTES = 32 * MB
 # Largest virtual disks (section D): VHD 2040 GB, VHDX 64 TB.
