@@ -3,8 +3,10 @@
 Everything offered comes from the cmdlet declarations (`Cmdlet.parameters()`,
 parameter sets, validate-sets, `Parameter.complete`), the interpreter's
 functions and variables, and the live lab (`hvshell.repl.names`), so nothing
-is listed twice.  Pure of prompt_toolkit: `complete(text, cursor)` is a
-function of the text and the shell's state.
+is listed twice.  What the words typed so far bind to (parameters given,
+sets still possible, what the next value binds to) is the binder's answer
+(`Binder.prospect`), not worked out again here.  Pure of prompt_toolkit:
+`complete(text, cursor)` is a function of the text and the shell's state.
 
     engine = CompletionEngine(interp)
     result = engine.complete("Get-VM -Comp", 12)
