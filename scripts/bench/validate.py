@@ -82,9 +82,10 @@ def _as_float(value: Any) -> float | None:
         return None
 
 
-def run_scenario(path: pathlib.Path, seed: int = DEFAULT_SEED) -> Outcome:
-    """Run one scenario through the interpreter on an empty lab; its output
-    objects are the checks."""
+def run_objects(path: pathlib.Path, seed: int = DEFAULT_SEED) -> tuple[list[dict[str, Any]], str]:
+    """Run the .hvps script at `path` through hvshell's interpreter on an
+    empty lab: its output objects (each as a dict of lower-case property
+    names) and what it wrote to the error stream."""
     from hvshell.model.lab import Lab
     from hvshell.runtime.session import Session
     from hvshell.shell import new_interpreter
@@ -93,15 +94,20 @@ def run_scenario(path: pathlib.Path, seed: int = DEFAULT_SEED) -> Outcome:
     session = Session(Lab(seed=seed), seed=seed, root=str(path.parent))
     shell = new_interpreter(session, stdout=out, stderr=err)
     quoted = str(path).replace("'", "''")
-    shell.execute(f"$__checks = @(& '{quoted}')")
-    checks = []
-    for item in shell.get_variable("__checks") or []:
-        fields = {name.lower(): value for name, value in item.items()}
-        checks.append(Check(str(fields.get("row", path.stem)), str(fields.get("check", "")),
-                            str(fields.get("published", "")),
-                            _as_float(fields.get("low")), _as_float(fields.get("high")),
-                            _as_float(fields.get("result"))))
-    return Outcome(path, tuple(checks), err.getvalue())
+    shell.execute(f"$__output = @(& '{quoted}')")
+    objects = [{name.lower(): value for name, value in item.items()}
+               for item in shell.get_variable("__output") or []]
+    return objects, err.getvalue()
+
+
+def run_scenario(path: pathlib.Path, seed: int = DEFAULT_SEED) -> Outcome:
+    """Run one scenario; its output objects are the checks."""
+    objects, errors = run_objects(path, seed)
+    checks = [Check(str(o.get("row", path.stem)), str(o.get("check", "")),
+                    str(o.get("published", "")), _as_float(o.get("low")),
+                    _as_float(o.get("high")), _as_float(o.get("result")))
+              for o in objects]
+    return Outcome(path, tuple(checks), errors)
 
 
 def table(outcomes: list[Outcome], markdown: bool) -> str:

@@ -45,3 +45,14 @@ def test_a_result_outside_its_range_fails(tmp_path):
                       "High = 2; Result = $null }\n", encoding="utf-8")
     outcome = VALIDATE.run_scenario(script)
     assert [c.passed for c in outcome.checks] == [False, False] and not outcome.passed
+
+
+def test_the_peer_comparison_runs_simgrids_scenarios_through_the_shell():
+    rows, errors = VALIDATE.run_objects(ROOT / "scripts" / "bench" / "peer.hvps")
+    assert errors == ""
+    by_id = {row["id"]: row for row in rows}
+    assert set(by_id) == {"idle", "large", "hot"}
+    # The idle VM is copied once: no dirty pass, its memory on the wire once.
+    assert by_id["idle"]["rounds"] == 0 and by_id["idle"]["bytestransferred"] >= 4 * 2**30
+    # The VM dirtying all its memory needs more passes than the one with a small working set.
+    assert by_id["hot"]["rounds"] > by_id["large"]["rounds"]
