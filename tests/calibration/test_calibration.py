@@ -56,3 +56,11 @@ def test_the_peer_comparison_runs_simgrids_scenarios_through_the_shell():
     assert by_id["idle"]["rounds"] == 0 and by_id["idle"]["bytestransferred"] >= 4 * 2**30
     # The VM dirtying all its memory needs more passes than the one with a small working set.
     assert by_id["hot"]["rounds"] > by_id["large"]["rounds"]
+
+
+def test_the_calibration_table_in_docs_is_the_one_the_shell_prints():
+    outcomes = [VALIDATE.run_scenario(path) for path in SCENARIOS]
+    table = VALIDATE.table(outcomes, markdown=True)
+    page = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
+    assert table in page, ("docs/model.md's calibration table is out of date: paste the output "
+                           "of scripts/bench/validate.py --markdown into its Calibration section")
