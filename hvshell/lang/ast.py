@@ -426,7 +426,55 @@ class FunctionDef(Node):
     body: ScriptBody
 
 
-Statement = Any  # Pipeline, Assignment, If, ... FunctionDef
+@attrs.frozen(slots=True)
+class ClassProperty(Node):
+    """`[hidden] [static] [Type] $Name [= value]` in a class."""
+    name: str
+    type_name: str | None = None
+    default: Expr | None = None
+    static: bool = False
+    hidden: bool = False
+    attributes: tuple[Attribute, ...] = ()
+
+
+@attrs.frozen(slots=True)
+class ClassMethod(Node):
+    """A method (`[static] [Type] Name(params) { }`) or a constructor
+    (`Name(params) [: base(args)] { }`, named after its class); its body's
+    output is dropped, `return` gives its value."""
+    name: str
+    return_type: str | None
+    parameters: tuple[ParameterDecl, ...]
+    body: StatementBlock
+    static: bool = False
+    hidden: bool = False
+    constructor: bool = False
+    base_arguments: tuple[Expr, ...] | None = None       # `: base(args)`
+
+
+@attrs.frozen(slots=True)
+class ClassDef(Node):
+    """`class Name [: Base] { members }`."""
+    name: str
+    bases: tuple[str, ...]
+    properties: tuple[ClassProperty, ...]
+    methods: tuple[ClassMethod, ...]
+
+
+@attrs.frozen(slots=True)
+class EnumMember(Node):
+    name: str
+    value: Expr | None = None
+
+
+@attrs.frozen(slots=True)
+class EnumDef(Node):
+    """`enum Name { Label [= value] ... }`."""
+    name: str
+    members: tuple[EnumMember, ...]
+
+
+Statement = Any  # Pipeline, Assignment, If, ... FunctionDef, ClassDef
 
 
 @attrs.frozen(slots=True)

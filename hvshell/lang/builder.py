@@ -249,6 +249,78 @@ class AstBuilder:
     def finally_clause(self, c):
         return "finally", c[1]
 
+    # -------------------------------------------------- type definitions
+    def class_def(self, c):
+        name = c[1].value
+        bases = tuple(t.value for t in c[2:-3] if type(t) is Tok and t.type == "NAME")
+        members = c[-2]
+        properties = tuple(m for m in members if isinstance(m, ast.ClassProperty))
+        methods = []
+        seen: set[str] = set()
+        for m in members:
+            if isinstance(m, ast.ClassProperty):
+                if m.name.lower() in seen:
+                    raise BuildError(f"The member '{m.name}' is already defined.",
+                                     "MemberAlreadyDefined", m)
+                seen.add(m.name.lower())
+            elif m.name.lower() == name.lower():
+                if m.return_type is not None or m.static:
+                    raise BuildError("A constructor cannot have a return type or be static.",
+                                     "ConstructorCantHaveReturnType", m)
+                methods.append(attrs.evolve(m, constructor=True))
+            elif m.base_arguments is not None:
+                raise BuildError("Only a constructor can call 'base'.", "MissingFunctionBody", m)
+            else:
+                methods.append(m)
+        return ast.ClassDef(name, bases, properties, tuple(methods), extent=_span(c[0], c[-1]))
+
+    def class_members(self, c):
+        return tuple(x for x in c if type(x) is not Tok)
+
+    def member_head(self, c):
+        attributes = tuple(x for x in c if isinstance(x, ast.Attribute))
+        modifiers = {t.value for t in c if type(t) is Tok and t.type == "MODIFIER"}
+        type_name = next((x.name for x in c if isinstance(x, ast.TypeLiteral)), None)
+        return attributes, modifiers, type_name, c[0] if c else None
+
+    def class_property(self, c):
+        attributes, modifiers, type_name, first = c[0]
+        variable = c[1]
+        if variable.scope is not None:
+            raise BuildError("A property name must be a simple variable such as $Name.",
+                             "InvalidPropertyName", variable)
+        default = c[3] if len(c) > 2 else None
+        return ast.ClassProperty(variable.name, type_name, default, "static" in modifiers,
+                                 "hidden" in modifiers, attributes,
+                                 extent=_span(first or variable, default or variable))
+
+    def class_method(self, c):
+        attributes, modifiers, type_name, first = c[0]
+        name_tok, params, body = c[1], c[3], c[-1]
+        base = c[5] if len(c) == 7 else None
+        return ast.ClassMethod(name_tok.value, type_name, params, body, "static" in modifiers,
+                               "hidden" in modifiers, base_arguments=base,
+                               extent=_span(first or name_tok, body))
+
+    def base_call(self, c):
+        return c[3]
+
+    def enum_def(self, c):
+        members = c[3]
+        names: set[str] = set()
+        for m in members:
+            if m.name.lower() in names:
+                raise BuildError(f"The member '{m.name}' is already defined.", "MemberAlreadyDefined", m)
+            names.add(m.name.lower())
+        return ast.EnumDef(c[1].value, members, extent=_span(c[0], c[-1]))
+
+    def enum_members(self, c):
+        return tuple(x for x in c if type(x) is not Tok)
+
+    def enum_member(self, c):
+        value = c[2] if len(c) > 1 else None
+        return ast.EnumMember(c[0].value, value, extent=_span(c[0], value or c[0]))
+
     def trap_stmt(self, c):
         types = (c[1].name,) if len(c) == 3 else ()
         return ast.Trap(types, c[-1], extent=_span(c[0], c[-1]))

@@ -53,6 +53,8 @@ _EXPRESSION_STARTS = frozenset({
 _MISSING_CLOSER = {
     "block": ("Missing closing '}' in statement block or type definition.", "MissingEndCurlyBrace"),
     "switch": ("Missing closing '}' in statement block or type definition.", "MissingEndCurlyBrace"),
+    "classbody": ("Missing closing '}' in statement block or type definition.", "MissingEndCurlyBrace"),
+    "enumbody": ("Missing closing '}' in statement block or type definition.", "MissingEndCurlyBrace"),
     "hash": ("Missing closing '}' in hash literal.", "MissingEndCurlyBrace"),
     "paren": ("Missing closing ')' in expression.", "MissingEndParenthesisInExpression"),
     "subexpr": ("Missing closing ')' in subexpression.", "MissingEndParenthesisInSubexpression"),
@@ -66,7 +68,8 @@ _MISSING_CLOSER = {
     "for": ("Missing closing ')' after expression in 'for' statement.",
             "MissingEndParenthesisAfterStatement"),
 }
-_CLOSER_TOKEN = {"block": "RBRACE", "switch": "RBRACE", "hash": "RBRACE", "index": "RBRACKET"}
+_CLOSER_TOKEN = {"block": "RBRACE", "switch": "RBRACE", "hash": "RBRACE", "classbody": "RBRACE",
+                 "enumbody": "RBRACE", "index": "RBRACKET"}
 _LOOPS = {"while": "while", "until": "do", "for": "for", "foreach": "foreach"}
 
 
@@ -119,7 +122,7 @@ def _missing_closer(frame: Frame, fail, where) -> SyntaxFailure:
         message = f"Missing closing ')' after expression in '{frame.owner}' statement."
         return fail(message, "MissingEndParenthesisAfterStatement")
     message, error_id = _MISSING_CLOSER[frame.kind]
-    if frame.kind in ("block", "switch", "hash"):
+    if frame.kind in ("block", "switch", "hash", "classbody", "enumbody"):
         # The brace that is never closed is the useful place to point at.
         return fail(message, error_id, (frame.opener.start, frame.opener.end))
     return fail(message, error_id)

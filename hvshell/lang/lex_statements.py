@@ -13,7 +13,7 @@ from hvshell.lang.lex_vocab import (
     WORD_RUN_RE, S_AFTER_DO, S_ARG, S_BREAK, S_CATCH_HEAD, S_DATA_HEAD,
     S_EXPECT_BLOCK, S_FOREACH_IN, S_FOREACH_VAR, S_FUNCNAME, S_FUNC_AFTER_NAME, S_KW_PAREN,
     S_OPERAND, S_OPERATOR, S_STMT, S_STMT_CONT, S_SWITCH_BODY, S_SWITCH_BRACE,
-    S_SWITCH_HEAD, S_SWITCH_PATTERN,
+    S_SWITCH_HEAD, S_SWITCH_PATTERN, S_TYPE_HEAD,
 )
 
 
@@ -162,6 +162,8 @@ class StatementScanner:
             self.state = S_CATCH_HEAD
         elif kind == "DATA":
             self.state = S_DATA_HEAD
+        elif kind in ("CLASS", "ENUM"):
+            self.state = S_TYPE_HEAD
         elif kind in ("FUNCTION", "FILTER"):
             self.state = S_FUNCNAME
         elif kind in ("BREAK", "CONTINUE"):

@@ -57,21 +57,30 @@ class Tok:
  S_ATTR_ARG,        # inside `[Attribute(`: an argument or a `Name=`
  S_ATTR_RBRACKET,   # after the `)` of an attribute: its `]`
  S_DATA_HEAD,       # after `data`: a variable name, -SupportedCommand, then `{`
- ) = range(26)
+ S_TYPE_HEAD,       # after `class` / `enum`: its name, `: Base`, then `{`
+ S_CLASS_MEMBER,    # in a class body: a member (attributes, modifiers, type, $name or Method()
+ S_CLASS_MEMBER_CONT,  # same, after an attribute, modifier or type: a newline continues
+ S_METHOD_TAIL,     # after a method's parameters: `: base(...)` then its `{`
+ S_ENUM_MEMBER,     # in an enum body: a label
+ ) = range(31)
 
 # States in which a newline is only white space (the statement goes on).
 NL_SKIPPED = frozenset({
     S_STMT_CONT, S_CMD, S_ARG_CONT, S_OPERAND, S_EXPECT_BLOCK, S_KW_PAREN,
     S_AFTER_DO, S_FUNCNAME, S_FUNC_AFTER_NAME, S_CATCH_HEAD, S_SWITCH_HEAD,
     S_SWITCH_BRACE, S_SWITCH_PATTERN, S_SWITCH_BODY, S_HASH_KEY,
-    S_FOREACH_VAR, S_FOREACH_IN, S_ATTR_ARG, S_ATTR_RBRACKET, S_DATA_HEAD})
+    S_FOREACH_VAR, S_FOREACH_IN, S_ATTR_ARG, S_ATTR_RBRACKET, S_DATA_HEAD, S_TYPE_HEAD,
+    S_CLASS_MEMBER_CONT, S_METHOD_TAIL})
 # Bracket kinds inside which newlines never separate statements.
 NL_FREE_FRAMES = frozenset({"call", "index", "params", "attr", "for", "foreach", "switch"})
 # The closing character of each bracket kind.
 CLOSER = {"script": "", "strsub": ")", "block": "}", "hash": "}", "switch": "}",
+          "classbody": "}", "enumbody": "}",
            "paren": ")", "cond": ")", "subexpr": ")", "array": ")", "call": ")",
            "params": ")", "attr": ")", "for": ")", "foreach": ")", "index": "]"}
 CLOSER_TYPE = {")": "RPAREN", "}": "RBRACE", "]": "RBRACKET"}
+# The state a new member starts in, in the bodies of type definitions.
+MEMBER_STATE = {"classbody": S_CLASS_MEMBER, "enumbody": S_ENUM_MEMBER}
 # Brackets that open a value: token type, bracket kind, the state inside.
 GROUPS = {"{": ("LBRACE", "block", S_STMT), "$(": ("SUBEXPR", "subexpr", S_STMT),
           "@(": ("ARRAYEXPR", "array", S_STMT), "@{": ("HASHSTART", "hash", S_HASH_KEY)}
@@ -154,8 +163,10 @@ KEYWORDS = {
     "switch": "SWITCH", "break": "BREAK", "continue": "CONTINUE",
     "return": "RETURN", "throw": "THROW", "exit": "EXIT", "try": "TRY",
     "catch": "CATCH", "finally": "FINALLY", "function": "FUNCTION",
-    "filter": "FILTER", "trap": "TRAP", "data": "DATA",
+    "filter": "FILTER", "trap": "TRAP", "data": "DATA", "class": "CLASS", "enum": "ENUM",
 }
+CLASS_MODIFIERS = frozenset({"static", "hidden"})
+TYPE_DEF_NAME_RE = re.compile(r"[A-Za-z_][\w.]*")
 # Reserved words of the language that hvshell does not implement, and why.
 UNSUPPORTED_KEYWORDS = {
     "configuration": "DSC configurations (Desired State Configuration) do not run in hvshell: "

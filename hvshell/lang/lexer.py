@@ -16,7 +16,8 @@ carries the PowerShell-style message, so the same code serves the parser
 shows it and goes on).
 
 The scanning is split by concern: `lex_vocab` (token and bracket types,
-states, character classes), `lex_statements`, `lex_expressions`,
+states, character classes), `lex_statements`, `lex_types` (class and enum
+bodies), `lex_expressions`,
 `lex_arguments` and `lex_strings`; this module holds the main loop, the
 output, brackets and separators, and ties the states to their scanners.
 """
@@ -32,10 +33,13 @@ from hvshell.lang.lex_arguments import ArgumentScanner
 from hvshell.lang.lex_expressions import ExpressionScanner
 from hvshell.lang.lex_statements import StatementScanner
 from hvshell.lang.lex_strings import StringScanner
+from hvshell.lang.lex_types import TypeScanner
 from hvshell.lang.lex_vocab import (
     BLANK_RE, BLANK_STARTS, CLOSER, CLOSERS, CLOSER_TYPE, GROUPS, JOINERS, LINE_END_RE,
+    MEMBER_STATE,
     NL_FREE_FRAMES, NL_SKIPPED, S_AFTER_DO, S_AFTER_TYPE, S_ARG, S_ARG_CONT, S_ATTR_ARG,
-    S_ATTR_RBRACKET, S_BREAK, S_CATCH_HEAD, S_CMD, S_DATA_HEAD, S_EXPECT_BLOCK, S_FOREACH_IN,
+    S_ATTR_RBRACKET, S_BREAK, S_CATCH_HEAD, S_CLASS_MEMBER, S_CLASS_MEMBER_CONT, S_CMD,
+    S_DATA_HEAD, S_ENUM_MEMBER, S_METHOD_TAIL, S_TYPE_HEAD, S_EXPECT_BLOCK, S_FOREACH_IN,
     S_FOREACH_VAR, S_FUNCNAME, S_FUNC_AFTER_NAME, S_HASH_KEY, S_KW_PAREN, S_MEMBER,
     S_OPERAND, S_OPERATOR, S_STMT, S_STMT_CONT, S_SWITCH_BODY, S_SWITCH_BRACE,
     S_SWITCH_HEAD, S_SWITCH_PATTERN, Frame, Tok, line_starts,
@@ -44,7 +48,7 @@ from hvshell.lang.lex_vocab import (
 __all__ = ["Lexer", "Tok", "Frame", "line_starts", "PartialLex", "lex_partial"]
 
 
-class Lexer(StatementScanner, ExpressionScanner, ArgumentScanner, StringScanner):
+class Lexer(StatementScanner, TypeScanner, ExpressionScanner, ArgumentScanner, StringScanner):
     """Iterate over the tokens of `text` from `pos`.
 
     `root` is 'script' for a whole text, or 'strsub' for the statements of
@@ -214,7 +218,7 @@ class Lexer(StatementScanner, ExpressionScanner, ArgumentScanner, StringScanner)
             return
         if frame.started and self.sep is None:
             self.sep = pos
-        self.state = S_STMT
+        self.state = MEMBER_STATE.get(kind, S_STMT)
         self.postfix = False
 
     def semicolon(self, pos: int) -> None:
@@ -229,11 +233,11 @@ class Lexer(StatementScanner, ExpressionScanner, ArgumentScanner, StringScanner)
             if self.sep is None:
                 self.sep = pos
             self.state = S_HASH_KEY
-        elif state in (S_STMT, S_ARG, S_OPERATOR, S_AFTER_TYPE, S_BREAK) \
-                and frame.kind not in NL_FREE_FRAMES:
+        elif state in (S_STMT, S_ARG, S_OPERATOR, S_AFTER_TYPE, S_BREAK, S_CLASS_MEMBER,
+                       S_ENUM_MEMBER) and frame.kind not in NL_FREE_FRAMES:
             if frame.started and self.sep is None:
                 self.sep = pos
-            self.state = S_STMT
+            self.state = MEMBER_STATE.get(frame.kind, S_STMT)
         else:
             # Somewhere a statement cannot end: let the parser say what is missing.
             self.emit("SEP", ";", pos, pos + 1)
@@ -264,7 +268,7 @@ class Lexer(StatementScanner, ExpressionScanner, ArgumentScanner, StringScanner)
                 return
         if c == "]" and self.state == S_ATTR_RBRACKET:
             self.emit("RBRACKET", self.attribute, pos, pos + 1)
-            self.state = S_STMT_CONT
+            self.state = S_CLASS_MEMBER_CONT if top.kind == "classbody" else S_STMT_CONT
             return
         # A closer that does not match the innermost bracket: the parser
         # reports it; the highlighter closes the brackets it skips over.
@@ -327,6 +331,11 @@ _DISPATCH = {
     S_ATTR_ARG: Lexer.s_attr_arg,
     S_ATTR_RBRACKET: Lexer.s_attr_rbracket,
     S_DATA_HEAD: Lexer.s_data_head,
+    S_TYPE_HEAD: Lexer.s_type_head,
+    S_CLASS_MEMBER: Lexer.s_class_member,
+    S_CLASS_MEMBER_CONT: Lexer.s_class_member,
+    S_METHOD_TAIL: Lexer.s_method_tail,
+    S_ENUM_MEMBER: Lexer.s_enum_member,
 }
 
 

@@ -151,6 +151,41 @@ def _flow(word: str):
     return render
 
 
+def _class_property(n: ast.ClassProperty) -> str:
+    parts = [_all(n.attributes)] if n.attributes else []
+    parts += [m for m, on in (("static", n.static), ("hidden", n.hidden)) if on]
+    if n.type_name:
+        parts.append(f"[{n.type_name}]")
+    parts.append(f"${n.name}")
+    if n.default is not None:
+        parts.append(f"= {sexp(n.default)}")
+    return "(prop " + " ".join(parts) + ")"
+
+
+def _class_method(n: ast.ClassMethod) -> str:
+    parts = ["ctor" if n.constructor else "method"]
+    parts += [m for m, on in (("static", n.static), ("hidden", n.hidden)) if on]
+    if n.return_type:
+        parts.append(f"[{n.return_type}]")
+    parts.append(n.name)
+    parts.append("(" + _all(n.parameters) + ")")
+    if n.base_arguments is not None:
+        parts.append("(base " + _all(n.base_arguments) + ")".replace(" )", ")"))
+    parts.append(_block(n.body))
+    return "(" + " ".join(parts) + ")"
+
+
+def _class(n: ast.ClassDef) -> str:
+    bases = "".join(f" :{b}" for b in n.bases)
+    members = " ".join([_class_property(p) for p in n.properties] + [_class_method(m) for m in n.methods])
+    return f"(class {n.name}{bases} {members})".replace(" )", ")")
+
+
+def _enum(n: ast.EnumDef) -> str:
+    members = " ".join(m.name if m.value is None else f"({m.name} {sexp(m.value)})" for m in n.members)
+    return f"(enum {n.name} {members})".replace(" )", ")")
+
+
 _S = {
     ast.Constant: _constant,
     ast.StringLiteral: lambda n: repr(n.value),
@@ -199,6 +234,8 @@ _S = {
     ast.DataSection: lambda n: "(data{}{} {})".format(
         f" {n.variable}" if n.variable else "", "".join(f" -{c}" for c in n.commands),
         _block(n.body)),
+    ast.ClassDef: _class,
+    ast.EnumDef: _enum,
     ast.Attribute: _attribute,
     ast.ParameterDecl: _parameter_decl,
     ast.ScriptBody: _body,

@@ -27,6 +27,8 @@ SAMPLES = [
     "trap [Exception] { continue }\ndata D -SupportedCommand X { ConvertFrom-StringData 'a=1' }\n"
     "function f() { param($x) DynamicParam { } process { (1..3).Where{ $_ }.`\nCount } }\n"
     "($a, $b) = 1, 2; $h.Item('k') = 3",
+    "enum E { A; B = 5 }\nclass C : B {\n  [ValidateNotNull()][string]$N = 'x'\n  hidden static [int]$S\n"
+    "  C([int]$a) : base($a, 'b') { $this.N = $a }\n  [E] Get([string]$k) { return [E]::A }\n}\n[C]::new(1).Get('k')",
 ]
 SAMPLES += [p.read_text(encoding="utf-8") for p in sorted(_GOLDEN.glob("*.hvps"))[:20]]
 
@@ -38,7 +40,8 @@ FRAGMENTS = ["if", "else", "foreach", "in", "function", "param", "switch", "defa
              "[int]", "[Parameter(", "::", "..", "2>&1", "1GB", "0x", "`\n", "$_", "$env:x", "--",
              "begin", "process", "end", "do", "while", "until", ":lbl", "break", "return", "filter",
              "trap", "data", "using namespace ", "using module ", "DynamicParam", ".Where{", "`  \n",
-             "Configuration", "[String []]", "param\n(", ".Item(", "-SupportedCommand"]
+             "Configuration", "[String []]", "param\n(", ".Item(", "-SupportedCommand",
+             "class C", "enum E", ": base(", "static", "hidden", "[void] M()", "::new("]
 
 text_strategy = st.lists(st.one_of(st.sampled_from(ALPHABET), st.sampled_from(FRAGMENTS)),
                          max_size=60).map("".join)
