@@ -12,6 +12,10 @@ The runtime asks `find_type(name)` for `-is`, `-as`, casts and `[Type]`
 literals (hvshell/runtime/conversions.py).  Names are matched exactly, as
 written in `PS_TYPE`.
 
+Classes and enums that a script defines (`class Foo {}`) are not
+registered here but in their interpreter's own table, which `find_type`
+consults first while that interpreter runs (`script_types`).
+
 Why a look-up finds every type whatever was imported before: the classes
 are the model's (hvshell.model), which sits above the runtime, so the
 runtime cannot import it to fill this registry.  Instead the composition
@@ -25,12 +29,18 @@ before the first look-up: `hvshell -c 1` never imports the model.
 """
 from __future__ import annotations
 
-from typing import Callable, TypeVar
+import contextlib
+from contextvars import ContextVar
+from typing import Callable, Iterator, TypeVar
 
 T = TypeVar("T", bound=type)
 
 _TYPES: dict[str, type] = {}
 _loader: Callable[[], None] | None = None
+# The classes and enums a script defines belong to the shell that ran it:
+# each interpreter keeps its own table (lower-case name -> class) and makes
+# it the current one while it runs (hvshell/runtime/interpreter.py).
+_script_types: ContextVar[dict[str, type] | None] = ContextVar("script_types", default=None)
 
 
 def ps_type(cls: T) -> T:
@@ -53,8 +63,25 @@ def set_loader(load: Callable[[], None] | None) -> None:
     _loader = load
 
 
+@contextlib.contextmanager
+def script_types(table: dict[str, type]) -> Iterator[None]:
+    """Look-ups see the types in `table` until the block ends (a shell
+    started meanwhile, such as the one building the demo lab, sees its own)."""
+    token = _script_types.set(table)
+    try:
+        yield
+    finally:
+        _script_types.reset(token)
+
+
 def find_type(name: str) -> type | None:
-    """The class registered as `name`, or None."""
+    """The class a script defined as `name` (any case), else the class
+    registered as `name`, or None."""
+    scripted = _script_types.get()
+    if scripted:
+        found = scripted.get(name.lower())
+        if found is not None:
+            return found
     if _loader is not None:
         _loader()
     return _TYPES.get(name)

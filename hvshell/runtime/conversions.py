@@ -445,6 +445,11 @@ def _convert_named(value: Any, target: str) -> Any:
     if model is not None:
         if isinstance(value, model):
             return value
+        if issubclass(model, enum.Enum):
+            return _to_enum(value, model)
+        converter = getattr(model, "ps_convert", None)     # a script class: its own rules
+        if converter is not None:
+            return converter(value)
         raise _convert_error(value, target)
     if isinstance(value, PSObject) and target in value.type_names:
         return value

@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 from hvshell.lang import ast
 from hvshell.runtime import operators as ops
+from hvshell.runtime.classes import ClassError, script_class
 from hvshell.runtime.conversions import (AutomationNullType, ConversionError, TypeNotFoundError,
                                          convert, canonical_type_name, is_known_type, to_bool,
                                          to_number, to_string)
@@ -58,10 +59,12 @@ class ExpressionEvaluator:
             self.set_variable(target.name, value, target.scope)
         elif isinstance(target, ast.Cast):
             try:
-                converted = convert(value, target.type_name)
+                converted = convert(value, self.type_in_scope(target.type_name))
             except ConversionError as error:
                 raise self.runtime_error(str(error), stmt.extent, "InvalidCastFromStringToInteger") from None
             self.store(target.operand, converted, stmt)
+        elif isinstance(target, ast.MemberAccess) and target.static:
+            self._store_static(target, value)
         elif isinstance(target, ast.MemberAccess):
             obj = denull(self.evaluate(target.target))
             name = target.member if isinstance(target.member, str) else to_string(self.evaluate(target.member))
@@ -110,6 +113,18 @@ class ExpressionEvaluator:
                                      "assignments, such as a variable or a property.",
                                      stmt.extent, "InvalidLeftHandSide")
 
+    def _store_static(self, target: ast.MemberAccess, value: Any) -> None:
+        """`[Class]::Property = value`: only a script class's static properties can be set."""
+        name = self._member_name(target.member)
+        info = script_class(self._static_target(target.target))
+        if info is None:
+            raise self.runtime_error(f"'{name}' is a ReadOnly property.", target.extent,
+                                     "PropertyAssignmentException")
+        try:
+            info.static_set(name, value)
+        except ClassError as error:
+            raise self.runtime_error(str(error), target.extent, error.error_id) from None
+
     # ==================================================================
     # Expressions
     # ==================================================================
@@ -150,11 +165,28 @@ class ExpressionEvaluator:
     def _eval_splat(self, node: ast.SplatVariable) -> Any:
         return self.get_variable(node.name)
 
+    def type_in_scope(self, name: str) -> str:
+        """A type name as written, or completed by a `using namespace` of the
+        script when only that names a known type (`[StringBuilder]`)."""
+        if is_known_type(name):
+            return name
+        for namespace in self.namespaces:
+            if is_known_type(f"{namespace}.{name}"):
+                return f"{namespace}.{name}"
+        return name
+
+    def _static_target(self, target: Any) -> str:
+        """The type of `[type]::Member` (or of `$t::Member`)."""
+        if isinstance(target, ast.TypeLiteral):
+            return self._eval_type(target).FullName
+        return to_string(self.evaluate(target))
+
     def _eval_type(self, node: ast.TypeLiteral) -> TypeInfo:
-        if not is_known_type(node.name):
+        name = self.type_in_scope(node.name)
+        if not is_known_type(name):
             raise self.runtime_error(f"Unable to find type [{node.name}].", node.extent,
                                      "TypeNotFound")
-        return TypeInfo(canonical_type_name(node.name))
+        return TypeInfo(canonical_type_name(name))
 
     def _eval_cast(self, node: ast.Cast) -> Any:
         if node.type_name.lower() == "ordered" and isinstance(node.operand, ast.Hashtable):
@@ -163,7 +195,7 @@ class ExpressionEvaluator:
             return table
         value = denull(self.evaluate(node.operand))
         try:
-            return convert(value, node.type_name)
+            return convert(value, self.type_in_scope(node.type_name))
         except TypeNotFoundError as error:
             raise self.runtime_error(str(error), node.extent, "TypeNotFound") from None
         except ConversionError as error:
@@ -177,8 +209,7 @@ class ExpressionEvaluator:
     def _eval_member(self, node: ast.MemberAccess) -> Any:
         name = self._member_name(node.member)
         if node.static:
-            type_text = node.target.name if isinstance(node.target, ast.TypeLiteral) else \
-                to_string(self.evaluate(node.target))
+            type_text = self._static_target(node.target)
             try:
                 return static_member(type_text, name, self)
             except MemberError as error:
@@ -195,9 +226,7 @@ class ExpressionEvaluator:
         args = [denull(self.evaluate(a)) for a in node.arguments]
         try:
             if node.static:
-                type_text = node.target.name if isinstance(node.target, ast.TypeLiteral) else \
-                    to_string(self.evaluate(node.target))
-                return invoke_static(type_text, name, args, self)
+                return invoke_static(self._static_target(node.target), name, args, self)
             target = self.evaluate(node.target)
             if isinstance(target, AutomationNullType):
                 target = None

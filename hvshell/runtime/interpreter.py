@@ -24,6 +24,7 @@ import sys
 from typing import Any, Callable, Protocol, TextIO
 
 from hvshell.lang import ast
+from hvshell.pstypes.registry import script_types
 from hvshell.runtime import operators as ops
 from hvshell.runtime.commands import CommandRunner
 from hvshell.runtime.conversions import Version
@@ -84,6 +85,10 @@ class Interpreter(StatementRunner, CommandRunner, ExpressionEvaluator, VariableS
         self.functions: dict[str, FunctionInfo] = {}
         self.script_binders: dict[int, tuple] = {}    # see pipeline._script_binder
         self.namespaces: list[str] = []               # from `using namespace`
+        # The classes and enums scripts define (lower-case name -> class) and
+        # the definition each came from.
+        self.script_types: dict[str, type] = {}
+        self.type_definitions: dict[str, ast.Node] = {}
         self.errors: list[ErrorRecord] = []
         self.last_status = True
         self.try_depth = 0
@@ -146,15 +151,8 @@ class Interpreter(StatementRunner, CommandRunner, ExpressionEvaluator, VariableS
         if args is not None:
             self.global_scope.set_local("args", list(args))
         try:
-            sink = self.out_default_sink()
-            body = script.body
-            for using in body.usings:
-                self._use(using)
-            if body.parameters is not None:
-                self._bind_script(script, args or [])
-            for block in (body.begin, body.process, body.end):
-                if block is not None:
-                    self.run_block(block, sink, self.after_statement)
+            with script_types(self.script_types):
+                self._run_body(script, args)
         except PSError as error:
             if self.errors[:1] != [error.record]:
                 self.record_error(error.record)
@@ -164,6 +162,23 @@ class Interpreter(StatementRunner, CommandRunner, ExpressionEvaluator, VariableS
             pass                     # break outside a loop ends the script quietly
         finally:
             self.source = previous
+
+    def _run_body(self, script: ast.Script, args: list[Any] | None) -> None:
+        """Its using statements, its classes and enums (usable above their
+        text), its parameters, then its statements."""
+        sink = self.out_default_sink()
+        body = script.body
+        for using in body.usings:
+            self._use(using)
+        blocks = [b for b in (body.begin, body.process, body.end) if b is not None]
+        for block in blocks:
+            for statement in block.statements:
+                if isinstance(statement, (ast.ClassDef, ast.EnumDef)):
+                    self.define_type(statement)
+        if body.parameters is not None:
+            self._bind_script(script, args or [])
+        for block in blocks:
+            self.run_block(block, sink, self.after_statement)
 
     def _use(self, using: ast.UsingStatement) -> None:
         """`using namespace` lets type names drop the namespace; `using

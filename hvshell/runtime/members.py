@@ -7,10 +7,13 @@ methods.  `MemberError` carries PowerShell's message.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import math
 import re
 from typing import Any, Callable
 
+from hvshell.pstypes.registry import find_type
+from hvshell.runtime.classes import ClassError, ScriptObject, class_of
 from hvshell.runtime.conversions import (AutomationNullType, ConversionError, Version, convert,
                                          canonical_type_name, parse_datetime, parse_timespan,
                                          to_string)
@@ -277,6 +280,11 @@ def invoke_method(target: Any, name: str, args: list, interp: Any) -> Any:
             return _list_method(list(target), name, args, interp)
         if isinstance(target, Hashtable):
             return _hashtable_method(target, name, args)
+        if isinstance(target, ScriptObject):
+            info = target.ps_class
+            if lname == "tostring" and info.find_method(lname, len(args), static=False) is None:
+                return target.ps_to_string()
+            return _class_call(info.invoke, target, name, args)
         if isinstance(target, PSObject):
             if lname == "tostring":
                 return to_display_string(target)
@@ -334,10 +342,27 @@ _MATH: dict[str, Callable[[list], Any]] = {
 }
 
 
+def _class_call(call: Callable[..., Any], *args: Any) -> Any:
+    """A member of a script class; its failures worded as member errors."""
+    try:
+        return call(*args)
+    except ClassError as error:
+        raise MemberError(str(error), error.error_id) from None
+
+
 def static_member(type_text: str, name: str, interp: Any) -> Any:
     """`[type]::Name` (a property or constant)."""
     canonical = canonical_type_name(type_text)
     key = name.lower()
+    defined = find_type(canonical)
+    if defined is not None:
+        info = class_of(defined)
+        if info is not None:
+            return _class_call(info.static_get, name)
+        if issubclass(defined, enum.Enum):
+            for member in defined:
+                if member.name.lower() == key:
+                    return member
     limits = {
         "System.Int32": (-2**31, 2**31 - 1), "System.Int64": (-2**63, 2**63 - 1),
         "System.Byte": (0, 255), "System.UInt32": (0, 2**32 - 1), "System.Int16": (-2**15, 2**15 - 1),
@@ -379,6 +404,9 @@ def invoke_static(type_text: str, name: str, args: list, interp: Any) -> Any:
     """`[type]::Method(args)`."""
     canonical = canonical_type_name(type_text)
     key = name.lower()
+    info = class_of(find_type(canonical))
+    if info is not None:
+        return _class_call(info.invoke_static, name, args)
     try:
         if canonical == "System.Math" and key in _MATH:
             return _MATH[key](args)

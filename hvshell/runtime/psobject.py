@@ -443,6 +443,9 @@ def to_display_string(obj: Any, invariant: bool = False) -> str:
             return " ".join(to_display_string(x, True) for x in obj)
         return "System.Object[]"
     if isinstance(obj, PSObject):
+        own = getattr(obj, "ps_to_string", None)        # an instance of a script class
+        if own is not None:
+            return own()
         if "System.Management.Automation.PSCustomObject" in obj.type_names[-1:] or invariant:
             inner = "; ".join(f"{n}={to_display_string(v, True)}" for n, v in obj.items())
             return "@{" + inner + "}"

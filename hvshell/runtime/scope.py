@@ -8,13 +8,16 @@ from hvshell.runtime.psobject import MISSING
 
 
 class Scope:
-    __slots__ = ("vars", "parent", "is_script", "names")
+    __slots__ = ("vars", "parent", "is_script", "names", "method_result")
 
     def __init__(self, parent: "Scope | None" = None, is_script: bool = False):
         self.vars: dict[str, Any] = {}      # lower-case name -> value
         self.names: dict[str, str] = {}     # lower-case name -> name as first written
         self.parent = parent
         self.is_script = is_script
+        # The scope of a class method's body: `return` leaves its value here
+        # (a method's other output is dropped).
+        self.method_result: list[Any] | None = None
 
     def lookup(self, name: str) -> Any:
         key = name.lower()

@@ -235,7 +235,10 @@ class StatementRunner:
         raise ContinueSignal(stmt.label)
 
     def _exec_return(self, stmt: ast.Return, sink: Sink) -> None:
-        if stmt.value is not None:
+        result = self.scope.method_result
+        if result is not None:
+            result.append(None if stmt.value is None else self.statement_value(stmt.value))
+        elif stmt.value is not None:
             self.exec_statement(stmt.value, sink)
         raise ReturnSignal()
 
@@ -325,6 +328,22 @@ class StatementRunner:
     def _exec_block(self, stmt: ast.StatementBlock, sink: Sink) -> None:
         self.run_block(stmt, sink)
 
+    def _exec_type_definition(self, stmt: Any, sink: Sink) -> None:
+        self.define_type(stmt)
+
+    def define_type(self, stmt: Any) -> None:
+        """Define a class or enum, once per definition (a script's are
+        defined before it runs, so they can be used above their text)."""
+        from hvshell.runtime.classes import define_class, define_enum
+        key = stmt.name.lower()
+        if self.type_definitions.get(key) is stmt:
+            return
+        if isinstance(stmt, ast.ClassDef):
+            define_class(self, stmt)
+        else:
+            define_enum(self, stmt)
+        self.type_definitions[key] = stmt
+
     def _exec_data(self, stmt: ast.DataSection, sink: Sink) -> None:
         if stmt.variable is None:
             self.run_block(stmt.body, sink)
@@ -377,4 +396,6 @@ StatementRunner._statement_handlers = {
     ast.Try: StatementRunner._exec_try,
     ast.StatementBlock: StatementRunner._exec_block,
     ast.DataSection: StatementRunner._exec_data,
+    ast.ClassDef: StatementRunner._exec_type_definition,
+    ast.EnumDef: StatementRunner._exec_type_definition,
 }

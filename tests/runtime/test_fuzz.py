@@ -19,6 +19,8 @@ FRAGMENTS = [
     "@'", "'@", "Name", "-Property", "$h.Keys", ".Count", "(1..3)", "$a[0]", "&", "2>&1",
     "trap", "continue", "data", "using namespace X\n", "using module Y\n", "DynamicParam",
     ".Where{", ".ForEach{", "($a, $b) =", ".Item(0) =", "ConvertFrom-StringData",
+    "class C {", "[int]$p = 1", "C() {", "[string] M($a) { return $a }", "static [int]$s",
+    "}", "[C]::new()", "[C]::s", ".M(2)", "enum E { A; B = 2 }", "[E]::B", "[E]'a'", ": base()",
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 
 from hvshell.runtime import operators as ops
+from hvshell.runtime.classes import ClassError, script_class
 from hvshell.runtime.cmdlet import Cmdlet, Parameter, Switch
 from hvshell.runtime.conversions import to_bool, to_string
 from hvshell.runtime.errors import CmdletError, ErrorRecord
@@ -328,8 +329,22 @@ class NewObject(Cmdlet):
                     "system.object", "object"):
             self.write(PSObject(self.Property.items() if self.Property else ()))
             return
+        info = script_class(self.TypeName)
+        if info is not None:
+            try:
+                obj = info.new(list(self.ArgumentList or ()))
+                for key, value in (self.Property.items() if self.Property else ()):
+                    obj.add(str(key), value)
+            except (ClassError, ValueError) as error:
+                raise CmdletError(f"Cannot create an object of type [{info.name}]: {error}",
+                                  "ConstructorInvokedThrowException", "InvalidOperation",
+                                  self.TypeName, "System.Management.Automation.MethodException") \
+                    from None
+            self.write(obj)
+            return
         raise CmdletError(
-            f'Cannot find type [{self.TypeName}]: hvshell creates only PSObject with New-Object; '
+            f'Cannot find type [{self.TypeName}]: hvshell creates only PSObject (and the classes '
+            f'scripts define) with New-Object; '
             f'use [pscustomobject]@{{...}} or a cast such as [datetime]"...".',
             "TypeNotFound", "InvalidType", self.TypeName,
             "System.Management.Automation.PSArgumentException")

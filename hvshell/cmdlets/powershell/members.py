@@ -15,6 +15,7 @@ from hvshell.format.properties import safe_property
 from hvshell.pstypes.wildcards import wildcard_regex
 from hvshell.runtime.cmdlet import Cmdlet, Parameter
 from hvshell.runtime.errors import CmdletError
+from hvshell.runtime.classes import ScriptObject
 from hvshell.runtime.psobject import (PSObject, is_numeric, method_names, property_names,
                                       to_display_string, type_name, type_names)
 
@@ -240,7 +241,9 @@ def members_of(obj: Any) -> list[tuple[str, str, str]]:
     """(Name, MemberType, Definition) of every member of `obj`."""
     members = [(n, "Method", d) for n, d in _OBJECT_METHODS]
     names = type_names(obj)
-    if isinstance(obj, PSObject):
+    if isinstance(obj, ScriptObject):
+        members += obj.ps_class.member_definitions()
+    elif isinstance(obj, PSObject):
         members += [(n, "NoteProperty", _note_definition(n, v)) for n, v in obj.items()]
     elif names[0] in _BUILTIN_MEMBERS:
         members += list(_BUILTIN_MEMBERS[names[0]])
