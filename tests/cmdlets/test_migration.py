@@ -257,7 +257,7 @@ New-VM LOCAL1 2GB -NewVHDPath LOCAL1.vhdx -NewVHDSizeBytes 20GB | Out-Null
 Start-VM LOCAL1
 """)
     shell.run("Move-VM LOCAL1 B -IncludeStorage -DestinationStoragePath D:\\x")
-    assert "not on storage host 'B' reaches" in shell.errors[-1].message
+    assert "not on any storage host 'B' can reach" in shell.errors[-1].message
     shell.clear_errors()
     shell.run("Move-VM LOCAL1 B -IncludeStorage -DestinationStoragePath C:\\VMs\\LOCAL1")
     vm = next(v for v in shell.lab.all_vms() if v.name == "LOCAL1")

@@ -207,13 +207,21 @@ def resolve_host_path(lab: Lab, host: Host, path: str, default_folder: str) -> s
     return path if is_absolute(path) else join_path(default_folder, path)
 
 
-def require_storage(lab: Lab, host: Host, path: str, what: str) -> StorageLocation:
+def reachable_storage(lab: Lab, host: Host, path: str, what: str) -> StorageLocation:
+    """The storage holding `path` as `host` sees it (raises LabError when
+    the host reaches none that does)."""
     location = lab.storage_for_path(host.name, path)
     if location is None:
         visible = ", ".join(s.path for s in lab.storage_visible_from(host.name)) or "none"
         raise invalid_argument(
             f"The {what} '{path}' is not on any storage host '{host.name}' can reach (it sees: "
             f"{visible}). Use a path on one of them, or add storage with New-LabStorage.", path)
+    return location
+
+
+def require_storage(lab: Lab, host: Host, path: str, what: str) -> StorageLocation:
+    """As `reachable_storage`, and the storage must be online."""
+    location = reachable_storage(lab, host, path, what)
     if not location.online:
         raise operation_failed(f"The {what} '{path}' is on storage '{location.name}', which is "
                                "offline.", path, "ResourceUnavailable")

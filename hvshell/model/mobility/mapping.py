@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from hvshell.model.compute.build import reachable_storage
 from hvshell.model.storage.disks import chain
 from hvshell.model.kernel.errors import invalid_argument
 from hvshell.model.compute.host import Host
@@ -209,16 +210,6 @@ def disk_files(lab: Lab, vm: VM) -> list[VirtualHardDisk]:
     return found
 
 
-def _require_location(lab: Lab, host: Host, path: str, what: str) -> StorageLocation:
-    location = lab.storage_for_path(host.name, path)
-    if location is None:
-        visible = ", ".join(s.path for s in lab.storage_visible_from(host.name)) or "none"
-        raise invalid_argument(
-            f"The {what} '{path}' is not on storage host '{host.name}' reaches (it sees: "
-            f"{visible}). Use a folder on one of them.", path)
-    return location
-
-
 def _absolute(path: str, parameter: str) -> str:
     text = str(path).strip()
     if not (text.startswith("\\\\") or (len(text) >= 3 and text[1] == ":" and text[2] in "\\/")):
@@ -250,7 +241,7 @@ def _file_moves(lab: Lab, vm: VM, destination: Host, storage_path: str | None,
     seen: dict[str, str] = {}
     kept = []
     for move in moves:
-        _require_location(lab, destination, move.destination, "destination path")
+        reachable_storage(lab, destination, move.destination, "destination path")
         key = norm_path(move.destination)
         if key in seen:
             raise invalid_argument(
@@ -281,7 +272,7 @@ def _storage_paths(lab: Lab, destination: Host, storage_path: str | None, vm_pat
     for value, name in zip(values, names):
         if value is not None:
             value = _absolute(value, name)
-            _require_location(lab, destination, value, name)
+            reachable_storage(lab, destination, value, name)
         out.append(value)
     return out[0], out[1], out[2]
 

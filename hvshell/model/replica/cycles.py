@@ -92,31 +92,33 @@ DOMAIN = Domain("replica",
 # Suspend-, Resume-VMReplication
 # ---------------------------------------------------------------------------
 
-def _extended_leg(lab: Lab, vm: VM, verb: str) -> Leg:
-    """The extended leg of a replica VM whose extended relationship a
-    cmdlet names (raises LabError when there is none)."""
-    target = extended_of(lab, vm) if vm.replication_mode is ReplicationMode.Replica else None
-    if target is None or target.replication is None:
-        raise invalid_state(f"The extended replication of '{vm.name}' cannot be {verb}: "
-                            f"'{vm.name}' on {vm.host_name} is not a replica virtual machine "
-                            "with an extended relationship.", vm.name)
-    return Leg(lab, vm, extended=True)
+def _leg_in(lab: Lab, vm: VM, relationship: ReplicationRelationshipType,
+            state: ReplicationState, verb: str, expected: str = "") -> Leg:
+    """The leg the cmdlet names on `vm` (the simple one, or a replica VM's
+    extended one), which must be in `state` (raises LabError otherwise)."""
+    if relationship is ReplicationRelationshipType.Extended:
+        target = extended_of(lab, vm) if vm.replication_mode is ReplicationMode.Replica \
+            else None
+        if target is None or target.replication is None:
+            raise invalid_state(f"The extended replication of '{vm.name}' cannot be {verb}: "
+                                f"'{vm.name}' on {vm.host_name} is not a replica virtual "
+                                "machine with an extended relationship.", vm.name)
+        leg = Leg(lab, vm, extended=True)
+        if leg.state is not state:
+            raise invalid_state(f"The extended replication of '{vm.name}' cannot be {verb}: "
+                                f"it is {leg.state.name}{expected}.", vm.name)
+        return leg
+    primary = primary_of(lab, vm)
+    if primary is None or primary.replication_state is not state:
+        raise invalid_state(f"Replication of '{vm.name}' cannot be {verb}: it is "
+                            f"{vm.replication_state.name}{expected}.", vm.name)
+    return Leg(lab, primary)
 
 
 def suspend(lab: Lab, vm: VM,
             relationship: ReplicationRelationshipType = ReplicationRelationshipType.Simple
             ) -> None:
-    if relationship is ReplicationRelationshipType.Extended:
-        leg = _extended_leg(lab, vm, "suspended")
-        if leg.state is not ReplicationState.Replicating:
-            raise invalid_state(f"The extended replication of '{vm.name}' cannot be "
-                                f"suspended: it is {leg.state.name}.", vm.name)
-    else:
-        primary = primary_of(lab, vm)
-        if primary is None or primary.replication_state is not ReplicationState.Replicating:
-            raise invalid_state(f"Replication of '{vm.name}' cannot be suspended: it is "
-                                f"{vm.replication_state.name}.", vm.name)
-        leg = Leg(lab, primary)
+    leg = _leg_in(lab, vm, relationship, ReplicationState.Replicating, "suspended")
     leg.settle()
     leg.cancel()
     leg.set_state(ReplicationState.Suspended)
@@ -128,17 +130,5 @@ def resume(lab: Lab, vm: VM,
            ) -> None:
     """Writes kept being tracked while suspended; they go with the next
     cycle."""
-    if relationship is ReplicationRelationshipType.Extended:
-        leg = _extended_leg(lab, vm, "resumed")
-        if leg.state is not ReplicationState.Suspended:
-            raise invalid_state(f"The extended replication of '{vm.name}' cannot be resumed: "
-                                f"it is {leg.state.name}, not Suspended.", vm.name)
-    else:
-        primary = primary_of(lab, vm)
-        if primary is None or primary.replication_state is not ReplicationState.Suspended:
-            raise invalid_state(f"Replication of '{vm.name}' cannot be resumed: it is "
-                                f"{vm.replication_state.name}, not Suspended.", vm.name)
-        leg = Leg(lab, primary)
-    leg.set_state(ReplicationState.Replicating)
-    leg.set_health()
-    leg.schedule()
+    _leg_in(lab, vm, relationship, ReplicationState.Suspended, "resumed",
+            ", not Suspended").replicate()

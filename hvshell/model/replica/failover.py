@@ -141,11 +141,7 @@ def stop_failover(lab: Lab, vm: VM) -> None:
                                       ReplicationState.FailedOverWaitingCompletion):
         raise invalid_state(f"'{vm.name}' has no prepared failover to cancel (its replication "
                             f"is {vm.replication_state.name}).", vm.name)
-    leg = Leg(lab, primary)
-    leg.set_state(ReplicationState.Replicating)
-    leg.cancel()
-    leg.schedule()
-    leg.set_health()
+    Leg(lab, primary).replicate()
 
 
 def reverse(lab: Lab, vm: VM) -> None:
@@ -180,10 +176,7 @@ def reverse(lab: Lab, vm: VM) -> None:
         recovery_point=now, last_replication_time=now)
     old.replication = attrs.evolve(vm.replication, partner_id=str(vm.id))
     vm.replication_mode, old.replication_mode = ReplicationMode.Primary, ReplicationMode.Replica
-    leg = Leg(lab, vm)
-    leg.set_state(ReplicationState.Replicating)
-    leg.set_health()
-    leg.schedule()
+    Leg(lab, vm).replicate()
     lab.record(EventKind.ReplicationReversed, vm.name,
                f"Replication of '{vm.name}' reversed: {vm.host_name} is now the primary "
                f"server, replicating to {old.host_name}.")

@@ -333,6 +333,14 @@ class Leg:
     def cancel(self) -> None:
         cancel_actions(self.lab, self.action, str(self.sender.id))
 
+    def replicate(self) -> None:
+        """The leg (back) in Replicating on its sides, its health, and its
+        cycles running from now: the next one a frequency away."""
+        self.cancel()
+        self.set_state(ReplicationState.Replicating)
+        self.set_health()
+        self.schedule()
+
     def scheduled(self) -> bool:
         return any(r.action == self.action and r.target == str(self.sender.id)
                    for r in self.lab.scheduled)

@@ -146,11 +146,18 @@ def check_enable(lab: Lab, vm: VM, replica_name: str, port: int,
     if frequency is not None:
         _check_frequency(host, frequency)
     _check_history(host, recovery_history, vss_hours)
-    accepts(lab, host, replica_host, port, authentication)
-    if any(v.name.lower() == vm.name.lower() for v in replica_host.vms):
-        raise invalid_state(f"'{replica_host.name}' already has a virtual machine named "
-                            f"'{vm.name}'.", vm.name)
+    _check_receiving(lab, vm, replica_host, port, authentication)
     return replica_host
+
+
+def _check_receiving(lab: Lab, vm: VM, host: Host, port: int,
+                     authentication: ReplicationAuthenticationType) -> None:
+    """`host` accepts replication from the VM's host and has room for the
+    receiving VM of that name."""
+    accepts(lab, vm.host, host, port, authentication)
+    if any(v.name.lower() == vm.name.lower() for v in host.vms):
+        raise invalid_state(f"'{host.name}' already has a virtual machine named "
+                            f"'{vm.name}'.", vm.name)
 
 
 def enable(lab: Lab, vm: VM, replica_name: str, port: int,
@@ -276,10 +283,7 @@ def check_enable_extended(lab: Lab, vm: VM, target_name: str, port: int,
                             "this lab does not model. Use -AuthenticationType Kerberos.",
                             vm.name)
     _check_history(vm.host, recovery_history, 0)
-    accepts(lab, vm.host, target, port, authentication)
-    if any(v.name.lower() == vm.name.lower() for v in target.vms):
-        raise invalid_state(f"'{target.name}' already has a virtual machine named "
-                            f"'{vm.name}'.", vm.name)
+    _check_receiving(lab, vm, target, port, authentication)
     return target
 
 
@@ -356,9 +360,7 @@ def _initial_copy(leg: Leg, route: str) -> Generator[Any, Any, VM]:
             count_writes(vm, lab.clock.now)
         settings.pending_bytes = 0.0      # the copy holds everything written so far
         settings.recovery_point = settings.last_replication_time = lab.clock.now
-        leg.set_state(ReplicationState.Replicating)
-        leg.set_health()
-        leg.schedule()
+        leg.replicate()
         lab.record(EventKind.InitialReplicationCompleted, vm.name,
                    f"Initial replication of '{vm.name}' {route} completed: {size / MB:.0f} MB "
                    f"in {seconds:.0f} s" + (" (compressed)." if settings.compression_enabled
