@@ -103,6 +103,12 @@ _table("Microsoft.HyperV.PowerShell.VMNetworkAdapter",
        Column("Status"),
        Column("IPAddresses"))
 
+_table("Microsoft.HyperV.PowerShell.VMNetworkAdapterVlanSetting",
+       Column("VMName"),
+       Column("VMNetworkAdapterName"),
+       Column("Mode", "OperationMode"),
+       Column("VlanList"))
+
 _table("Microsoft.HyperV.PowerShell.VMSwitch",
        Column("Name"),
        Column("SwitchType"),

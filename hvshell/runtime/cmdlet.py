@@ -270,7 +270,7 @@ class Cmdlet:
     @classmethod
     def synopsis(cls) -> str:
         doc = (cls.__doc__ or "").strip()
-        return doc.split("\n\n")[0].replace("\n", " ").strip()
+        return " ".join(doc.split("\n\n")[0].split())
 
     @classmethod
     def description(cls) -> str:

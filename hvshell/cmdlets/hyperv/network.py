@@ -1,12 +1,15 @@
 """Virtual switches and VM network adapters: New-, Get-, Remove-VMSwitch;
 Add-, Get-, Connect-, Disconnect-, Remove-VMNetworkAdapter
-(docs/cmdlets.md).  Host network adapters (-ManagementOS) and
-resource pools are not modelled."""
+(docs/cmdlets.md), each also on the management OS's own vNICs
+(-ManagementOS).  Resource pools are not modelled.  What selects adapters
+here (by VM and name, host vNICs, objects piped in) the adapter-settings
+cmdlets (adapter_settings.py) share."""
 from __future__ import annotations
 
 from typing import Any
 
 from hvshell.cmdlets.hyperv._common import hosts_for, lab, report, vms_named
+from hvshell.model.network import adapters as netadapters
 from hvshell.model.network import config as netconfig
 from hvshell.model.kernel.errors import LabError, invalid_argument
 from hvshell.model.compute.host import Host
@@ -23,53 +26,76 @@ def _computer_name(sets: tuple = (), by_property: bool = False) -> Parameter:
                      aliases=("PSComputerName",) if by_property else (), complete="host")
 
 
-def _vms(cmdlet: Any) -> list[VM]:
+def vms_of(cmdlet: Any) -> list[VM]:
     """The VMs of -VM (still in the lab) or of -VMName/-ComputerName."""
     if getattr(cmdlet, "VM", None):
         the_lab = lab(cmdlet)
         return [vm for vm in cmdlet.VM if the_lab.vm_by_id(vm.id) is vm]
-    return vms_named(cmdlet, cmdlet.VMName, getattr(cmdlet, "ComputerName", None))
+    names = cmdlet.VMName
+    return vms_named(cmdlet, [names] if isinstance(names, str) else names,
+                     getattr(cmdlet, "ComputerName", None))
 
 
-def _adapters(cmdlet: Any, vms: list[VM], names: list[str] | None) -> list[VMNetworkAdapter]:
+def adapters_of(cmdlet: Any, vms: list[VM], names: list[str] | None) -> list[VMNetworkAdapter]:
     """The adapters of `vms` whose names match; a name without wildcards
     that matches no adapter of a VM is an error."""
     found = []
     for vm in vms:
-        if not names:
-            found.extend(vm.network_adapters)
-            continue
-        for pattern in names:
-            matched = [a for a in vm.network_adapters if wildcard_match(str(pattern), a.name)]
-            if not matched and not has_wildcard(str(pattern)):
-                cmdlet.write_error(
-                    f"'{vm.name}' has no network adapter named '{pattern}'. List them with "
-                    f"Get-VMNetworkAdapter -VMName {vm.name}.", "InvalidParameter",
-                    "InvalidArgument", pattern, INVALID_ARGUMENT)
-            found.extend(a for a in matched if a not in found)
+        found.extend(_matching(cmdlet, vm.network_adapters, names, f"'{vm.name}'",
+                               f"-VMName {vm.name}"))
     return found
 
 
-def _live_adapters(cmdlet: Any, adapters: list[VMNetworkAdapter]) -> list[VMNetworkAdapter]:
+def management_adapters(cmdlet: Any, names: list[str] | None,
+                        switch_name: str | None = None) -> list[VMNetworkAdapter]:
+    """The management OS's vNICs on the -ComputerName hosts, by name and
+    switch."""
+    found = []
+    for host in hosts_for(cmdlet, getattr(cmdlet, "ComputerName", None)):
+        adapters = [a for a in host.management_adapters
+                    if switch_name is None or (a.switch_name or "").lower() == switch_name.lower()]
+        found.extend(_matching(cmdlet, adapters, names, f"The management OS of '{host.name}'",
+                               f"-ManagementOS -ComputerName {host.name}"))
+    return found
+
+
+def _matching(cmdlet: Any, adapters: list[VMNetworkAdapter], names: list[str] | None,
+              owner: str, how: str) -> list[VMNetworkAdapter]:
+    if not names:
+        return list(adapters)
+    found: list[VMNetworkAdapter] = []
+    for pattern in names:
+        matched = [a for a in adapters if wildcard_match(str(pattern), a.name)]
+        if not matched and not has_wildcard(str(pattern)):
+            cmdlet.write_error(f"{owner} has no network adapter named '{pattern}'. List them "
+                               f"with Get-VMNetworkAdapter {how}.", "InvalidParameter",
+                               "InvalidArgument", pattern, INVALID_ARGUMENT)
+        found.extend(a for a in matched if a not in found)
+    return found
+
+
+def live_adapters(cmdlet: Any, adapters: list[VMNetworkAdapter]) -> list[VMNetworkAdapter]:
     live = []
     for adapter in adapters:
-        vm = adapter.vm
-        if vm is not None and adapter in vm.network_adapters and lab(cmdlet).vm_by_id(vm.id) is vm:
+        if netadapters.is_live(lab(cmdlet), adapter):
             live.append(adapter)
         else:
-            cmdlet.write_error("The network adapter is no longer part of a virtual machine (it "
-                               "was removed since it was read). Get it again with "
+            cmdlet.write_error("The network adapter is no longer part of a virtual machine or "
+                               "host (it was removed since it was read). Get it again with "
                                "Get-VMNetworkAdapter.", "ObjectNotFound", "ObjectNotFound",
                                adapter.name, INVALID_ARGUMENT)
     return live
 
 
-def _chosen_adapters(cmdlet: Any) -> list[VMNetworkAdapter]:
-    """The adapters piped in (-VMNetworkAdapter), or those -Name names on
-    the VMs -VMName names."""
-    if cmdlet.VMNetworkAdapter:
-        return _live_adapters(cmdlet, cmdlet.VMNetworkAdapter)
-    return _adapters(cmdlet, vms_named(cmdlet, cmdlet.VMName, cmdlet.ComputerName), cmdlet.Name)
+def chosen_adapters(cmdlet: Any, names: list[str] | None) -> list[VMNetworkAdapter]:
+    """The adapters a cmdlet with the usual sets names: piped in
+    (-VMNetworkAdapter), the management OS's (-ManagementOS), or those of
+    the -VM / -VMName (and -ComputerName) VMs."""
+    if getattr(cmdlet, "VMNetworkAdapter", None):
+        return live_adapters(cmdlet, cmdlet.VMNetworkAdapter)
+    if getattr(cmdlet, "ManagementOS", False):
+        return management_adapters(cmdlet, names)
+    return adapters_of(cmdlet, vms_of(cmdlet), names)
 
 
 # ---------------------------------------------------------------------------
@@ -202,7 +228,8 @@ class RemoveVMSwitch(Cmdlet):
 
 class AddVMNetworkAdapter(Cmdlet):
     """Adds a network adapter to a virtual machine (off, on Windows Server
-    2012 R2), optionally connected to a switch.
+    2012 R2), optionally connected to a switch; -ManagementOS adds a host
+    vNIC to an external or internal switch (converged networking).
 
     -IsLegacy $true adds an emulated adapter (generation 1 only); a
     -StaticMacAddress replaces the host's dynamic one."""
@@ -213,13 +240,14 @@ class AddVMNetworkAdapter(Cmdlet):
     VMName = Parameter(str, array=True, position=0, mandatory=True, sets=("VMName",),
                        pipeline=True, complete="vm")
     VM = Parameter(VM, array=True, position=0, mandatory=True, sets=("VMObject",), pipeline=True)
+    ManagementOS = Parameter(Switch, mandatory=True, sets=("ManagementOS",))
     SwitchName = Parameter(str, complete="switch")
-    IsLegacy = Parameter(bool, default=False)
+    IsLegacy = Parameter(bool, default=False, sets=("VMName", "VMObject"))
     Name = Parameter(str, aliases=("VMNetworkAdapterName",))
     DynamicMacAddress = Parameter(Switch)
     StaticMacAddress = Parameter(str)
     Passthru = Parameter(Switch)
-    ComputerName = _computer_name(sets=("VMName",))
+    ComputerName = _computer_name(sets=("VMName", "ManagementOS"))
 
     def process(self) -> None:
         if self.DynamicMacAddress and self.StaticMacAddress:
@@ -227,7 +255,10 @@ class AddVMNetworkAdapter(Cmdlet):
                              "Choose one.", "InvalidParameter", "InvalidArgument", None,
                              INVALID_ARGUMENT)
             return
-        for vm in _vms(self):
+        if self.parameter_set == "ManagementOS":
+            self._add_to_hosts()
+            return
+        for vm in vms_of(self):
             if not self.should_process(vm.name, whatif_text=f'Add-VMNetworkAdapter will add a '
                                                              f'network adapter to the virtual '
                                                              f'machine "{vm.name}".'):
@@ -241,10 +272,26 @@ class AddVMNetworkAdapter(Cmdlet):
             if self.Passthru:
                 self.write(adapter)
 
+    def _add_to_hosts(self) -> None:
+        for host in hosts_for(self, self.ComputerName):
+            if not self.should_process(host.name, whatif_text=f'Add-VMNetworkAdapter will add a '
+                                                               f'network adapter to the management '
+                                                               f'OS of "{host.name}".'):
+                continue
+            try:
+                adapter = netadapters.add_management_adapter(lab(self), host, self.Name,
+                                                             self.SwitchName,
+                                                             self.StaticMacAddress)
+            except LabError as error:
+                report(self, error)
+                continue
+            if self.Passthru:
+                self.write(adapter)
+
 
 class GetVMNetworkAdapter(Cmdlet):
     """Gets the network adapters of virtual machines (-All: of every VM on
-    the host)."""
+    the host; -ManagementOS: the host's own vNICs)."""
     name = "Get-VMNetworkAdapter"
     default_set = "VMName"
     output_type = VMNetworkAdapter.PS_TYPE
@@ -253,17 +300,24 @@ class GetVMNetworkAdapter(Cmdlet):
                        pipeline=True, complete="vm")
     VM = Parameter(VM, array=True, position=0, mandatory=True, sets=("VMObject",), pipeline=True)
     All = Parameter(Switch, mandatory=True, sets=("All",))
+    ManagementOS = Parameter(Switch, mandatory=True, sets=("ManagementOS",))
+    SwitchName = Parameter(str, sets=("ManagementOS",), complete="switch")
     Name = Parameter(str, position=1, aliases=("VMNetworkAdapterName",))
     IsLegacy = Parameter(bool, sets=("VMName", "VMObject"))
-    ComputerName = _computer_name(sets=("VMName", "All"))
+    ComputerName = _computer_name(sets=("VMName", "All", "ManagementOS"))
 
     def process(self) -> None:
+        if self.parameter_set == "ManagementOS":
+            for adapter in management_adapters(self, [self.Name] if self.Name else None,
+                                               self.SwitchName):
+                self.write(adapter)
+            return
         if self.parameter_set == "All":
             vms = [vm for host in hosts_for(self, self.ComputerName)
                    for vm in sorted(host.vms, key=lambda v: v.name.lower())]
         else:
-            vms = _vms(self)
-        for adapter in _adapters(self, vms, [self.Name] if self.Name else None):
+            vms = vms_of(self)
+        for adapter in adapters_of(self, vms, [self.Name] if self.Name else None):
             if self.IsLegacy is None or adapter.is_legacy == self.IsLegacy:
                 self.write(adapter)
 
@@ -291,7 +345,7 @@ class ConnectVMNetworkAdapter(Cmdlet):
     Passthru = Parameter(Switch)
 
     def process(self) -> None:
-        for adapter in _chosen_adapters(self):
+        for adapter in chosen_adapters(self, self.Name):
             vm = adapter.vm
             switch_name = self.SwitchName
             if self.VMSwitch is not None:
@@ -330,7 +384,7 @@ class DisconnectVMNetworkAdapter(Cmdlet):
     Passthru = Parameter(Switch)
 
     def process(self) -> None:
-        for adapter in _chosen_adapters(self):
+        for adapter in chosen_adapters(self, self.Name):
             if self.should_process(adapter.vm.name,
                                    whatif_text=f'Disconnect-VMNetworkAdapter will disconnect the '
                                                f'network adapter "{adapter.name}" of '
@@ -350,20 +404,29 @@ class RemoveVMNetworkAdapter(Cmdlet):
     VMName = Parameter(str, array=True, position=0, mandatory=True, sets=("VMName",),
                        complete="vm")
     VM = Parameter(VM, array=True, position=0, mandatory=True, sets=("VMObject",), pipeline=True)
-    Name = Parameter(str, position=1, mandatory=True, sets=("VMName", "VMObject"),
-                     aliases=("VMNetworkAdapterName",))
+    Name = Parameter(str, position=1, mandatory=True, aliases=("VMNetworkAdapterName",),
+                     sets=("VMName", "VMObject", In("ManagementOS", position=None,
+                                                     mandatory=False)))
+    ManagementOS = Parameter(Switch, mandatory=True, sets=("ManagementOS",))
+    SwitchName = Parameter(str, sets=("ManagementOS",), complete="switch")
     VMNetworkAdapter = Parameter(VMNetworkAdapter, array=True, position=0, mandatory=True,
                                  sets=("Object",), pipeline=True)
-    ComputerName = _computer_name(sets=("VMName",))
+    ComputerName = _computer_name(sets=("VMName", "ManagementOS"))
     Passthru = Parameter(Switch)
 
     def process(self) -> None:
         if self.parameter_set == "Object":
-            adapters = _live_adapters(self, self.VMNetworkAdapter)
+            adapters = live_adapters(self, self.VMNetworkAdapter)
+        elif self.parameter_set == "ManagementOS":
+            adapters = management_adapters(self, [self.Name] if self.Name else None,
+                                           self.SwitchName)
         else:
-            adapters = _adapters(self, _vms(self), [self.Name])
+            adapters = adapters_of(self, vms_of(self), [self.Name])
         for adapter in adapters:
             vm = adapter.vm
+            if vm is None:
+                self._remove_from_host(adapter)
+                continue
             if not self.should_process(vm.name, whatif_text=f'Remove-VMNetworkAdapter will '
                                                              f'remove the network adapter '
                                                              f'"{adapter.name}" from "{vm.name}".'):
@@ -373,5 +436,14 @@ class RemoveVMNetworkAdapter(Cmdlet):
             except LabError as error:
                 report(self, error)
                 continue
+            if self.Passthru:
+                self.write(adapter)
+
+    def _remove_from_host(self, adapter: VMNetworkAdapter) -> None:
+        host = lab(self).find_host(adapter.management_host)
+        if self.should_process(host.name, whatif_text=f'Remove-VMNetworkAdapter will remove the '
+                                                       f'network adapter "{adapter.name}" from '
+                                                       f'the management OS of "{host.name}".'):
+            netadapters.remove_management_adapter(lab(self), host, adapter)
             if self.Passthru:
                 self.write(adapter)

@@ -14,7 +14,8 @@ import attrs
 
 from hvshell.pstypes.objects import PSEnum
 from hvshell.pstypes.registry import ps_type
-from hvshell.model.network.objects import HostNic, MigrationNetwork, NicTeam, VMSwitch, subnet_contains
+from hvshell.model.network.objects import (HostNic, MigrationNetwork, NicTeam, VMNetworkAdapter,
+                                           VMSwitch, subnet_contains)
 from hvshell.model.replica.settings import ReplicaServerSettings
 from hvshell.model.compute.versions import HostVersion, limits, product_name
 from hvshell.model.compute.vm import VM, VMState
@@ -83,6 +84,8 @@ class Host:
     teams: list[NicTeam] = attrs.Factory(list)
     switches: list[VMSwitch] = attrs.Factory(list)
     vms: list[VM] = attrs.Factory(list)
+    # The management OS's own vNICs (Add-VMNetworkAdapter -ManagementOS).
+    management_adapters: list[VMNetworkAdapter] = attrs.Factory(list)
     # Live-migration settings: docs/model.md (disabled, no "any network"
     # on a new host) and the version's defaults (versions.LIMITS).
     migration_enabled: bool = False

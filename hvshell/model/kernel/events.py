@@ -73,6 +73,8 @@ class EventKind(str, PSEnum):
     AdapterRemoved = enum.auto()
     AdapterConnected = enum.auto()
     AdapterDisconnected = enum.auto()
+    AdapterConfigured = enum.auto()
+    AdapterRenamed = enum.auto()
     JumboPacketChanged = enum.auto()
     RdmaChanged = enum.auto()
     SmbLimitSet = enum.auto()

@@ -56,7 +56,7 @@ class BandwidthLimitCategory(PSEnum):
     LiveMigration = 2
 
 
-def _switch_missing(host: Host, name: str) -> LabError:
+def switch_missing(host: Host, name: str) -> LabError:
     known = ", ".join(s.name for s in host.switches)
     choices = (f"(its switches: {known}). Create it with New-VMSwitch, or choose one of those."
                if known else "(it has none). Create it with New-VMSwitch.")
@@ -132,6 +132,9 @@ def remove_switch(lab: Lab, host: Host, switch: VMSwitch) -> None:
         for adapter in vm.network_adapters:
             if adapter.switch_name and adapter.switch_name.lower() == switch.name.lower():
                 adapter.switch_name = None
+    # The management OS's vNICs on the switch go with it.
+    host.management_adapters[:] = [a for a in host.management_adapters
+                                   if (a.switch_name or "").lower() != switch.name.lower()]
     if switch.net_adapter_name:
         interface = find_interface(host, switch.net_adapter_name)
         if interface is not None:
@@ -191,7 +194,7 @@ def add_adapter(lab: Lab, vm: VM, name: str | None = None, switch_name: str | No
     if switch_name:
         switch = host.switch(switch_name)
         if switch is None:
-            raise _switch_missing(host, switch_name)
+            raise switch_missing(host, switch_name)
     mac = normalize_mac(static_mac) if static_mac else None
     adapter = VMNetworkAdapter(
         name or ("Legacy Network Adapter" if legacy else "Network Adapter"),
@@ -220,7 +223,7 @@ def connect_adapter(lab: Lab, adapter: VMNetworkAdapter, switch_name: str) -> No
     host = vm.host
     switch = host.switch(switch_name)
     if switch is None:
-        raise _switch_missing(host, switch_name)
+        raise switch_missing(host, switch_name)
     adapter.switch_name = switch.name
     lab.record(EventKind.AdapterConnected, vm.name,
                f"Network adapter '{adapter.name}' of '{vm.name}' "

@@ -243,10 +243,64 @@ class VMSwitch:
         return self.host_name
 
 
+class OnOffState(PSEnum):
+    On = 0
+    Off = 1
+
+
+# Functional form: "None" is a member name Hyper-V uses.
+PortMirroringMode = PSEnum("VMNetworkAdapterPortMirroringMode",
+                           [("None", 0), ("Destination", 1), ("Source", 2)], module=__name__,
+                           qualname="PortMirroringMode")
+
+
+class VlanMode(PSEnum):
+    """VMNetworkAdapterVlanMode: how the switch port treats VLAN tags."""
+    Untagged = 0
+    Access = 1
+    Trunk = 2
+    Private = 3
+
+
+class PrivateVlanMode(PSEnum):
+    Isolated = 1
+    Community = 2
+    Promiscuous = 3
+
+
+# A VMQ weight, and the default of a new adapter (Hyper-V's).
+DEFAULT_VMQ_WEIGHT = 100
+
+
+@attrs.define(eq=False)
+class VlanConfig:
+    """A switch port's VLAN configuration (Set-VMNetworkAdapterVlan)."""
+    mode: VlanMode = VlanMode.Untagged
+    access_vlan_id: int = 0
+    native_vlan_id: int = 0
+    allowed_vlan_ids: list[int] = attrs.Factory(list)
+    private_mode: PrivateVlanMode | None = None
+    primary_vlan_id: int = 0
+    secondary_vlan_id: int = 0
+    secondary_vlan_ids: list[int] = attrs.Factory(list)
+
+
+def vlan_list_text(ids: list[int]) -> str:
+    """VLAN ids as Hyper-V writes them: runs as ranges ("1-100,200")."""
+    runs: list[list[int]] = []
+    for vid in sorted(set(ids)):
+        if runs and vid == runs[-1][1] + 1:
+            runs[-1][1] = vid
+        else:
+            runs.append([vid, vid])
+    return ",".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
+
+
 @ps_type
 @attrs.define(eq=False)
 class VMNetworkAdapter:
-    """A VM's network adapter; `switch_name` None when not connected."""
+    """A VM's network adapter, or (with `management_host` set and no VM) a
+    host vNIC of the management OS; `switch_name` None when not connected."""
     PS_TYPE = "Microsoft.HyperV.PowerShell.VMNetworkAdapter"
 
     name: str
@@ -254,6 +308,19 @@ class VMNetworkAdapter:
     switch_name: str | None = None
     dynamic_mac_address: bool = True
     is_legacy: bool = False
+    management_host: str = ""
+    # Set-VMNetworkAdapter: port security, mirroring, VMQ and bandwidth.
+    mac_address_spoofing: OnOffState = OnOffState.Off
+    dhcp_guard: OnOffState = OnOffState.Off
+    router_guard: OnOffState = OnOffState.Off
+    port_mirroring: PortMirroringMode = PortMirroringMode["None"]
+    ieee_priority_tag: OnOffState = OnOffState.Off
+    allow_teaming: OnOffState = OnOffState.Off
+    vmq_weight: int = DEFAULT_VMQ_WEIGHT
+    maximum_bandwidth: int | None = None
+    minimum_bandwidth_absolute: int | None = None
+    minimum_bandwidth_weight: int | None = None
+    vlan: VlanConfig = attrs.Factory(VlanConfig)
     vm: Any = attrs.field(init=False, default=None, repr=False)
 
     @property
@@ -262,15 +329,15 @@ class VMNetworkAdapter:
 
     @property
     def IsManagementOs(self) -> bool:
-        return False
+        return bool(self.management_host)
 
     @property
     def VMName(self) -> str:
-        return self.vm.name
+        return self.vm.name if self.vm is not None else ""
 
     @property
-    def VMId(self) -> Guid:
-        return self.vm.id
+    def VMId(self) -> Guid | None:
+        return self.vm.id if self.vm is not None else None
 
     @property
     def SwitchName(self) -> str | None:
@@ -294,6 +361,8 @@ class VMNetworkAdapter:
 
     @property
     def Status(self) -> str:
+        if self.vm is None:
+            return "Ok" if self.switch_name else ""
         return "Ok" if self.vm.is_running and self.switch_name else ""
 
     @property
@@ -301,8 +370,164 @@ class VMNetworkAdapter:
         return []
 
     @property
+    def MacAddressSpoofing(self) -> OnOffState:
+        return self.mac_address_spoofing
+
+    @property
+    def DhcpGuard(self) -> OnOffState:
+        return self.dhcp_guard
+
+    @property
+    def RouterGuard(self) -> OnOffState:
+        return self.router_guard
+
+    @property
+    def PortMirroringMode(self) -> Any:
+        return self.port_mirroring
+
+    @property
+    def IeeePriorityTag(self) -> OnOffState:
+        return self.ieee_priority_tag
+
+    @property
+    def AllowTeaming(self) -> OnOffState:
+        return self.allow_teaming
+
+    @property
+    def VmqWeight(self) -> int:
+        return self.vmq_weight
+
+    @property
+    def BandwidthSetting(self) -> VMNetworkAdapterBandwidthSetting | None:
+        """None until a bandwidth setting is made, as on Hyper-V."""
+        if (self.maximum_bandwidth, self.minimum_bandwidth_absolute,
+                self.minimum_bandwidth_weight) == (None, None, None):
+            return None
+        return VMNetworkAdapterBandwidthSetting(self)
+
+    @property
+    def VlanSetting(self) -> VMNetworkAdapterVlanSetting:
+        return VMNetworkAdapterVlanSetting(self)
+
+    @property
     def ComputerName(self) -> str:
-        return self.vm.host_name
+        return self.vm.host_name if self.vm is not None else self.management_host
+
+
+@ps_type
+class VMNetworkAdapterBandwidthSetting:
+    """An adapter's bandwidth limits, read live from it."""
+    PS_TYPE = "Microsoft.HyperV.PowerShell.VMNetworkAdapterBandwidthSetting"
+    __slots__ = ("adapter",)
+
+    def __init__(self, adapter: VMNetworkAdapter):
+        self.adapter = adapter
+
+    @property
+    def MaximumBandwidth(self) -> int:
+        return self.adapter.maximum_bandwidth or 0
+
+    @property
+    def MinimumBandwidthAbsolute(self) -> int:
+        return self.adapter.minimum_bandwidth_absolute or 0
+
+    @property
+    def MinimumBandwidthWeight(self) -> int:
+        return self.adapter.minimum_bandwidth_weight or 0
+
+    @property
+    def ParentAdapter(self) -> VMNetworkAdapter:
+        return self.adapter
+
+
+@ps_type
+class VMNetworkAdapterVlanSetting:
+    """An adapter's VLAN configuration (Get-VMNetworkAdapterVlan), read
+    live from it."""
+    PS_TYPE = "Microsoft.HyperV.PowerShell.VMNetworkAdapterVlanSetting"
+    __slots__ = ("adapter",)
+
+    def __init__(self, adapter: VMNetworkAdapter):
+        self.adapter = adapter
+
+    @property
+    def _vlan(self) -> VlanConfig:
+        return self.adapter.vlan
+
+    @property
+    def OperationMode(self) -> VlanMode:
+        return self._vlan.mode
+
+    @property
+    def AccessVlanId(self) -> int:
+        return self._vlan.access_vlan_id
+
+    @property
+    def NativeVlanId(self) -> int:
+        return self._vlan.native_vlan_id
+
+    @property
+    def AllowedVlanIdList(self) -> list[int]:
+        return list(self._vlan.allowed_vlan_ids)
+
+    @property
+    def AllowedVlanIdListString(self) -> str:
+        return vlan_list_text(self._vlan.allowed_vlan_ids)
+
+    @property
+    def PrivateVlanMode(self) -> PrivateVlanMode | None:
+        return self._vlan.private_mode
+
+    @property
+    def PrimaryVlanId(self) -> int:
+        return self._vlan.primary_vlan_id
+
+    @property
+    def SecondaryVlanId(self) -> int:
+        return self._vlan.secondary_vlan_id
+
+    @property
+    def SecondaryVlanIdList(self) -> list[int]:
+        return list(self._vlan.secondary_vlan_ids)
+
+    @property
+    def SecondaryVlanIdListString(self) -> str:
+        return vlan_list_text(self._vlan.secondary_vlan_ids)
+
+    @property
+    def VlanList(self) -> str:
+        """What the default table shows: the ids the mode uses."""
+        vlan = self._vlan
+        if vlan.mode is VlanMode.Access:
+            return str(vlan.access_vlan_id)
+        if vlan.mode is VlanMode.Trunk:
+            return f"{vlan.native_vlan_id},{vlan_list_text(vlan.allowed_vlan_ids)}"
+        if vlan.mode is VlanMode.Private:
+            secondary = (vlan_list_text(vlan.secondary_vlan_ids)
+                         if vlan.private_mode is PrivateVlanMode.Promiscuous
+                         else str(vlan.secondary_vlan_id))
+            return f"{vlan.primary_vlan_id},{secondary}"
+        return ""
+
+    @property
+    def ParentAdapter(self) -> VMNetworkAdapter:
+        return self.adapter
+
+    @property
+    def IsManagementOs(self) -> bool:
+        return self.adapter.IsManagementOs
+
+    @property
+    def VMName(self) -> str:
+        return self.adapter.VMName
+
+    @property
+    def VMNetworkAdapterName(self) -> str:
+        return self.adapter.name
+
+    @property
+    def ComputerName(self) -> str:
+        return self.adapter.ComputerName
 
 
 @ps_type
