@@ -71,7 +71,21 @@ def test_no_migration_beats_line_rate(spec, seed):
 def test_more_bandwidth_never_makes_it_slower(spec, factor):
     slow = plan_migration(spec, engine=EngineKind.Expected)
     fast = plan_migration(with_speed(spec, factor), engine=EngineKind.Expected)
-    assert fast.duration <= slow.duration * (1 + 1e-9)
+    if compressed_passes(fast) == compressed_passes(slow):
+        assert fast.duration <= slow.duration * (1 + 1e-9)
+    else:
+        # Compression's choice flipped.  2012 R2 decides on the processors
+        # the VMs leave idle, while a compressed pass also gets the
+        # management OS's floor (COMPRESSION_MIN_CORES); so once a faster
+        # link makes plain TCP/IP beat compression on idle cores, the move
+        # may end slightly later than the compressed move on the slower
+        # link, but never later than plain TCP/IP on it.
+        plain = plan_migration(attrs.evolve(spec, option="TCPIP"), engine=EngineKind.Expected)
+        assert fast.duration <= max(slow.duration, plain.duration) * (1 + 1e-9)
+
+
+def compressed_passes(result) -> tuple[bool, ...]:
+    return tuple(p.compressed for p in result.passes)
 
 
 @SETTINGS
