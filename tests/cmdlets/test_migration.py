@@ -415,7 +415,7 @@ Start-VM V12 -ComputerName OLD
 def test_rule_versions_2012_to_2012r2_only():
     shell = base(OLD_2012_HOST)
     assert "never back" in refused(shell, "Move-VM SOFS1 OLD")
-    shell.run("Move-VM V12 A -ComputerName OLD")
+    shell.run("Enter-PSSession OLD; Move-VM V12 A; Exit-PSSession")
     assert not shell.errors and shell.lab.migrations[-1].Transport.name == "TCPIP"
 
 
@@ -485,12 +485,13 @@ def test_measure_predicts_without_changing_the_lab_and_matches_the_move():
     record = shell.lab.migrations[-1]
     assert (record.Duration, record.Downtime, record.Rounds) == (
         smb.Duration, smb.Downtime, smb.Rounds)
-    table = shell.run("Measure-LabMigration SOFS1 A -ComputerName B").split("\n")
+    table = shell.run("Enter-PSSession B; Measure-LabMigration SOFS1 A; Exit-PSSession").split("\n")
     assert table[1].split()[:4] == ["VMName", "PerformanceOption", "Duration", "(s)"]
 
 
 def test_get_lab_migration_filters():
-    shell = base("Move-VM SOFS1 B; Move-VM SOFS1 A -ComputerName B -AsJob | Out-Null")
+    shell = base("Move-VM SOFS1 B; Enter-PSSession B; Move-VM SOFS1 A -AsJob | Out-Null; "
+                 "Exit-PSSession")
     assert [r.State.name for r in shell.values("Get-LabMigration")] == ["Completed", "Running"]
     assert len(shell.values("Get-LabMigration -State Running")) == 1
     assert len(shell.values("Get-LabMigration SOFS*")) == 2
@@ -569,3 +570,40 @@ def test_one_migration_per_vm_at_a_time():
                  "Add-ClusterVirtualMachineRole SOFS1 -Cluster C1 | Out-Null")
     shell.run("Move-ClusterVirtualMachineRole SOFS1 B -Cluster C1 -Wait 0 | Out-Null")
     assert "already being migrated" in refused(shell, "Move-VM SOFS1 B")
+
+
+def test_credssp_needs_the_move_started_on_its_source_and_kerberos_needs_delegation():
+    shell = base("New-LabHost C -Memory 64GB | Out-Null")
+    assert shell.value("(Get-VMHost A).VirtualMachineMigrationAuthenticationType").name == "CredSSP"
+    # Started on the destination or on a third host: CredSSP's error, nothing moves.
+    for started_on in ("B", "C"):
+        text = refused(shell, f"Enter-PSSession {started_on}; Move-VM SOFS1 B -ComputerName A; "
+                              "Exit-PSSession")
+        assert "0x8009030E" in text and "No credentials are available in the security package" in text
+        assert f"started on '{started_on}'" in text and "Enter-PSSession A" in text
+        assert "Grant-LabDelegation -ComputerName A -DelegateTo B" in text
+    # Measure-LabMigration predicts it anyway and warns.
+    out = shell.run("Enter-PSSession C; Measure-LabMigration SOFS1 B -ComputerName A | Out-Null; "
+                    "Exit-PSSession")
+    assert "WARNING: Move-VM started here would fail" in out
+    # Kerberos: refused without delegation even on the source, accepted from C with it.
+    shell.run("Set-VMHost A, B -VirtualMachineMigrationAuthenticationType Kerberos")
+    assert "trusted to delegate to 'B'" in refused(shell, "Move-VM SOFS1 B")
+    shell.run("Grant-LabDelegation A -DelegateTo B")
+    assert shell.lab.host("A").delegates_to == ["B"] and shell.lab.host("B").delegates_to == []
+    shell.clear_errors()
+    shell.run("Enter-PSSession C; Move-VM SOFS1 B -ComputerName A; Exit-PSSession")
+    assert not shell.errors and shell.lab.migrations[-1].State.name == "Completed"
+    # Delegation goes one way: back from B needs B's own.
+    assert "Grant-LabDelegation -ComputerName B -DelegateTo A" in refused(
+        shell, "Move-VM SOFS1 A -ComputerName B")
+
+
+def test_grant_lab_delegation_stays_in_one_domain_and_refuses_unknown_hosts():
+    shell = base("New-LabHost X -Domain other.local | Out-Null")
+    shell.run("Grant-LabDelegation A -DelegateTo X")
+    assert "constrained delegation stays inside one domain" in shell.errors[-1].message
+    shell.run("Grant-LabDelegation A -DelegateTo NOPE")
+    assert shell.lab.host("A").delegates_to == []
+    shell.run("Grant-LabDelegation A -DelegateTo B, A -WhatIf")
+    assert shell.lab.host("A").delegates_to == []

@@ -21,7 +21,7 @@ from hvshell.model.kernel.errors import LabError
 from hvshell.model.compute.host import VMMigrationPerformance
 from hvshell.model.mobility.records import LabMigrationState, MigrationForecast, MigrationRecord
 from hvshell.model.mobility.mapping import MoveRequest, plan_move, plan_storage_move
-from hvshell.model.mobility.rules import VMCompatibilityReport, refusal
+from hvshell.model.mobility.rules import VMCompatibilityReport, authentication, refusal
 from hvshell.model.mobility.service import mobility, watch
 from hvshell.pstypes.wildcards import has_wildcard, wildcard_match
 from hvshell.model.compute.power import launch
@@ -128,7 +128,7 @@ class Mover(Operations):
         cmdlet = self.cmdlet
         the_lab = lab(cmdlet)
         try:
-            record = mobility(the_lab).submit(request)
+            record = mobility(the_lab).submit(request, started_on=local_name(cmdlet))
         except LabError as error:
             report(cmdlet, error)
             return
@@ -356,7 +356,9 @@ class MeasureLabMigration(_MoveTarget, Cmdlet):
     the downtime, the dirty passes and the bytes sent.
 
     The migration is predicted alone, started now: the clock does not move
-    and nothing in the lab changes."""
+    and nothing in the lab changes. A move that Move-VM could not start
+    from this host (CredSSP, Kerberos without delegation) is predicted as
+    if started on its source, with a warning saying why."""
     name = "Measure-LabMigration"
     module = LAB
     default_set = "Name"
@@ -371,6 +373,9 @@ class MeasureLabMigration(_MoveTarget, Cmdlet):
             if problems:
                 report(self, refusal(request, problems))
                 continue
+            denied = authentication(request, local_name(self))
+            if denied is not None:
+                self.write_warning(f"Move-VM started here would fail: {denied.message}")
             options = self.PerformanceOption or [request.source.performance_option]
             for option in options:
                 try:

@@ -231,6 +231,36 @@ class SetLabGuestDisk(Cmdlet):
             self.write(vhd)
 
 
+class GrantLabDelegation(Cmdlet):
+    """Tells the lab's domain that hosts may delegate credentials to others
+    (Active Directory's constrained delegation to their cifs and Microsoft
+    Virtual System Migration Service services), which live migration with
+    Kerberos authentication needs: -ComputerName may delegate to each of
+    -DelegateTo. Delegation goes one way; grant both ways to migrate both
+    ways."""
+    name = "Grant-LabDelegation"
+    module = LAB
+    supports_should_process = True
+
+    ComputerName = Parameter(str, array=True, position=0, mandatory=True, by_property=True,
+                             complete="host")
+    DelegateTo = Parameter(str, array=True, position=1, mandatory=True, complete="host")
+
+    def process(self) -> None:
+        targets = [host_named(self, name, require_up=False) for name in self.DelegateTo]
+        if any(t is None for t in targets):
+            return
+        for name in self.ComputerName:
+            host = host_named(self, name, require_up=False)
+            if host is None or not self.should_process(
+                    host.name, f"Grant-LabDelegation to {', '.join(t.name for t in targets)}"):
+                continue
+            try:
+                config.grant_delegation(host, targets)
+            except LabError as error:
+                report(self, error)
+
+
 class GetLabHost(Cmdlet):
     """Lists the lab's hosts: state, version, processors, memory (free),
     VMs, cluster."""

@@ -332,3 +332,22 @@ def add_migration_network(host: Host, subnet: str, priority: int | None = None) 
 
 def remove_migration_network(host: Host, entry: MigrationNetwork) -> None:
     host.migration_networks.remove(entry)
+
+
+def grant_delegation(host: Host, targets: list[Host]) -> None:
+    """Grant-LabDelegation: `host`'s domain account may delegate to the
+    migration and file services of `targets` (Active Directory's
+    constrained delegation, which Kerberos migration needs)."""
+    for target in targets:
+        if target.domain.lower() != host.domain.lower():
+            raise invalid_argument(
+                f"Host '{target.name}' is in domain {target.domain}, '{host.name}' in "
+                f"{host.domain}: constrained delegation stays inside one domain.", target.name)
+    added = [t.name for t in targets if t is not host
+             and t.name.lower() not in (n.lower() for n in host.delegates_to)]
+    host.delegates_to.extend(added)
+    if added:
+        host.lab.record(EventKind.DelegationGranted, host.name,
+                   f"'{host.name}' may now delegate to the migration and file services of "
+                   f"{', '.join(added)} (constrained delegation).")
+

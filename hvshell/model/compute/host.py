@@ -95,6 +95,10 @@ class Host:
     max_storage_migrations: int = 2
     performance_option: VMMigrationPerformance = VMMigrationPerformance.TCPIP
     authentication_type: MigrationAuthenticationType = MigrationAuthenticationType.CredSSP
+    # Hosts this host's domain account may delegate its credentials to (the
+    # cifs and Microsoft Virtual System Migration Service services: Active
+    # Directory's constrained delegation), which Kerberos migration needs.
+    delegates_to: list[str] = attrs.Factory(list)
     virtual_hard_disk_path: str = DEFAULT_VHD_PATH
     virtual_machine_path: str = DEFAULT_VM_PATH
     numa_spanning_enabled: bool = True

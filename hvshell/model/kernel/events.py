@@ -52,6 +52,7 @@ class EventKind(str, PSEnum):
     IntegrationServiceChanged = enum.auto()
     MigrationEnabled = enum.auto()
     MigrationDisabled = enum.auto()
+    DelegationGranted = enum.auto()
     # disks, checkpoints, exports (storage)
     VhdCreated = enum.auto()
     VhdResized = enum.auto()

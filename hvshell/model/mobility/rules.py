@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from hvshell.model.kernel.errors import OPERATION_FAILED_EXCEPTION, LabError
-from hvshell.model.compute.host import vm_memory_overhead
+from hvshell.model.kernel.errors import OPERATION_FAILED_EXCEPTION, LabError, operation_failed
+from hvshell.model.compute.host import MigrationAuthenticationType, vm_memory_overhead
 from hvshell.model.mobility.mapping import (LIVE_STATES, MB, OFFLINE_STATES, MoveRequest,
                                              candidate_interfaces, disk_files, host_spec, option_of,
                                              shared_interfaces, subnet_of)
@@ -457,6 +457,48 @@ def _hosts_phrase(names: list[str]) -> str:
 def _subnets(interfaces: list[Any]) -> str:
     found = list(dict.fromkeys(str(subnet_of(i)) for i in interfaces))
     return ", ".join(found)
+
+
+# Windows' SEC_E_NO_CREDENTIALS: what a source host without usable
+# credentials for the destination reports.
+NO_CREDENTIALS = "No credentials are available in the security package (0x8009030E)"
+
+
+def authentication(request: MoveRequest, started_on: str) -> LabError | None:
+    """Why the source host cannot authenticate to the destination for a
+    move an administrator started on host `started_on`, or None.
+
+    The source authenticates with the user's credentials as its own
+    VirtualMachineMigrationAuthenticationType says.  CredSSP needs them
+    entered on the source itself: a move started anywhere else (even on the
+    destination) reaches the source without credentials it can pass on.
+    Kerberos works from anywhere once the source's domain account may
+    delegate to the destination's migration and file services (constrained
+    delegation).  The cluster moves its roles with its own account."""
+    if not request.changes_host or request.cluster:
+        return None
+    src, dst, vm = request.source, request.destination, request.vm
+    failed = (f"Virtual machine migration operation for '{vm.name}' failed at migration "
+              f"source '{src.name}': it could not authenticate to host '{dst.name}': "
+              f"{NO_CREDENTIALS}.")
+    kerberos = (f"Set-VMHost {src.name}, {dst.name} -VirtualMachineMigrationAuthenticationType "
+                f"Kerberos with constrained delegation from '{src.name}' to '{dst.name}' "
+                f"(Grant-LabDelegation -ComputerName {src.name} -DelegateTo {dst.name})")
+    if src.authentication_type is MigrationAuthenticationType.CredSSP:
+        if started_on.lower() == src.name.lower():
+            return None
+        message = (f"{failed} '{src.name}' authenticates migrations with CredSSP, which needs "
+                   f"you signed in on the source host; this move was started on "
+                   f"'{started_on}'. Start it on '{src.name}' (Enter-PSSession {src.name}), or "
+                   f"use {kerberos}.")
+    else:
+        if dst.name.lower() in (n.lower() for n in src.delegates_to):
+            return None
+        message = (f"{failed} '{src.name}' authenticates migrations with Kerberos, which needs "
+                   f"its domain account trusted to delegate to '{dst.name}'. Grant it with "
+                   f"Grant-LabDelegation -ComputerName {src.name} -DelegateTo {dst.name}, or go "
+                   f"back to CredSSP and start the move on '{src.name}'.")
+    return operation_failed(message, vm.name, "AuthenticationError")
 
 
 def refusal(request: MoveRequest, problems: list[Incompatibility]) -> LabError:

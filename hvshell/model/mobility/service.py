@@ -25,7 +25,7 @@ from hvshell.model.kernel.domain import Domain
 from hvshell.model.compute.host import Host, vm_memory_overhead
 from hvshell.model.mobility.records import FINISHED_STATES, LabMigrationState, MigrationRecord
 from hvshell.model.mobility.mapping import MoveRequest, spec_for
-from hvshell.model.mobility.rules import Incompatibility, check, refusal
+from hvshell.model.mobility.rules import Incompatibility, authentication, check, refusal
 from hvshell.model.storage.objects import norm_path
 from hvshell.model.compute.vm import VM
 from hvshell.sim import (MigrationResult, MigrationScheduler, MigrationState,
@@ -92,13 +92,19 @@ class Mobility:
 
     # ---- running -------------------------------------------------------------------
 
-    def submit(self, request: MoveRequest) -> MigrationRecord:
+    def submit(self, request: MoveRequest, started_on: str | None = None) -> MigrationRecord:
         """Check `request` and queue its migration now (LabError when a
-        rule refuses it: nothing changes then)."""
+        rule refuses it: nothing changes then).  `started_on` is the host
+        an administrator started it on (None: the cluster moves it), whose
+        credentials the source must be able to use."""
         lab = self.lab
         problems = self.check(request)
         if problems:
             raise refusal(request, problems)
+        if started_on is not None:
+            denied = authentication(request, started_on)
+            if denied is not None:
+                raise denied
         spec = spec_for(lab, request)
         vm = request.vm
         record = MigrationRecord(
