@@ -12,7 +12,7 @@ from typing import Any
 import attrs
 
 from hvshell.runtime.errors import CmdletError, PSError
-from hvshell.pstypes.wildcards import has_wildcard, wildcard_regex
+from hvshell.pstypes.wildcards import has_wildcard, compile_wildcard
 from hvshell.runtime.psobject import (MISSING, Hashtable, get_property, property_names,
                                       to_display_string)
 from hvshell.runtime.scriptblock import ScriptBlock
@@ -67,7 +67,7 @@ class PropertySpec:
         match of a wildcard pattern, else itself."""
         if not self.is_pattern:
             return [self.name]
-        pattern = wildcard_regex(self.expression)
+        pattern = compile_wildcard(self.expression)
         return [name for name in property_names(obj) if pattern.match(name)]
 
     def evaluate(self, obj: Any, ctx: Any) -> Any:

@@ -19,7 +19,7 @@ from typing import Any, Iterator
 from hvshell.runtime.cmdlet import Cmdlet, Parameter, Switch
 from hvshell.runtime.conversions import AutomationNullType
 from hvshell.runtime.errors import CmdletError
-from hvshell.pstypes.wildcards import has_wildcard, wildcard_regex
+from hvshell.pstypes.wildcards import has_wildcard, compile_wildcard
 from hvshell.runtime.psobject import (MISSING, Hashtable, PSObject, get_property,
                                       property_names, to_display_string, type_name)
 
@@ -105,7 +105,7 @@ def resolve_paths(ctx: Any, path: str) -> list[tuple[pathlib.Path, str]]:
     if not has_wildcard(leaf):
         return [(ctx.resolve_path(path), str(path))]
     real_folder = ctx.resolve_path(folder or ".")
-    pattern = wildcard_regex(leaf)
+    pattern = compile_wildcard(leaf)
     found = []
     if real_folder.is_dir():
         for entry in sorted(real_folder.iterdir(), key=lambda p: p.name.lower()):

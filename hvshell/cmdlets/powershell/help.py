@@ -18,7 +18,7 @@ from hvshell.runtime.binder import CommandSpec
 from hvshell.runtime.cmdlet import (ALIASES, COMMON_PARAMETERS, REGISTRY, Cmdlet, Parameter,
                                     Switch, all_cmdlets)
 from hvshell.runtime.errors import CmdletError
-from hvshell.pstypes.wildcards import has_wildcard, wildcard_regex
+from hvshell.pstypes.wildcards import has_wildcard, compile_wildcard
 
 CORE = "Microsoft.PowerShell.Core"
 
@@ -143,7 +143,7 @@ def all_commands(ctx: Any) -> list[CommandInfo]:
 
 
 def _matches(patterns: list[str] | None, text: str) -> bool:
-    return not patterns or any(wildcard_regex(p).match(text) for p in patterns)
+    return not patterns or any(compile_wildcard(p).match(text) for p in patterns)
 
 
 class GetCommand(Cmdlet):
@@ -182,7 +182,7 @@ class GetCommand(Cmdlet):
         if self.Name:
             found = []
             for pattern in self.Name:
-                matched = [c for c in commands if wildcard_regex(pattern).match(c.Name)]
+                matched = [c for c in commands if compile_wildcard(pattern).match(c.Name)]
                 if not matched and not has_wildcard(pattern):
                     self.write_error(
                         f"The term '{pattern}' is not recognized as the name of a cmdlet, "
@@ -410,7 +410,7 @@ class GetHelp(Cmdlet):
         return None
 
     def _search(self, width: int) -> None:
-        pattern = wildcard_regex(self.Name)
+        pattern = compile_wildcard(self.Name)
         for command in all_commands(self.ctx):
             if isinstance(command, AliasInfo) or not pattern.match(command.Name):
                 continue
@@ -436,7 +436,7 @@ class GetHelp(Cmdlet):
         return HelpInfo(command.Name, category, synopsis, command.Source, text)
 
     def _parameter_topic(self, command: CommandInfo, spec: CommandSpec, width: int) -> HelpInfo:
-        pattern = wildcard_regex(self.Parameter)
+        pattern = compile_wildcard(self.Parameter)
         lines: list[str] = []
         for param, _ in _display_order(spec):
             if pattern.match(param.name):

@@ -10,7 +10,7 @@ import attrs
 from hvshell.cmdlets.powershell.objects import UTILITY, _is_null, compare_values
 from hvshell.format.properties import safe_property
 from hvshell.runtime.cmdlet import Cmdlet, Parameter, Switch
-from hvshell.pstypes.wildcards import has_wildcard, wildcard_regex
+from hvshell.pstypes.wildcards import has_wildcard, compile_wildcard
 from hvshell.runtime.conversions import AutomationNullType, ConversionError, to_number
 from hvshell.runtime.psobject import MISSING, property_names, to_display_string
 
@@ -92,7 +92,7 @@ class MeasureObject(Cmdlet):
             self._measure("", obj)
             return
         for pattern in self.Property:
-            names = [n for n in property_names(obj) if wildcard_regex(pattern).match(n)] \
+            names = [n for n in property_names(obj) if compile_wildcard(pattern).match(n)] \
                 if has_wildcard(pattern) else [pattern]
             for name in names:
                 value = safe_property(obj, name)

@@ -12,7 +12,7 @@ import attrs
 
 from hvshell.cmdlets.powershell.objects import UTILITY, _is_null
 from hvshell.format.properties import safe_property
-from hvshell.pstypes.wildcards import wildcard_regex
+from hvshell.pstypes.wildcards import compile_wildcard
 from hvshell.runtime.cmdlet import Cmdlet, Parameter
 from hvshell.runtime.errors import CmdletError
 from hvshell.runtime.classes import ScriptObject
@@ -294,7 +294,7 @@ class GetMember(Cmdlet):
         if type_full in self._types:
             return
         self._types.add(type_full)
-        names = [wildcard_regex(n) for n in self.Name or ()]
+        names = [compile_wildcard(n) for n in self.Name or ()]
         wanted = self._canonical_kinds()
         for name, kind, definition in members_of(obj):
             if names and not any(p.match(name) for p in names):

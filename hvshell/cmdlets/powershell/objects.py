@@ -16,7 +16,7 @@ from hvshell.format.text import cell_text
 from hvshell.runtime.cmdlet import Cmdlet, Parameter, Switch
 from hvshell.runtime.conversions import AutomationNullType, ConversionError, to_number
 from hvshell.runtime.errors import CmdletError
-from hvshell.pstypes.wildcards import wildcard_regex
+from hvshell.pstypes.wildcards import compile_wildcard
 from hvshell.runtime.psobject import (MISSING, Hashtable, PSObject, is_numeric,
                                       to_display_string, type_name)
 from hvshell.runtime.signals import StopPipeline
@@ -95,7 +95,7 @@ class SelectObject(Cmdlet):
     def begin(self) -> None:
         self._specs = parse_properties(self.Property, SELECT_KEYS, self.name)
         # Windows PowerShell 5.1 applies -ExcludeProperty only with -Property.
-        self._exclude = [wildcard_regex(p) for p in self.ExcludeProperty or ()] \
+        self._exclude = [compile_wildcard(p) for p in self.ExcludeProperty or ()] \
             if self._specs else []
         self._seen = 0           # input objects counted so far
         self._emitted = 0        # objects passed on by -First
