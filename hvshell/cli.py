@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import warnings
 from typing import Any
 
 from hvshell import __version__
@@ -51,6 +52,13 @@ def _fail(message: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     options = _parser().parse_args(argv)
+    # Text a terminal cannot encode (a lone surrogate from [char]0xD800)
+    # shows as '?', as on a console; Python's warnings are not the user's.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
+    warnings.simplefilter("ignore")
     if options.root and not os.path.isdir(options.root):
         return _fail(f"--root {options.root}: no such directory")
     try:

@@ -53,12 +53,22 @@ def number_value(m: re.Match, negative: bool = False) -> int | float | Decimal |
         elif "." in digits or "e" in digits or "E" in digits:
             value = float(digits) * mult
         else:
-            value = int(digits) * mult
-            if value > _INT64_MAX:
+            value = integer_text(digits) * mult
+            if isinstance(value, int) and value > _INT64_MAX:
                 value = float(value)
     if negative:
         value = -value
     return value
+
+
+def integer_text(digits: str) -> int | float:
+    """Decimal digits as a number: an int when it fits Int64, else the
+    double the text reads as (Infinity past a double's range).  Reading long
+    text as a float never meets Python's limit on digits in int('...')."""
+    if len(digits.lstrip("0")) > 19:
+        return float(digits)
+    value = int(digits or "0")
+    return float(value) if value > _INT64_MAX else value
 
 
 _ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "e": "\x1b", "f": "\f",

@@ -8,6 +8,7 @@ code: both are described by a `CommandSpec`.
 """
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from typing import Any, Container
 
@@ -78,6 +79,12 @@ class Prospect:
     following: list[Parameter]            # what a further positional value may bind to
 
 
+def _is_value_type(param: Parameter) -> bool:
+    """An enum, date or time-span parameter: .NET cannot hold $null in it."""
+    kind = param.type
+    return isinstance(kind, enum.EnumMeta) or kind in (dt.datetime, dt.timedelta)
+
+
 def _type_text(param: Parameter) -> str:
     if isinstance(param.type, str):
         return canonical_type_name(param.type)
@@ -144,11 +151,22 @@ class Binder:
                     "ParameterArgumentValidationErrorNullNotAllowed", extent)
             if param.array:
                 return []
+            if _is_value_type(param):
+                raise BindingError(f"Cannot bind parameter '{param.name}'. Cannot convert null "
+                                   f"to type \"{_type_text(param)}\".",
+                                   "CannotConvertArgumentNoMessage", extent)
             # $null converts to a number's zero, as .NET value types do.
             return {int: 0, float: 0.0}.get(param.type) if isinstance(param.type, type) else None
         if param.array:
             items = list(value) if isinstance(value, (list, tuple)) else [value]
             converted = [self._convert_one(param, item, extent) for item in items]
+            if param.type is not object and any(item is None for item in converted):
+                # The cmdlets' [ValidateNotNullOrEmpty()]: a name list cannot hold $null.
+                raise BindingError(
+                    f"Cannot validate argument on parameter '{param.name}'. The argument is null, "
+                    f"empty, or an element of the argument collection contains a null value. "
+                    f"Supply a collection that does not contain any null values and then try "
+                    f"the command again.", "ParameterArgumentValidationError", extent)
             if not converted and param.mandatory and not param.allow_empty:
                 raise BindingError(
                     f"Cannot bind argument to parameter '{param.name}' because it is an empty array.",
@@ -160,7 +178,7 @@ class Binder:
                 isinstance(param.type, str) and canonical_type_name(param.type) in
                 ("System.Object", "System.Array") or str(param.type).endswith("[]")):
             if len(value) == 1 and not isinstance(param.type, str):
-                value = value[0]
+                return self.convert_value(param, value[0], extent)
             else:
                 raise BindingError(
                     f"Cannot convert 'System.Object[]' to the type '{_type_text(param)}' required "

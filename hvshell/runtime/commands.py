@@ -9,13 +9,16 @@ script file.  Cmdlets reach the interpreter through the session
 """
 from __future__ import annotations
 
+import os
 from typing import Any, Callable
 
 from hvshell.lang import ast
 from hvshell.runtime.binder import Arg
 from hvshell.runtime.cmdlet import ALIASES, REGISTRY, Cmdlet, ensure_loaded
 from hvshell.runtime.conversions import AutomationNullType, to_bool, to_string
-from hvshell.runtime.errors import ErrorRecord, ParseError, PSError, parse_error_records
+from hvshell.runtime.dotnet_limits import from_python
+from hvshell.runtime.errors import (ErrorRecord, ParseError, PSError, internal_error_record,
+                                    parse_error_records)
 from hvshell.runtime.pipeline import (CmdletProcessor, ExpressionProcessor, FunctionInfo,
                                       Processor, ScriptProcessor, Sink, denull,
                                       scriptblock_processor, unwrap)
@@ -217,12 +220,16 @@ class CommandRunner:
         except (FlowSignal, KeyboardInterrupt, BrokenPipeError):
             raise                 # a closed output pipe ends hvshell quietly (cli.main)
         except RecursionError:
-            raise self.runtime_error("The script failed due to call depth overflow.",
-                                     processor.extent, "CallDepthOverflow") from None
+            raise self.call_depth_error(processor.extent) from None
         except Exception as error:  # a defect must not escape as a traceback
-            record = ErrorRecord(
-                f"The command failed unexpectedly: {type(error).__name__}: {error}",
-                "InternalError", "NotSpecified", None, "System.InvalidOperationException")
+            thrown = from_python(error)
+            if thrown is not None:     # a .NET edge inside the cmdlet: that exception
+                record = ErrorRecord(str(thrown), thrown.short_name, "NotSpecified", None,
+                                     thrown.type_name)
+            elif os.environ.get("HVSHELL_DEBUG"):
+                raise
+            else:
+                record = internal_error_record(error)
             self._locate(record, processor)
             raise PSError(record) from None
 

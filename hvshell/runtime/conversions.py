@@ -9,18 +9,23 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import math
 import re
 import uuid
 from typing import Any
 
+from hvshell.lang.literals import integer_text
 from hvshell.pstypes.registry import find_type
+from hvshell.runtime import dotnet_limits
+from hvshell.runtime.dotnet_limits import DotNetError, widen
 from hvshell.runtime.psobject import (Hashtable, PSObject, is_model_object,
                                       to_display_string, type_name)
 from hvshell.runtime.scriptblock import ScriptBlock
 
 
 class ConversionError(Exception):
-    pass
+    """`error_id`, when set, is the FullyQualifiedErrorId a cast shows."""
+    error_id: str | None = None
 
 
 class TypeNotFoundError(ConversionError):
@@ -90,6 +95,7 @@ class SwitchValue:
         return hash(self.is_present)
 
 
+UINT64_MAX = (1 << 64) - 1
 _MULTIPLIERS = {"kb": 1024, "mb": 1024**2, "gb": 1024**3, "tb": 1024**4, "pb": 1024**5}
 _NUMBER_RE = re.compile(
     r"^\s*(?P<sign>[+-]?)(?:(?P<hex>0x[0-9a-f]+)|(?P<num>(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?))"
@@ -107,10 +113,12 @@ def parse_number(text: str) -> int | float | None:
     sign = -1 if m.group("sign") == "-" else 1
     if m.group("hex"):
         value: int | float = int(m.group("hex"), 16)
+        if value > UINT64_MAX:
+            return None
     else:
         num = m.group("num")
         if re.fullmatch(r"\d+", num):
-            value = int(num)
+            value = integer_text(num)
         else:
             value = float(num)
             if m.group("suffix") is None and value.is_integer() and "e" not in num.lower() \
@@ -119,7 +127,7 @@ def parse_number(text: str) -> int | float | None:
     mult = m.group("mult")
     if mult:
         value = value * _MULTIPLIERS[mult.lower()]
-    return sign * value
+    return widen(sign * value)
 
 
 def to_number(value: Any) -> int | float:
@@ -262,13 +270,15 @@ def _to_int(value: Any, target: str) -> int:
     elif isinstance(value, int):
         result = value
     elif isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            raise _convert_error(value, target, "Value was either too large or too small.")
+        if not math.isfinite(value):
+            raise _overflow_error(value, target, _too_large(target))
         result = round(value)                      # .NET rounds half to even, as Python does
     elif isinstance(value, str):
         number = parse_number(value)
         if number is None:
             raise _convert_error(value, target, "Input string was not in a correct format.")
+        if isinstance(number, float) and not math.isfinite(number):
+            raise _convert_error(value, target, _too_large(target))
         result = round(number) if isinstance(number, float) else number
     elif isinstance(value, enum.Enum) and isinstance(value.value, int):
         result = value.value
@@ -279,9 +289,27 @@ def _to_int(value: Any, target: str) -> int:
     else:
         raise _convert_error(value, target)
     if not lo <= result <= hi:
-        short = target.split(".")[-1]
-        raise _convert_error(value, target, f"Value was either too large or too small for an {short}.")
+        raise _overflow_error(value, target, _too_large(target))
     return result
+
+
+_RANGE_NAMES = {"System.Byte": "an unsigned byte", "System.SByte": "a signed byte",
+                "System.UInt16": "a UInt16", "System.UInt32": "a UInt32",
+                "System.UInt64": "a UInt64"}
+
+
+def _too_large(target: str) -> str:
+    """.NET's OverflowException message for a conversion to `target`."""
+    name = _RANGE_NAMES.get(target) or "an " + target.split(".")[-1]
+    return f"Value was either too large or too small for {name}."
+
+
+def _overflow_error(value: Any, target: str, reason: str) -> ConversionError:
+    """A number outside `target`'s range: .NET's IConvertible overflows."""
+    error = _convert_error(value, target, reason)
+    if not isinstance(value, str):
+        error.error_id = "InvalidCastIConvertible"
+    return error
 
 
 def _to_float(value: Any, target: str) -> float:
@@ -383,7 +411,10 @@ def _convert_named(value: Any, target: str) -> Any:
         if isinstance(value, str) and len(value) == 1:
             return value
         if isinstance(value, int) and not isinstance(value, bool):
-            return chr(value)
+            try:
+                return dotnet_limits.char(value)
+            except DotNetError as error:
+                raise _overflow_error(value, target, str(error)) from None
         raise _convert_error(value, target, "String must be exactly one character long.")
     if target == "System.Boolean":
         return to_bool(value)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import math
 import re
 from typing import Any
 
@@ -19,10 +20,15 @@ class FormatError(Exception):
     pass
 
 
-def _round_half_away(value: float, digits: int) -> decimal.Decimal:
+def _round_half_away(value: float, digits: int, percent: bool = False) -> decimal.Decimal:
     """.NET's numeric format strings round half away from zero."""
     quant = decimal.Decimal(1).scaleb(-digits)
-    return decimal.Decimal(repr(float(value))).quantize(quant, rounding=decimal.ROUND_HALF_UP)
+    # Enough precision for every double's integer digits (up to 309) and the fraction's.
+    context = decimal.Context(prec=digits + 330)
+    exact = decimal.Decimal(repr(float(value)))
+    if percent:                     # x100 in decimal: a double near its maximum does not overflow
+        exact = exact.scaleb(2)
+    return exact.quantize(quant, rounding=decimal.ROUND_HALF_UP, context=context)
 
 
 def _group(int_text: str) -> str:
@@ -36,8 +42,8 @@ def _group(int_text: str) -> str:
     return sign + ",".join(groups)
 
 
-def _fixed(value: float, digits: int, grouped: bool) -> str:
-    text = f"{_round_half_away(value, digits):f}"
+def _fixed(value: float, digits: int, grouped: bool, percent: bool = False) -> str:
+    text = f"{_round_half_away(value, digits, percent):f}"
     if text.startswith("-") and float(text) == 0:
         text = text[1:]
     if grouped:
@@ -50,28 +56,30 @@ def format_number(value: Any, spec: str) -> str:
     """A number with a .NET standard or custom numeric format string."""
     if isinstance(value, bool):
         return "True" if value else "False"
-    m = re.fullmatch(r"([NnFfDdXxPpEeGgCcRr])(\d{0,2})", spec)
+    # One letter and at most two digits is a standard format (a third digit
+    # makes it a custom pattern, as in .NET Framework); an unknown letter is refused.
+    m = re.fullmatch(r"([A-Za-z])(\d{0,2})", spec)
     if not m:
         return _custom_number(value, spec)
     kind, precision = m.group(1), m.group(2)
     digits = int(precision) if precision else None
     upper = kind.upper()
+    if upper not in "NFDXPECGR" or (upper in "DX" and not isinstance(value, int)):
+        raise FormatError("Format specifier was invalid.")
+    if isinstance(value, float) and not math.isfinite(value):
+        return _non_finite(value)
     if upper == "N":
         return _fixed(value, 2 if digits is None else digits, True)
     if upper == "F":
         return _fixed(value, 2 if digits is None else digits, False)
     if upper == "D":
-        if not isinstance(value, int):
-            raise FormatError("Format specifier was invalid.")
         text = str(abs(value)).rjust(digits or 0, "0")
         return ("-" if value < 0 else "") + text
     if upper == "X":
-        if not isinstance(value, int):
-            raise FormatError("Format specifier was invalid.")
         text = format(value & (2**64 - 1) if value < 0 else value, "x" if kind == "x" else "X")
         return text.rjust(digits or 0, "0")
     if upper == "P":
-        return _fixed(value * 100, 2 if digits is None else digits, True) + " %"
+        return _fixed(value, 2 if digits is None else digits, True, percent=True) + " %"
     if upper == "C":
         text = _fixed(abs(value), 2 if digits is None else digits, True)
         return f"(${text})" if value < 0 else f"${text}"
@@ -89,9 +97,18 @@ def format_number(value: Any, spec: str) -> str:
     raise FormatError("Format specifier was invalid.")
 
 
+def _non_finite(value: float) -> str:
+    """What every numeric format shows for a double that is not a number."""
+    if math.isnan(value):
+        return "NaN"
+    return "Infinity" if value > 0 else "-Infinity"
+
+
 def _custom_number(value: Any, spec: str) -> str:
     """Custom numeric patterns: 0 and # placeholders, one '.', ',' grouping,
     '%' (×100), literal text in quotes."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return _non_finite(value)
     sections = spec.split(";")
     if len(sections) > 1 and value < 0:
         spec, value = sections[1], -value
@@ -101,16 +118,17 @@ def _custom_number(value: Any, spec: str) -> str:
         spec = sections[0]
     literal_parts = re.split(r"('[^']*'|\"[^\"]*\")", spec)
     pattern = "".join(p for p in literal_parts if not p[:1] in ("'", '"'))
+    if "0" not in pattern and "#" not in pattern:
+        # No digit placeholder: the pattern is all literal text.
+        return "".join(p[1:-1] if p[:1] in ("'", '"') else p for p in literal_parts)
     number = float(value)
-    if "%" in pattern:
-        number *= 100
     int_pattern, _, frac_pattern = pattern.partition(".")
     frac_pattern = re.sub(r"[^0#]", "", frac_pattern)
     grouped = "," in int_pattern.strip(",").rstrip("0#") or re.search(r"[0#],[0#]", int_pattern)
     min_int = int_pattern.count("0")
     max_frac = len(frac_pattern)
     min_frac = len(frac_pattern.rstrip("#"))
-    text = f"{_round_half_away(abs(number), max_frac):f}"
+    text = f"{_round_half_away(abs(number), max_frac, '%' in pattern):f}"
     whole, _, frac = text.partition(".")
     frac = frac.rstrip("0").ljust(min_frac, "0") if max_frac else ""
     whole = whole.lstrip("0").rjust(min_int, "0") if min_int else whole.lstrip("0")
@@ -227,6 +245,18 @@ def format_value(value: Any, spec: str) -> str:
 
 
 _ITEM = re.compile(r"\{\{|\}\}|\{(\d+)\s*(?:,\s*(-?\d+))?\s*(?::([^}]*))?\}|[{}]")
+_FORMAT_ERROR = "Input string was not in a correct format."
+
+
+def _item_number(digits: str) -> int:
+    """An index or width as .NET reads it: digits stop counting once the
+    value reaches 1,000,000, and a digit after that is a format error."""
+    value = 0
+    for digit in digits:
+        if value >= 1_000_000:
+            raise FormatError(_FORMAT_ERROR)
+        value = value * 10 + ord(digit) - 48
+    return value
 
 
 def composite_format(template: str, args: list[Any]) -> str:
@@ -244,8 +274,8 @@ def composite_format(template: str, args: list[Any]) -> str:
             out.append("}")
             continue
         if m.group(1) is None:
-            raise FormatError("Input string was not in a correct format.")
-        index = int(m.group(1))
+            raise FormatError(_FORMAT_ERROR)
+        index = _item_number(m.group(1))
         if index >= len(args):
             raise FormatError("Index (zero based) must be greater than or equal to zero and "
                               "less than the size of the argument list.")
@@ -256,7 +286,7 @@ def composite_format(template: str, args: list[Any]) -> str:
         if isinstance(value, (list, tuple)) and spec is None:
             text = "System.Object[]"
         if m.group(2):
-            width = int(m.group(2))
+            width = _item_number(m.group(2).lstrip("-")) * (-1 if m.group(2).startswith("-") else 1)
             text = text.rjust(width) if width > 0 else text.ljust(-width)
         out.append(text)
     out.append(template[pos:])

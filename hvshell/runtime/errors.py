@@ -112,6 +112,17 @@ class CmdletError(PSError):
         super().__init__(ErrorRecord(message, error_id, category, target, exception_type))
 
 
+CALL_DEPTH_MESSAGE = "The script failed due to call depth overflow."
+CALL_DEPTH_EXCEPTION = "System.Management.Automation.ScriptCallDepthException"
+
+
+def internal_error_record(error: BaseException) -> ErrorRecord:
+    """A defect in hvshell, reported as an error record rather than a
+    traceback (the statement fails, the session goes on)."""
+    return ErrorRecord(f"The command failed unexpectedly: {type(error).__name__}: {error}",
+                       "InternalError", "NotSpecified", None, "System.InvalidOperationException")
+
+
 def parse_error_records(error: ParseError) -> list[ErrorRecord]:
     """The error records of a parse failure, one per error, in order."""
     return [ErrorRecord(problem.message, problem.error_id, "ParserError", None,
@@ -121,4 +132,5 @@ def parse_error_records(error: ParseError) -> list[ErrorRecord]:
 
 
 __all__ = ["ExceptionInfo", "ErrorRecord", "PSError", "CmdletError", "ParseError",
-           "parse_error_records"]
+           "parse_error_records", "internal_error_record", "CALL_DEPTH_MESSAGE",
+           "CALL_DEPTH_EXCEPTION"]

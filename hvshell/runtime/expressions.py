@@ -17,6 +17,7 @@ from hvshell.runtime.classes import ClassError, script_class
 from hvshell.runtime.conversions import (AutomationNullType, ConversionError, TypeNotFoundError,
                                          convert, canonical_type_name, is_known_type, to_bool,
                                          to_number, to_string)
+from hvshell.runtime.dotnet_limits import DotNetError
 from hvshell.runtime.errors import CmdletError
 from hvshell.runtime.members import (MemberError, TypeInfo, get_member, invoke_method,
                                      invoke_static, static_member)
@@ -51,6 +52,8 @@ class ExpressionEvaluator:
             return functions[op](current, value)
         except ops.OperatorError as error:
             raise self.operator_error(error, stmt.extent) from None
+        except DotNetError as error:
+            raise self.operator_error(ops.OperatorError.wrapping(error), stmt.extent) from None
         except ConversionError as error:
             raise self.runtime_error(str(error), stmt.extent, "InvalidCastFromStringToInteger") from None
 
@@ -199,8 +202,8 @@ class ExpressionEvaluator:
         except TypeNotFoundError as error:
             raise self.runtime_error(str(error), node.extent, "TypeNotFound") from None
         except ConversionError as error:
-            error_id = "InvalidCastFromStringToInteger" if isinstance(value, str) \
-                else "ConvertToFinalInvalidCastException"
+            error_id = error.error_id or ("InvalidCastFromStringToInteger" if isinstance(value, str)
+                                          else "ConvertToFinalInvalidCastException")
             raise self.runtime_error(str(error), node.extent, error_id, "InvalidArgument") from None
 
     def _member_name(self, member: Any) -> str:
@@ -213,7 +216,7 @@ class ExpressionEvaluator:
             try:
                 return static_member(type_text, name, self)
             except MemberError as error:
-                raise self.runtime_error(str(error), node.extent, error.error_id) from None
+                raise self.member_error(error, node.extent) from None
         target = denull(self.evaluate(node.target))
         if target is None:
             # $null.Count is 0 since PowerShell 3.0; other members are $null.
@@ -232,7 +235,7 @@ class ExpressionEvaluator:
                 target = None
             return invoke_method(target, name, args, self)
         except MemberError as error:
-            raise self.runtime_error(str(error), node.extent, error.error_id) from None
+            raise self.member_error(error, node.extent) from None
         except CmdletError as error:
             error.record.extent = error.record.extent or node.extent
             error.record.source = error.record.source or self.source
@@ -298,6 +301,8 @@ class ExpressionEvaluator:
         except ops.OperatorError as error:
             raise self.operator_error(error, node.extent,
                                       left if op == "-f" else None) from None
+        except DotNetError as error:
+            raise self.operator_error(ops.OperatorError.wrapping(error), node.extent) from None
         except ConversionError as error:
             raise self.runtime_error(str(error), node.extent, "InvalidCastFromStringToInteger") from None
 
@@ -330,6 +335,8 @@ class ExpressionEvaluator:
                 return ops.join(value, "")
         except ops.OperatorError as error:
             raise self.operator_error(error, node.extent) from None
+        except DotNetError as error:
+            raise self.operator_error(ops.OperatorError.wrapping(error), node.extent) from None
         except ConversionError as error:
             raise self.runtime_error(str(error), node.extent) from None
         raise self.runtime_error(f"Unsupported operator {op}.", node.extent)
@@ -358,6 +365,9 @@ class ExpressionEvaluator:
         table = Hashtable(ordered=node.ordered)
         for entry in node.entries:
             key = denull(self.evaluate(entry.key))
+            if key is None:
+                raise self.runtime_error("A null key is not allowed in a hash literal.",
+                                         entry.extent, "InvalidNullKey", target=table)
             if key in table:
                 raise self.runtime_error(
                     f"Duplicate keys '{to_display_string(key)}' are not allowed in hash literals.",

@@ -18,6 +18,7 @@ plugged in.
 """
 from __future__ import annotations
 
+import os
 import random
 import re
 import sys
@@ -28,7 +29,9 @@ from hvshell.pstypes.registry import script_types
 from hvshell.runtime import operators as ops
 from hvshell.runtime.commands import CommandRunner
 from hvshell.runtime.conversions import Version
-from hvshell.runtime.errors import ErrorRecord, ParseError, PSError, parse_error_records
+from hvshell.runtime.dotnet_limits import from_python
+from hvshell.runtime.errors import (CALL_DEPTH_EXCEPTION, CALL_DEPTH_MESSAGE, ErrorRecord,
+                                    ParseError, PSError, internal_error_record, parse_error_records)
 from hvshell.runtime.expressions import ExpressionEvaluator
 from hvshell.runtime.binder import Arg
 from hvshell.runtime.pipeline import FunctionInfo, ScriptProcessor, Sink
@@ -292,6 +295,38 @@ class Interpreter(StatementRunner, CommandRunner, ExpressionEvaluator, VariableS
                       target: Any = None, inner: str | None = None) -> PSError:
         return PSError(ErrorRecord(message, error_id, category, target, exception_type,
                                    extent=extent, source=self.source, inner_exception_type=inner))
+
+    def member_error(self, error: Any, extent: ast.Extent | None) -> PSError:
+        """A MemberError: a method that threw shows as PowerShell shows it
+        (NotSpecified, MethodInvocationException, the thrown exception's name)."""
+        if error.exception_type:
+            return self.runtime_error(str(error), extent, error.error_id, "NotSpecified",
+                                      error.exception_type)
+        return self.runtime_error(str(error), extent, error.error_id)
+
+    def call_depth_error(self, extent: ast.Extent | None) -> PSError:
+        """Recursion too deep: the whole script fails, as in PowerShell (the
+        levels above do not go on with half their results)."""
+        error = self.runtime_error(CALL_DEPTH_MESSAGE, extent, "CallDepthOverflow",
+                                   exception_type=CALL_DEPTH_EXCEPTION)
+        error.script_terminating = True
+        return error
+
+    def unhandled_error(self, error: Exception, extent: ast.Extent | None) -> PSError:
+        """The record for an exception that reached a statement unhandled:
+        recursion past Python's depth is PowerShell's call-depth overflow, a
+        .NET edge (overflow, out of memory, regex timeout) its exception, and
+        anything else a defect reported as one (HVSHELL_DEBUG=1 lets it out)."""
+        if isinstance(error, RecursionError):
+            return self.call_depth_error(extent)
+        thrown = from_python(error)
+        if thrown is not None:
+            return self.operator_error(ops.OperatorError.wrapping(thrown), extent)
+        if os.environ.get("HVSHELL_DEBUG"):
+            raise error
+        record = internal_error_record(error)
+        record.extent, record.source = extent, self.source
+        return PSError(record)
 
     def operator_error(self, error: ops.OperatorError, extent: ast.Extent | None,
                        target: Any = None) -> PSError:

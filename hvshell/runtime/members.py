@@ -17,15 +17,45 @@ from hvshell.runtime.classes import ClassError, ScriptObject, class_of
 from hvshell.runtime.conversions import (AutomationNullType, ConversionError, Version, convert,
                                          canonical_type_name, parse_datetime, parse_timespan,
                                          to_string)
+from hvshell.runtime import dotnet_limits as limits
 from hvshell.runtime.dotnet_format import FormatError, composite_format, format_value
+from hvshell.runtime.dotnet_limits import DotNetError, from_python
 from hvshell.runtime.psobject import (MISSING, DictionaryEntry, Hashtable, PSObject,
                                       get_property, method_names, to_display_string, type_name)
 
 
+METHOD_INVOCATION = "System.Management.Automation.MethodInvocationException"
+
+
 class MemberError(Exception):
-    def __init__(self, message: str, error_id: str = "MethodNotFound"):
+    """`exception_type` is MethodInvocationException when the method itself
+    threw (PowerShell shows NotSpecified and the thrown exception's name as
+    FullyQualifiedErrorId), None when the call could not be made at all."""
+
+    def __init__(self, message: str, error_id: str = "MethodNotFound",
+                 exception_type: str | None = None):
         super().__init__(message)
         self.error_id = error_id
+        self.exception_type = exception_type
+
+
+# What a Python failure inside a method stands for in .NET, when it is not
+# one of dotnet_limits' edges.
+_THROWN = ((FormatError, "System.FormatException"), (ConversionError, "System.InvalidCastException"),
+           (IndexError, "System.ArgumentOutOfRangeException"), (ValueError, "System.ArgumentException"),
+           (TypeError, "System.ArgumentException"))
+_CAUGHT = (DotNetError, ArithmeticError, MemoryError, re.error) + tuple(k for k, _ in _THROWN)
+
+
+def invocation_error(name: str, args: list, error: Exception) -> MemberError:
+    """The exception a method threw, wrapped as PowerShell wraps it."""
+    thrown = from_python(error)
+    if thrown is None:
+        type_name = next(t for k, t in _THROWN if isinstance(error, k)) \
+            if isinstance(error, tuple(k for k, _ in _THROWN)) else "System.Exception"
+        thrown = DotNetError(str(error), type_name)
+    return MemberError(f'Exception calling "{name}" with "{len(args)}" argument(s): "{thrown}"',
+                       thrown.short_name, METHOD_INVOCATION)
 
 
 class TypeInfo:
@@ -111,7 +141,8 @@ def _str_method(s: str, name: str, args: list) -> Any:
         if start < 0 or length < 0 or start + length > len(s):
             raise MemberError(
                 'Exception calling "Substring" with "%d" argument(s): "Index and length must '
-                'refer to a location within the string."' % len(args), "ArgumentOutOfRangeException")
+                'refer to a location within the string."' % len(args), "ArgumentOutOfRangeException",
+                METHOD_INVOCATION)
         return s[start:start + length]
     if n in ("padleft", "padright"):
         width = int(convert(args[0], "int"))
@@ -143,10 +174,7 @@ def _number_method(x: Any, name: str, args: list) -> Any:
     if n == "tostring":
         if not args:
             return to_display_string(x)
-        try:
-            return format_value(x, to_string(args[0]))
-        except FormatError as error:
-            raise MemberError(str(error), "FormatException") from None
+        return format_value(x, to_string(args[0]))
     if n == "equals":
         return x == args[0]
     if n == "compareto":
@@ -160,19 +188,27 @@ def _datetime_method(d: dt.datetime, name: str, args: list) -> Any:
     adders = {"adddays": "days", "addhours": "hours", "addminutes": "minutes",
               "addseconds": "seconds", "addmilliseconds": "milliseconds"}
     if n in adders:
-        return d + dt.timedelta(**{adders[n]: float(convert(args[0], "double"))})
+        try:
+            span = dt.timedelta(**{adders[n]: float(convert(args[0], "double"))})
+        except OverflowError:
+            raise DotNetError(limits.DATETIME_RANGE_MESSAGE, limits.ARGUMENT_OUT_OF_RANGE) from None
+        return limits.add_to_datetime(d, span)
     if n == "addmonths" or n == "addyears":
         months = int(convert(args[0], "int")) * (12 if n == "addyears" else 1)
         total = d.month - 1 + months
         year, month = d.year + total // 12, total % 12 + 1
+        if not 1 <= year <= 9999:
+            raise DotNetError(limits.DATETIME_RANGE_MESSAGE, limits.ARGUMENT_OUT_OF_RANGE)
         import calendar
         day = min(d.day, calendar.monthrange(year, month)[1])
         return d.replace(year=year, month=month, day=day)
     if n == "add":
-        return d + convert(args[0], "timespan")
+        return limits.add_to_datetime(d, convert(args[0], "timespan"))
     if n == "subtract":
         other = args[0]
-        return d - (other if isinstance(other, (dt.datetime, dt.timedelta)) else convert(other, "datetime"))
+        if isinstance(other, dt.timedelta):
+            return limits.add_to_datetime(d, -other)
+        return d - (other if isinstance(other, dt.datetime) else convert(other, "datetime"))
     if n == "tostring":
         return format_value(d, to_string(args[0])) if args else to_display_string(d)
     if n == "toshortdatestring":
@@ -193,9 +229,9 @@ def _timespan_method(t: dt.timedelta, name: str, args: list) -> Any:
     if n == "tostring":
         return format_value(t, to_string(args[0])) if args else to_display_string(t)
     if n == "add":
-        return t + convert(args[0], "timespan")
+        return limits.timespan(t + convert(args[0], "timespan"))
     if n == "subtract":
-        return t - convert(args[0], "timespan")
+        return limits.timespan(t - convert(args[0], "timespan"))
     raise KeyError(name)
 
 
@@ -219,7 +255,7 @@ def _list_method(items: list, name: str, args: list, interp: Any) -> Any:
         return list(items)
     if n == "add":
         raise MemberError('Exception calling "Add" with "1" argument(s): "Collection was of a fixed size."',
-                          "NotSupportedException")
+                          "NotSupportedException", METHOD_INVOCATION)
     raise KeyError(name)
 
 
@@ -237,7 +273,7 @@ def _hashtable_method(h: Hashtable, name: str, args: list) -> Any:
             raise MemberError(
                 f'Exception calling "Add" with "2" argument(s): "Item has already been added. '
                 f"Key in dictionary: '{args[0]}'  Key being added: '{args[0]}'\"",
-                "ArgumentException") from None
+                "ArgumentException", METHOD_INVOCATION) from None
         return None
     if n == "remove":
         h.remove(args[0])
@@ -305,10 +341,8 @@ def invoke_method(target: Any, name: str, args: list, interp: Any) -> Any:
         raise KeyError(name)
     except KeyError:
         pass
-    except (ConversionError, ValueError, IndexError, TypeError) as error:
-        raise MemberError(
-            f'Exception calling "{name}" with "{len(args)}" argument(s): "{error}"',
-            "MethodInvocationException") from None
+    except _CAUGHT as error:
+        raise invocation_error(name, args, error) from None
     raise MemberError(
         f"Method invocation failed because [{type_name(target)}] does not contain a method "
         f"named '{name}'.", "MethodNotFound")
@@ -318,27 +352,30 @@ def invoke_method(target: Any, name: str, args: list, interp: Any) -> Any:
 # Static members of types
 # ---------------------------------------------------------------------------
 
+def _double(value: Any) -> float:
+    return float(convert(value, "double"))
+
+
 def _math_round(args: list) -> Any:
-    value = float(convert(args[0], "double"))
     digits = int(convert(args[1], "int")) if len(args) > 1 else 0
-    result = round(value, digits)               # .NET Math.Round: half to even, as here
-    return float(result) if digits else float(result)
+    return limits.math_round(_double(args[0]), digits)
 
 
+# System.Math with IEEE results (Infinity, NaN) where Python's math raises.
 _MATH: dict[str, Callable[[list], Any]] = {
     "round": _math_round,
-    "floor": lambda a: float(math.floor(convert(a[0], "double"))),
-    "ceiling": lambda a: float(math.ceil(convert(a[0], "double"))),
-    "truncate": lambda a: float(math.trunc(convert(a[0], "double"))),
-    "abs": lambda a: abs(a[0]) if isinstance(a[0], (int, float)) else abs(convert(a[0], "double")),
+    "floor": lambda a: limits.math_floor(_double(a[0])),
+    "ceiling": lambda a: limits.math_ceiling(_double(a[0])),
+    "truncate": lambda a: limits.math_truncate(_double(a[0])),
+    "abs": lambda a: limits.math_abs(a[0] if isinstance(a[0], (int, float)) else _double(a[0])),
     "max": lambda a: max(a[0], a[1]),
     "min": lambda a: min(a[0], a[1]),
-    "pow": lambda a: float(convert(a[0], "double")) ** float(convert(a[1], "double")),
-    "sqrt": lambda a: math.sqrt(convert(a[0], "double")),
-    "log": lambda a: math.log(convert(a[0], "double"), *(convert(x, "double") for x in a[1:])),
-    "log10": lambda a: math.log10(convert(a[0], "double")),
-    "exp": lambda a: math.exp(convert(a[0], "double")),
-    "sign": lambda a: (a[0] > 0) - (a[0] < 0),
+    "pow": lambda a: limits.math_pow(_double(a[0]), _double(a[1])),
+    "sqrt": lambda a: limits.math_sqrt(_double(a[0])),
+    "log": lambda a: limits.math_log(_double(a[0]), *(_double(x) for x in a[1:2])),
+    "log10": lambda a: limits.math_log10(_double(a[0])),
+    "exp": lambda a: limits.math_exp(_double(a[0])),
+    "sign": lambda a: limits.math_sign(a[0]),
 }
 
 
@@ -348,6 +385,10 @@ def _class_call(call: Callable[..., Any], *args: Any) -> Any:
         return call(*args)
     except ClassError as error:
         raise MemberError(str(error), error.error_id) from None
+
+
+_DOUBLE_CONSTANTS = {"positiveinfinity": math.inf, "negativeinfinity": -math.inf, "nan": math.nan,
+                     "epsilon": 5e-324}
 
 
 def static_member(type_text: str, name: str, interp: Any) -> Any:
@@ -363,13 +404,18 @@ def static_member(type_text: str, name: str, interp: Any) -> Any:
             for member in defined:
                 if member.name.lower() == key:
                     return member
-    limits = {
+    ranges = {
         "System.Int32": (-2**31, 2**31 - 1), "System.Int64": (-2**63, 2**63 - 1),
         "System.Byte": (0, 255), "System.UInt32": (0, 2**32 - 1), "System.Int16": (-2**15, 2**15 - 1),
         "System.Double": (-1.7976931348623157e308, 1.7976931348623157e308),
+        "System.DateTime": (limits.DATETIME_MIN, limits.DATETIME_MAX),
+        "System.TimeSpan": (limits.TIMESPAN_MIN, limits.TIMESPAN_MAX),
+        "System.Char": ("\0", chr(limits.CHAR_MAX)),
     }
-    if canonical in limits and key in ("maxvalue", "minvalue"):
-        return limits[canonical][1 if key == "maxvalue" else 0]
+    if canonical in ranges and key in ("maxvalue", "minvalue"):
+        return ranges[canonical][1 if key == "maxvalue" else 0]
+    if canonical == "System.Double" and key in _DOUBLE_CONSTANTS:
+        return _DOUBLE_CONSTANTS[key]
     if canonical == "System.Math":
         if key == "pi":
             return math.pi
@@ -433,7 +479,7 @@ def invoke_static(type_text: str, name: str, args: list, interp: Any) -> Any:
             units = {"fromseconds": "seconds", "fromminutes": "minutes", "fromhours": "hours",
                      "fromdays": "days", "frommilliseconds": "milliseconds"}
             if key in units:
-                return dt.timedelta(**{units[key]: float(convert(args[0], "double"))})
+                return limits.timespan_of(**{units[key]: float(convert(args[0], "double"))})
             if key == "parse":
                 return parse_timespan(to_string(args[0]))
         if canonical in ("System.Int32", "System.Int64", "System.Double") and key == "parse":
@@ -444,16 +490,16 @@ def invoke_static(type_text: str, name: str, args: list, interp: Any) -> Any:
             if key == "parse":
                 return convert(args[0], "guid")
         if canonical == "System.Text.RegularExpressions.Regex":
-            from hvshell.runtime.operators import dotnet_regex
+            from hvshell.runtime.dotnet_regex import compile_regex, replacement
             if key == "escape":
                 return re.escape(to_string(args[0]))
             if key == "ismatch":
-                return dotnet_regex(to_string(args[1]), True).search(to_string(args[0])) is not None
+                return compile_regex(to_string(args[1]), True).search(to_string(args[0])) is not None
             if key == "replace":
-                from hvshell.runtime.operators import compare
-                return compare("creplace", to_string(args[0]), [args[1], args[2]])
+                return compile_regex(to_string(args[1]), True).sub(replacement(to_string(args[2])),
+                                                                   to_string(args[0]))
             if key == "split":
-                return dotnet_regex(to_string(args[1]), True).split(to_string(args[0]))
+                return compile_regex(to_string(args[1]), True).split(to_string(args[0]))
         if canonical == "System.IO.Path":
             if key == "combine":
                 parts = [to_string(a) for a in args]
@@ -476,10 +522,8 @@ def invoke_static(type_text: str, name: str, args: list, interp: Any) -> Any:
                 return convert(args[0], conversions[key])
         if canonical == "System.Version" and key == "parse":
             return Version(to_string(args[0]))
-    except (ConversionError, ValueError, IndexError, TypeError, FormatError) as error:
-        raise MemberError(
-            f'Exception calling "{name}" with "{len(args)}" argument(s): "{error}"',
-            "MethodInvocationException") from None
+    except _CAUGHT as error:
+        raise invocation_error(name, args, error) from None
     raise MemberError(
         f"Method invocation failed because [{canonical}] does not contain a method named "
         f"'{name}'.", "MethodNotFound")

@@ -11,13 +11,17 @@ import datetime as dt
 import enum
 import math
 import re
-from typing import Any, Callable
+from typing import Any
 
 from hvshell.pstypes.wildcards import wildcard_match
 from hvshell.runtime.conversions import (AutomationNullType, ConversionError, SwitchValue,
                                          Version, convert, to_bool, to_number, to_string,
                                          type_matches)
+from hvshell.runtime import dotnet_limits as limits
 from hvshell.runtime.dotnet_format import FormatError, composite_format
+from hvshell.runtime.dotnet_limits import DotNetError
+from hvshell.runtime.dotnet_regex import (DotNetRegex, RegexError, compile_regex, match_groups,
+                                          replacement)
 from hvshell.runtime.psobject import Hashtable, is_numeric, to_display_string, type_name
 
 
@@ -29,6 +33,11 @@ class OperatorError(Exception):
         super().__init__(message)
         self.error_id = error_id
         self.inner = inner
+
+    @classmethod
+    def wrapping(cls, error: DotNetError) -> "OperatorError":
+        """A .NET exception thrown inside an operator, as PowerShell wraps it."""
+        return cls(str(error), "RuntimeException", error.type_name)
 
 
 def _null(value: Any) -> Any:
@@ -63,16 +72,16 @@ def add(left: Any, right: Any) -> Any:
         return right if not isinstance(right, (list, tuple)) else list(right)
     if isinstance(left, dt.datetime):
         if isinstance(right, dt.timedelta):
-            return left + right
+            return limits.add_to_datetime(left, right)
         raise _op_error("+", left, right)
     if isinstance(left, dt.timedelta):
         if isinstance(right, dt.timedelta):
-            return left + right
+            return limits.timespan(left + right)
         if isinstance(right, dt.datetime):
-            return right + left
+            return limits.add_to_datetime(right, left)
         raise _op_error("+", left, right)
     try:
-        return to_number(left) + to_number(right)
+        return limits.widen(to_number(left) + to_number(right))
     except ConversionError as error:
         raise OperatorError(str(error), "InvalidCastFromStringToInteger") from None
 
@@ -90,30 +99,28 @@ def subtract(left: Any, right: Any) -> Any:
         if isinstance(right, dt.datetime):
             return left - right
         if isinstance(right, dt.timedelta):
-            return left - right
+            return limits.add_to_datetime(left, -right)
         raise _op_error("-", left, right)
     if isinstance(left, dt.timedelta) and isinstance(right, dt.timedelta):
-        return left - right
+        return limits.timespan(left - right)
     if isinstance(left, (list, tuple, Hashtable)):
         raise _op_error("-", left, right)
     try:
-        return to_number(left) - to_number(right)
+        return limits.widen(to_number(left) - to_number(right))
     except ConversionError as error:
         raise OperatorError(str(error), "InvalidCastFromStringToInteger") from None
 
 
 def multiply(left: Any, right: Any) -> Any:
     left, right = _null(left), _null(right)
-    if isinstance(left, str):
-        count = int(convert(right, "int"))
-        return left * max(count, 0)
-    if isinstance(left, (list, tuple)):
-        count = int(convert(right, "int"))
-        return list(left) * max(count, 0)
+    if isinstance(left, (str, list, tuple)):
+        count = max(int(convert(right, "int")), 0)
+        limits.check_length(len(left) * count)
+        return left * count if isinstance(left, str) else list(left) * count
     if isinstance(left, dt.timedelta):
-        return left * to_number(right)
+        return _scaled_timespan(left, to_number(right))
     try:
-        return to_number(left) * to_number(right)
+        return limits.widen(to_number(left) * to_number(right))
     except ConversionError as error:
         raise OperatorError(str(error), "InvalidCastFromStringToInteger") from None
 
@@ -121,7 +128,11 @@ def multiply(left: Any, right: Any) -> Any:
 def divide(left: Any, right: Any) -> Any:
     left, right = _null(left), _null(right)
     if isinstance(left, dt.timedelta):
-        return left / to_number(right)
+        divisor = to_number(right)
+        if divisor == 0:
+            raise OperatorError("Attempted to divide by zero.", "RuntimeException",
+                                "System.DivideByZeroException")
+        return _scaled_timespan(left, 1 / divisor)
     try:
         a, b = to_number(left), to_number(right)
     except ConversionError as error:
@@ -130,8 +141,19 @@ def divide(left: Any, right: Any) -> Any:
         raise OperatorError("Attempted to divide by zero.", "RuntimeException",
                             "System.DivideByZeroException")
     if isinstance(a, int) and isinstance(b, int) and a % b == 0:
-        return a // b
-    return a / b
+        return limits.widen(a // b)          # [long]::MinValue / -1 widens to a double
+    return limits.ieee_divide(float(a), float(b)) if isinstance(a, float) or isinstance(b, float) \
+        else a / b
+
+
+def _scaled_timespan(span: dt.timedelta, factor: Any) -> dt.timedelta:
+    """TimeSpan times a number, with .NET's range (and no NaN)."""
+    if isinstance(factor, float) and not math.isfinite(factor):
+        raise DotNetError(limits.TIMESPAN_RANGE_MESSAGE, limits.OVERFLOW)
+    try:
+        return limits.timespan(span * factor)
+    except OverflowError:
+        raise DotNetError(limits.TIMESPAN_RANGE_MESSAGE, limits.OVERFLOW) from None
 
 
 def modulo(left: Any, right: Any) -> Any:
@@ -145,6 +167,8 @@ def modulo(left: Any, right: Any) -> Any:
     if isinstance(a, int) and isinstance(b, int):
         result = abs(a) % abs(b)         # .NET: the remainder takes the dividend's sign
         return -result if a < 0 else result
+    if math.isinf(a) or math.isnan(b):
+        return math.nan
     return math.fmod(a, b)
 
 
@@ -153,7 +177,7 @@ def negate(value: Any) -> Any:
     if isinstance(value, dt.timedelta):
         return -value
     try:
-        return -to_number(value)
+        return limits.widen(-to_number(value))
     except ConversionError as error:
         raise OperatorError(str(error), "InvalidCastFromStringToInteger") from None
 
@@ -252,68 +276,15 @@ def _compare(left: Any, right: Any, case: bool, op: str) -> int:
             "NotIcomparable") from None
 
 
-def dotnet_regex(pattern: str, case: bool) -> re.Pattern:
-    """A .NET regular expression compiled for Python (named groups)."""
-    translated = re.sub(r"\(\?<([A-Za-z_]\w*)>", r"(?P<\1>", pattern)
-    translated = re.sub(r"\\k<([A-Za-z_]\w*)>", r"(?P=\1)", translated)
+def dotnet_regex(pattern: str, case: bool) -> DotNetRegex:
+    """The regex an operator (or `switch -Regex`) matches with; an invalid
+    pattern is the operator's InvalidRegularExpression error."""
     try:
-        return re.compile(translated, 0 if case else re.IGNORECASE)
-    except re.error as error:
+        return compile_regex(pattern, case)
+    except RegexError as error:
         raise OperatorError(
-            f'The regular expression pattern {pattern} is not valid: {error}.',
+            f'The regular expression pattern {pattern} is not valid: {error.reason}',
             "InvalidRegularExpression") from None
-
-
-def dotnet_group_numbers(regex: re.Pattern) -> dict[int, int | str]:
-    """.NET numbering of a regex's groups: unnamed groups first (1, 2, ...),
-    then named groups by name.  Maps .NET number -> Python group index, and
-    names map to themselves."""
-    named = set(regex.groupindex.values())
-    numbering: dict[int, int | str] = {}
-    number = 0
-    for index in range(1, regex.groups + 1):
-        if index not in named:
-            number += 1
-            numbering[number] = index
-    return numbering
-
-
-def match_groups(m: re.Match) -> Hashtable:
-    """$Matches: numbered groups as .NET numbers them, named groups by name,
-    key 0 the whole match (PowerShell lists them last to first)."""
-    table = Hashtable()
-    for name in sorted(m.re.groupindex, key=m.re.groupindex.get, reverse=True):
-        if m.group(name) is not None:
-            table[name] = m.group(name)
-    numbering = dotnet_group_numbers(m.re)
-    for number in sorted(numbering, reverse=True):
-        if m.group(numbering[number]) is not None:
-            table[number] = m.group(numbering[number])
-    table[0] = m.group(0)
-    return table
-
-
-def _replacement(sub: str) -> Callable[[re.Match], str]:
-    """A .NET replacement string ($1, ${name}, $0, $$) as a function."""
-    def expand(m: re.Match) -> str:
-        numbering = dotnet_group_numbers(m.re)
-
-        def one(token: re.Match) -> str:
-            text = token.group(0)
-            if text == "$$":
-                return "$"
-            name = token.group(1) or token.group(2)
-            if name.isdigit():
-                number = int(name)
-                key: int | str = 0 if number == 0 else numbering.get(number, -1)
-            else:
-                key = name
-            try:
-                return m.group(key) or ""
-            except (IndexError, re.error):
-                return text
-        return re.sub(r"\$\$|\$\{(\w+)\}|\$(\d+)", one, sub)
-    return expand
 
 
 def _scalar_compare(op: str, left: Any, right: Any, case: bool, session: Any) -> bool:
@@ -368,8 +339,8 @@ def compare(op: str, left: Any, right: Any, session: Any = None) -> Any:
         pattern, sub = _replace_args(right)
         regex = dotnet_regex(pattern, case)
         if isinstance(left, (list, tuple)):
-            return [regex.sub(_replacement(sub), to_string(item)) for item in left]
-        return regex.sub(_replacement(sub), to_string(left))
+            return [regex.sub(replacement(sub), to_string(item)) for item in left]
+        return regex.sub(replacement(sub), to_string(left))
     if base == "split":
         return split(left, right, case)
     raise OperatorError(f"Unknown operator -{op}.")
@@ -437,10 +408,8 @@ def bitwise(op: str, left: Any, right: Any) -> int:
         return a | b
     if op == "-bxor":
         return a ^ b
-    if op == "-shl":
-        return a << b
-    if op == "-shr":
-        return a >> b
+    if op in ("-shl", "-shr"):
+        return limits.shift(a, b, op == "-shl")
     raise OperatorError(f"Unknown operator {op}.")
 
 

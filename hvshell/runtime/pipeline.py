@@ -332,10 +332,7 @@ class ScriptProcessor(Processor):
     def begin(self) -> None:
         interp = self.interp
         if interp.call_depth >= MAX_CALL_DEPTH:
-            raise interp.runtime_error(
-                f"The script failed due to call depth overflow: more than {MAX_CALL_DEPTH} "
-                f"nested calls. Check for a function that calls itself without end.",
-                self.extent, "CallDepthOverflow")
+            raise interp.call_depth_error(self.extent)
         self.scope = interp.scope if self.dot_source else Scope(interp.scope)
         with interp.entered(self.scope, self.source):
             self.bind_parameters()

@@ -12,6 +12,7 @@ from hvshell.lang import ast
 from hvshell.pstypes.wildcards import wildcard_match
 from hvshell.runtime import operators as ops
 from hvshell.runtime.conversions import ConversionError, convert, to_bool, to_string
+from hvshell.runtime.dotnet_regex import match_groups
 from hvshell.runtime.errors import ErrorRecord, PSError
 from hvshell.runtime.pipeline import FunctionInfo, Sink, denull, unwrap
 from hvshell.runtime.preferences import ActionPreference
@@ -95,11 +96,18 @@ class StatementRunner:
         try:
             self.exec_statement(stmt, sink)
         except PSError as error:
-            if getattr(error, "script_terminating", False) or self.try_depth > 0 \
-                    or self.preference("ErrorActionPreference") == ActionPreference.Stop:
-                error.script_terminating = True
-                raise
-            self.report_terminating(error.record)
+            self._statement_failed(error)
+        except (FlowSignal, BrokenPipeError):
+            raise
+        except Exception as error:  # a failure no handler below made a record of
+            self._statement_failed(self.unhandled_error(error, stmt.extent))
+
+    def _statement_failed(self, error: PSError) -> None:
+        if getattr(error, "script_terminating", False) or self.try_depth > 0 \
+                or self.preference("ErrorActionPreference") == ActionPreference.Stop:
+            error.script_terminating = True
+            raise error
+        self.report_terminating(error.record)
 
     def exec_statement(self, stmt: Any, sink: Sink) -> None:
         kind = type(stmt)
@@ -218,7 +226,7 @@ class StatementRunner:
         if stmt.mode == "regex":
             m = ops.dotnet_regex(wanted_text, stmt.case_sensitive).search(text)
             if m:
-                self.set_matches(ops.match_groups(m))
+                self.set_matches(match_groups(m))
             return m is not None
         if stmt.mode == "wildcard":
             return wildcard_match(wanted_text, text, stmt.case_sensitive)

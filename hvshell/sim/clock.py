@@ -16,8 +16,21 @@ from typing import Any, Callable, Generator, Iterable
 EPOCH = dt.datetime(2014, 3, 25, 9, 0, 0)
 
 
+# The clock cannot pass [datetime]::MaxValue: every time it shows is a DateTime.
+LAST_SECOND = (dt.datetime.max - EPOCH).total_seconds()
+
+
 class SimulationStalled(RuntimeError):
     """Waiting for something that no scheduled event can bring about."""
+
+
+class ClockRangeError(OverflowError):
+    """Time asked to move past 9999-12-31 23:59:59 (worded as Python's own
+    date overflow, which the runtime reports as .NET's DateTime one)."""
+
+    def __init__(self) -> None:
+        super().__init__("date value out of range: the lab's clock cannot pass "
+                         "9999-12-31 23:59:59")
 
 
 class Event:
@@ -159,8 +172,8 @@ class Clock:
         return EPOCH + dt.timedelta(seconds=self.now)
 
     def schedule(self, delay: float, callback: Callable[[], None]) -> Timer:
-        if delay < 0:
-            raise ValueError("cannot schedule in the past")
+        if not delay >= 0:
+            raise ValueError("cannot schedule in the past (or at NaN)")
         timer = Timer(self.now + delay, callback)
         self._seq += 1
         heapq.heappush(self._queue, (timer.time, self._seq, timer))
@@ -205,13 +218,18 @@ class Clock:
         when = self.next_time()
         if when is None:
             return False
+        if when > LAST_SECOND:
+            raise ClockRangeError()
         _, _, timer = heapq.heappop(self._queue)
         self._move_to(timer.time)
         timer.callback()
         return True
 
     def run_until(self, time: float) -> None:
-        """Run everything due up to `time`, then stand at `time`."""
+        """Run everything due up to `time`, then stand at `time`; refused
+        (before anything runs) past the last second a DateTime can show."""
+        if not time <= LAST_SECOND:
+            raise ClockRangeError()
         while True:
             when = self.next_time()
             if when is None or when > time:

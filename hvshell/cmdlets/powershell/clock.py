@@ -84,16 +84,12 @@ class StartSleep(Cmdlet):
     default_set = "Seconds"
     aliases = ("sleep",)
 
+    # Int32 in Windows PowerShell, the seconds limited so that they fit in milliseconds.
     Seconds = Parameter(int, position=0, mandatory=True, sets=("Seconds",), pipeline=True,
-                        by_property=True)
+                        by_property=True, validate_range=(0, (2**31 - 1) // 1000))
     Milliseconds = Parameter(int, mandatory=True, sets=("Milliseconds",), pipeline=True,
-                             by_property=True)
+                             by_property=True, validate_range=(0, 2**31 - 1))
 
     def process(self) -> None:
         seconds = self.Milliseconds / 1000 if self.parameter_set == "Milliseconds" else self.Seconds
-        if seconds < 0:
-            raise CmdletError(f"Cannot validate argument on parameter '{self.parameter_set}'. The "
-                              f"{seconds:g} argument is less than the minimum allowed range of 0.",
-                              "ParameterArgumentValidationError", "InvalidData", seconds,
-                              "System.Management.Automation.ParameterBindingValidationException")
         self.ctx.lab.clock.advance(seconds)
