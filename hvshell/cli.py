@@ -23,6 +23,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--lab", metavar="FILE",
                         help="load the lab from FILE (created if missing) and save it back "
                              "after every top-level statement")
+    parser.add_argument("--wait", action="store_true",
+                        help="when another hvshell has the --lab file, wait for it to end "
+                             "(instead of refusing)")
     parser.add_argument("--empty", action="store_true",
                         help="start from an empty lab instead of the demo lab")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
@@ -43,6 +46,22 @@ def build_lab(seed: int, empty: bool) -> Any:
         return Lab(seed=seed)
     from hvshell.demo import demo_lab
     return demo_lab(seed)
+
+
+def _saver(session: Any, path: str) -> Any:
+    """The --lab save after each top-level statement: a save the system
+    refuses is a terminating error (the file keeps the last save)."""
+    from hvshell.model.kernel.errors import LabSaveError
+    from hvshell.model.kernel.persist import save_lab
+    from hvshell.runtime.errors import ErrorRecord, PSError
+
+    def save() -> None:
+        try:
+            save_lab(session.lab, path)
+        except LabSaveError as error:
+            raise PSError(ErrorRecord(error.message, error.error_id, error.category,
+                                      error.target, error.exception_type)) from None
+    return save
 
 
 def _fail(message: str) -> int:
@@ -86,6 +105,15 @@ def _run(options: argparse.Namespace) -> int:
 
     lab_path = options.lab
     lab = None
+    if lab_path:
+        from hvshell.model.kernel.labfile import LabInUseError, lock_lab_file
+        try:
+            # Held until the process ends: no other hvshell saves over this one.
+            options.lab_lock = lock_lab_file(lab_path, options.wait, lambda holder: sys.stderr.write(
+                f"hvshell: waiting for the hvshell using {lab_path}"
+                f"{f' (process {holder})' if holder else ''} to end\n"))
+        except LabInUseError as error:
+            return _fail(str(error))
     if lab_path and os.path.exists(lab_path):
         from hvshell.model.kernel.errors import LabFileError
         from hvshell.model.kernel.persist import load_lab
@@ -112,10 +140,14 @@ def _run(options: argparse.Namespace) -> int:
         width = max(40, os.get_terminal_size().columns)
     interp = new_interpreter(session, width=width)
     if lab_path:
+        from hvshell.model.kernel.errors import LabSaveError
         from hvshell.model.kernel.persist import save_lab
-        interp.after_statement = lambda: save_lab(session.lab, lab_path)
+        interp.after_statement = _saver(session, lab_path)
         if not os.path.exists(lab_path):
-            save_lab(session.lab, lab_path)
+            try:
+                save_lab(session.lab, lab_path)
+            except LabSaveError as error:
+                return _fail(error.message)
 
     if interactive:
         from hvshell.repl.app import run_repl

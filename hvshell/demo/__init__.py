@@ -60,7 +60,7 @@ def cached_demo_lab(seed: int) -> Path | None:
 def demo_lab(seed: int) -> Any:
     """The demo lab for `seed`: from the cache when it holds one, else built
     (and then cached)."""
-    from hvshell.model.kernel.errors import LabFileError
+    from hvshell.model.kernel.errors import LabFileError, LabSaveError
     from hvshell.model.lab import Lab
     from hvshell.model.kernel.persist import load_lab, save_lab
     cached = cached_demo_lab(seed)
@@ -77,6 +77,6 @@ def demo_lab(seed: int) -> Any:
         try:
             save_lab(lab, directory / name)
             break
-        except (LabFileError, OSError):
+        except LabSaveError:
             continue
     return lab

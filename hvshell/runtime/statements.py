@@ -31,16 +31,30 @@ class StatementRunner:
     def run_block(self, block: ast.StatementBlock, sink: Sink,
                   after: Callable[[], None] | None = None) -> None:
         """Run the statements of a block; `after` (the --lab save) runs after
-        each.  A block with traps runs each statement under them."""
+        each, and its failure ends the script there.  A block with traps runs
+        each statement under them."""
         if block.traps:
             self._run_trapped(block, sink, after)
             return
         for statement in block.statements:
             try:
                 self.run_statement(statement, sink)
-            finally:
-                if after is not None:
-                    after()
+            except BaseException:
+                self._after_failing(after)
+                raise
+            if after is not None:
+                after()
+
+    def _after_failing(self, after: Callable[[], None] | None) -> None:
+        """`after` while the statement's own error is on its way out: a
+        failure of `after` is shown, and that error goes on."""
+        if after is None:
+            return
+        try:
+            after()
+        except PSError as error:
+            self.record_error(error.record)
+            self.write_error_record(error.record)
 
     def _run_trapped(self, block: ast.StatementBlock, sink: Sink,
                      after: Callable[[], None] | None) -> None:
@@ -54,10 +68,16 @@ class StatementRunner:
                 finally:
                     self.try_depth -= 1
             except PSError as error:
-                self._trap(block.traps, error, sink)
-            finally:
-                if after is not None:
-                    after()
+                try:
+                    self._trap(block.traps, error, sink)
+                except BaseException:
+                    self._after_failing(after)
+                    raise
+            except BaseException:
+                self._after_failing(after)
+                raise
+            if after is not None:
+                after()
 
     def _trap(self, traps: tuple, error: PSError, sink: Sink) -> None:
         """Run the trap for `error`: after `continue` the block goes on

@@ -7,7 +7,7 @@ import datetime as dt
 
 from hvshell.cmdlets.hyperv._common import host_named, lab, report, terminate, vms_named
 from hvshell.model.compute import build, config
-from hvshell.model.kernel.errors import LabError, LabFileError, lab_argument
+from hvshell.model.kernel.errors import LabError, LabFileError, LabSaveError, lab_argument
 from hvshell.model.kernel.events import EventKind
 from hvshell.model.compute.host import HostState, LabHost, ProcessorVendor
 from hvshell.pstypes.wildcards import has_wildcard, wildcard_match
@@ -363,8 +363,8 @@ class ExportLab(Cmdlet):
             return
         try:
             save_lab(lab(self), real)
-        except OSError as error:
-            raise CmdletError(f"Cannot write the lab to '{self.Path}': {error.strerror}.",
+        except LabSaveError as error:
+            raise CmdletError(f"Cannot write the lab to '{self.Path}': {error.reason}.",
                               "ExportLabFailed", "WriteError", self.Path,
                               "System.IO.IOException") from None
 

@@ -71,3 +71,16 @@ class LabFileError(LabError):
     def __init__(self, message: str, target: Any = None):
         super().__init__(message, "LabFileInvalid", "InvalidData", target,
                          "System.IO.InvalidDataException")
+
+
+class LabSaveError(LabError):
+    """The system refused to save the lab (full disk, read-only folder, no
+    permission); the file keeps what the last save wrote."""
+
+    def __init__(self, path: Any, error: OSError):
+        reason = self.reason = error.strerror or str(error)
+        super().__init__(f"The lab could not be saved to '{path}': {reason}. The file still "
+                         f"holds the lab as of the last save; this session keeps the changes. "
+                         f"Make room or fix the folder's permissions (or Export-Lab to another "
+                         f"file) and the next command saves again.",
+                         "LabSaveFailed", "WriteError", str(path), "System.IO.IOException")

@@ -7,9 +7,13 @@
 
 `save_lab` is atomic: it writes a temporary file in the same folder,
 flushes and fsyncs it, and renames it over the target, so a crash or kill
-mid-save leaves the previous file whole.  `load_lab` refuses (LabFileError)
-a file that is not JSON, not an hvshell lab, from a newer format, or whose
-content does not fit the model; the file is left untouched.
+mid-save leaves the previous file whole; a target that is a symlink is
+replaced where it points, and the link stays.  A save that fails (a full
+disk, a read-only folder) raises LabSaveError and leaves the previous file
+as it was.  `load_lab` refuses (LabFileError) a file that is not JSON, not
+an hvshell lab, of a format version it does not know, or whose content does
+not fit the model (hvshell.model.kernel.labcheck); the file is left
+untouched.  A UTF-8 byte order mark is accepted.
 
 What cannot be saved is a running process.  Timed lab actions (faults due
 later, a host's boot, delayed automatic starts) are records and are
@@ -28,14 +32,17 @@ from typing import Any
 
 import cattrs
 
+from hvshell.model.kernel import labcheck
 from hvshell.model.kernel.codec import CONVERTER
-from hvshell.model.kernel.errors import LabFileError
+from hvshell.model.kernel.errors import LabFileError, LabSaveError
+from hvshell.model.kernel.labfile import temp_prefix
 from hvshell.model.kernel.schedule import rearm
 from hvshell.model.lab import Lab
 from hvshell.sim.clock import Clock
 
 FORMAT_NAME = "hvshell-lab"
 FORMAT_VERSION = 1
+KNOWN_VERSIONS = (1,)
 
 
 def lab_to_document(lab: Lab) -> dict[str, Any]:
@@ -54,14 +61,19 @@ def lab_from_document(document: Any, source: str = "the lab") -> Lab:
                            f"\"{FORMAT_NAME}\" header). Use a file written by Export-Lab or "
                            "--lab.", source)
     version = document.get("version")
-    if not isinstance(version, int) or version > FORMAT_VERSION:
+    if isinstance(version, bool) or version not in KNOWN_VERSIONS:
+        newer = isinstance(version, int) and not isinstance(version, bool) and \
+            version > FORMAT_VERSION
         raise LabFileError(f"{source} was saved in lab format {version!r}; this hvshell reads "
-                           f"format {FORMAT_VERSION} and older. Use a newer hvshell.", source)
+                           f"format {', '.join(map(str, KNOWN_VERSIONS))}."
+                           + (" Use a newer hvshell." if newer else ""), source)
+    labcheck.check_document(document, source)
     try:
         lab = CONVERTER.structure(document["lab"], Lab)
         now = float(document["clock"])
     except Exception as error:   # cattrs reports nested validation errors in groups
         raise LabFileError(f"{source} is damaged: {_describe(error)}.", source) from None
+    labcheck.check_lab(lab, source)
     lab.clock = Clock(now)
     rng_state = document.get("rng")
     if rng_state is not None:
@@ -71,7 +83,13 @@ def lab_from_document(document: Any, source: str = "the lab") -> Lab:
             raise LabFileError(f"{source} is damaged: bad random-generator state ({error}).",
                                source) from None
     lab.relink()
-    _after_load(lab)
+    try:
+        _after_load(lab)
+    except LabFileError:
+        raise
+    except Exception as error:   # a state no check above foresaw: refused, not a failure later
+        raise LabFileError(f"{source} is damaged: it cannot be resumed "
+                           f"({type(error).__name__}: {error}).", source) from None
     return lab
 
 
@@ -94,22 +112,30 @@ def _after_load(lab: Lab) -> None:
 
 
 def save_lab(lab: Lab, path: str | os.PathLike) -> None:
-    """Write `lab` to `path` atomically."""
-    target = Path(path)
+    """Write `lab` to `path` atomically; LabSaveError (the old file whole)
+    when the system refuses."""
+    target = Path(os.path.realpath(path))      # a symlink is kept; its target is replaced
     text = json.dumps(lab_to_document(lab), separators=(",", ":"))
-    folder = target.parent if str(target.parent) else Path(".")
-    handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    folder = target.parent
+    temp_name = None
     try:
+        handle, temp_name = tempfile.mkstemp(prefix=temp_prefix(target), suffix=".tmp",
+                                             dir=folder)
+        if target.exists():
+            os.fchmod(handle, target.stat().st_mode & 0o7777)   # replaced, not re-created
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temp_name, target)
-    except BaseException:
-        try:
-            os.unlink(temp_name)
-        except FileNotFoundError:
-            pass
+    except BaseException as error:
+        if temp_name is not None:
+            try:
+                os.unlink(temp_name)
+            except OSError:
+                pass
+        if isinstance(error, OSError):
+            raise LabSaveError(path, error) from None
         raise
     _fsync_folder(folder)
 
@@ -129,10 +155,20 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number a lab holds")
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > 40:
+        raise ValueError(f"a number of {len(text)} digits")
+    return int(text)
+
+
 def load_lab(path: str | os.PathLike) -> Lab:
     source = f"'{path}'"
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise LabFileError(f"The lab file {source} does not exist.", str(path)) from None
     except UnicodeDecodeError:
@@ -142,9 +178,12 @@ def load_lab(path: str | os.PathLike) -> Lab:
         raise LabFileError(f"The lab file {source} cannot be read: {error.strerror}.",
                            str(path)) from None
     try:
-        document = json.loads(text)
+        document = json.loads(text, parse_constant=_refuse_constant, parse_int=_bounded_int)
     except json.JSONDecodeError as error:
         raise LabFileError(f"{source} is not an hvshell lab file: it is not valid JSON "
                            f"({error.msg} at line {error.lineno}, column {error.colno}).",
                            str(path)) from None
+    except (ValueError, RecursionError) as error:
+        reason = "it nests too deep" if isinstance(error, RecursionError) else str(error)
+        raise LabFileError(f"{source} is not an hvshell lab file: {reason}.", str(path)) from None
     return lab_from_document(document, source)
