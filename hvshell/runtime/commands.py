@@ -113,14 +113,12 @@ class CommandRunner:
 
     def write_file(self, path: str, append: bool, objects: list[Any], extent: ast.Extent) -> None:
         """What `> file` writes: the objects as the console would show them."""
-        real = self.session.resolve_path(path)
+        text = self.formatter().render(objects, self.width)
         try:
-            with open(real, "a" if append else "w", encoding="utf-8") as handle:
-                handle.write(self.formatter().render(objects, self.width))
-        except OSError as error:
-            raise self.runtime_error(f"Could not write to '{path}': {error.strerror}.", extent,
-                                     "FileOpenFailure", "OpenError",
-                                     "System.IO.IOException", target=path) from None
+            self.session.files.write(path, text.encode("utf-8", errors="replace"), append)
+        except PSError as error:
+            error.record.extent, error.record.source = extent, self.source
+            raise
 
     def make_processor(self, element: Any, downstream_of_input: bool) -> Processor:
         if isinstance(element, ast.CommandExpression):
@@ -167,10 +165,14 @@ class CommandRunner:
 
     def script_file_processor(self, name: str, args: list[Arg], element: ast.Command,
                               expects_input: bool, dot_source: bool) -> Processor:
-        path = self.session.resolve_path(name, must_exist=True)
+        try:
+            text = self.session.files.read(name).decode("utf-8-sig", errors="replace")
+        except PSError as error:
+            error.record.extent, error.record.source = element.extent, self.source
+            raise
         from hvshell.lang.parser import parse
         try:
-            script = parse(path.read_text(encoding="utf-8"), name)
+            script = parse(text, name)
         except ParseError as error:     # its first error ends the statement that ran it
             raise PSError(parse_error_records(error)[0]) from None
         return ScriptProcessor(self, name, script.body, script.source, args, element.extent,

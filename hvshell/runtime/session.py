@@ -5,7 +5,7 @@
     ctx.computer_name   the host the shell stands on ($env:COMPUTERNAME)
     ctx.seed            the simulation's random seed
     ctx.root            the directory real files must stay below
-    ctx.resolve_path(p) a real path below root, or a terminating error
+    ctx.files           the real files below root (hvshell/runtime/realfiles.py)
     ctx.interactive     True in the REPL (progress bars, prompts)
     ctx.invoke_scriptblock(sb, input=..., args=...) -> list of outputs
     ctx.get_variable(name) / ctx.set_variable(name, value)
@@ -20,7 +20,7 @@ import pathlib
 import threading
 from typing import Any, Callable
 
-from hvshell.runtime.errors import CmdletError
+from hvshell.runtime.realfiles import RealFiles
 
 
 class Session:
@@ -36,6 +36,7 @@ class Session:
         self.host_hint: str | None = None
         self.seed = seed
         self.root = pathlib.Path(root or os.getcwd()).resolve()
+        self.files = RealFiles(self.root)
         self.interactive = interactive
         self._computer_name: str | None = None
         # Hooks the REPL sets: progress display and cancellation check.
@@ -79,28 +80,6 @@ class Session:
     @property
     def clock(self) -> Any:
         return self.lab.clock
-
-    # ---- files ------------------------------------------------------------
-
-    def resolve_path(self, path: str, must_exist: bool = False) -> pathlib.Path:
-        """The real path for a file cmdlet's -Path, confined below `root`
-        (no `..` escape, no absolute path elsewhere, no symlink out)."""
-        text = str(path).replace("\\", "/")
-        candidate = pathlib.Path(text)
-        if not candidate.is_absolute():
-            candidate = self.root / candidate      # the root is the working directory
-        resolved = candidate.resolve()
-        if resolved != self.root and self.root not in resolved.parents:
-            raise CmdletError(
-                f"Access to the path '{path}' is denied: hvshell reads and writes files only "
-                f"below '{self.root}'. Use a path inside it, or start hvshell with --root.",
-                "FileAccessDenied", "PermissionDenied", path,
-                "System.UnauthorizedAccessException")
-        if must_exist and not resolved.exists():
-            raise CmdletError(f"Cannot find path '{path}' because it does not exist.",
-                              "PathNotFound", "ObjectNotFound", path,
-                              "System.Management.Automation.ItemNotFoundException")
-        return resolved
 
     # ---- services the interpreter provides --------------------------------
 

@@ -53,8 +53,9 @@ class FakeContext:
             return []
         return list(result) if isinstance(result, list) else [result]
 
-    def resolve_path(self, path: str, must_exist: bool = False) -> pathlib.Path:
-        return self._session.resolve_path(path, must_exist)
+    @property
+    def files(self) -> Any:
+        return self._session.files
 
     def emit(self, cmdlet: Any, obj: Any, enumerate: bool) -> None:
         if enumerate and isinstance(obj, (list, tuple)):

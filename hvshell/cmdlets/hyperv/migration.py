@@ -439,10 +439,4 @@ class ShowLabMigration(Cmdlet):
             raise CmdletError(f"-OutFile draws one migration, but {len(self.records)} were "
                               "given. Choose one with -Id.", "TooManyMigrations",
                               "InvalidArgument", self.OutFile, "System.ArgumentException")
-        path = self.ctx.resolve_path(self.OutFile)
-        try:
-            path.write_text(charts.svg_chart(self.records[0]), encoding="utf-8")
-        except OSError as error:
-            raise CmdletError(f"Cannot write '{self.OutFile}': {error.strerror}.",
-                              "FileWriteFailed", "WriteError", self.OutFile,
-                              "System.IO.IOException") from None
+        self.ctx.files.write(self.OutFile, charts.svg_chart(self.records[0]).encode("utf-8"))

@@ -7,19 +7,18 @@ import datetime as dt
 
 from hvshell.cmdlets.hyperv._common import host_named, lab, report, terminate, vms_named
 from hvshell.model.compute import build, config
-from hvshell.model.kernel.errors import LabError, LabFileError, LabSaveError, lab_argument
+from hvshell.model.kernel.errors import LabError, LabFileError, lab_argument
 from hvshell.model.kernel.events import EventKind
 from hvshell.model.compute.host import HostState, LabHost, ProcessorVendor
 from hvshell.pstypes.wildcards import has_wildcard, wildcard_match
 from hvshell.model.network.objects import DEFAULT_SUBNET
-from hvshell.model.kernel.persist import load_lab, save_lab
+from hvshell.model.kernel.persist import lab_from_bytes, lab_to_text
 from hvshell.model.compute.power import HOST_FAULTS, STORAGE_FAULTS
 from hvshell.model.kernel.schedule import schedule_action
 from hvshell.model.storage.objects import StorageType, VhdType
 from hvshell.model.compute.versions import HostVersion
 from hvshell.model.compute.workload import GuestOS, LabWorkload, WorkloadProfile
 from hvshell.runtime.cmdlet import Cmdlet, Parameter, Switch
-from hvshell.runtime.errors import CmdletError
 
 LAB = "hvshell.Lab"
 GB = 2**30
@@ -358,15 +357,9 @@ class ExportLab(Cmdlet):
     Path = Parameter(str, position=0, mandatory=True)
 
     def process(self) -> None:
-        real = self.ctx.resolve_path(self.Path)
         if not self.should_process(str(self.Path), "Export-Lab"):
             return
-        try:
-            save_lab(lab(self), real)
-        except LabSaveError as error:
-            raise CmdletError(f"Cannot write the lab to '{self.Path}': {error.reason}.",
-                              "ExportLabFailed", "WriteError", self.Path,
-                              "System.IO.IOException") from None
+        self.ctx.files.replace(self.Path, lab_to_text(lab(self)).encode("utf-8"))
 
 
 class ImportLab(Cmdlet):
@@ -378,13 +371,12 @@ class ImportLab(Cmdlet):
     Path = Parameter(str, position=0, mandatory=True)
 
     def process(self) -> None:
-        real = self.ctx.resolve_path(self.Path, must_exist=True)
+        data = self.ctx.files.read(self.Path)
         if not self.should_process(str(self.Path), "Import-Lab"):
             return
         try:
-            new_lab = load_lab(real)
+            new_lab = lab_from_bytes(data, f"'{self.Path}'")
         except LabFileError as error:
-            error.message = error.message.replace(f"'{real}'", f"'{self.Path}'")
             raise terminate(error) from None
         self.ctx.lab = new_lab
         here = self.ctx.computer_name

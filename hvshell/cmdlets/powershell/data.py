@@ -1,8 +1,8 @@
 """Data cmdlets: ConvertTo-Json, ConvertTo-Csv, Export-Csv, Import-Csv,
 Get-Content, Set-Content, Add-Content.
 
-Real files are reached only through `ctx.resolve_path`, which keeps them
-below the shell's root directory.  hvshell writes UTF-8 without a byte
+Real files are reached only through `ctx.files` (hvshell/runtime/realfiles.py),
+which keeps them below the shell's root directory.  hvshell writes UTF-8 without a byte
 order mark and newline line endings unless -Encoding asks otherwise;
 reading recognises the byte order marks Windows tools write.
 """
@@ -12,7 +12,6 @@ import csv
 import datetime as dt
 import enum
 import io
-import pathlib
 import re
 from typing import Any, Iterator
 
@@ -44,38 +43,16 @@ _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"),
          (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 
 
-def _io_error(error: OSError, path: str) -> CmdletError:
-    if isinstance(error, FileNotFoundError):
-        return CmdletError(f"Could not find a part of the path '{path}': its folder does not "
-                           f"exist.", "FileOpenFailure", "OpenError", path,
-                           "System.IO.DirectoryNotFoundException")
-    if isinstance(error, IsADirectoryError):
-        return CmdletError(f"Access to the path '{path}' is denied: it is a directory.",
-                           "FileOpenFailure", "OpenError", path,
-                           "System.UnauthorizedAccessException")
-    return CmdletError(f"The file '{path}' could not be opened: {error.strerror or error}.",
-                       "FileOpenFailure", "OpenError", path, "System.IO.IOException")
-
-
-def write_text(path: pathlib.Path, text: str, encoding: str | None, append: bool = False,
-               display_path: str = "") -> None:
+def write_text(files: Any, path: str, text: str, encoding: str | None,
+               append: bool = False) -> None:
     """Write (or append) `text` in the -Encoding named; a byte order mark
     starts a new file only."""
     codec, bom = _CODECS.get((encoding or "").lower(), ("utf-8", b""))
-    data = text.encode(codec, errors="replace")
-    try:
-        fresh = not append or not path.exists() or path.stat().st_size == 0
-        with open(path, "ab" if append else "wb") as handle:
-            handle.write((bom if fresh else b"") + data)
-    except OSError as error:
-        raise _io_error(error, display_path or str(path)) from None
+    files.write(path, text.encode(codec, errors="replace"), append, prefix_if_new=bom)
 
 
-def read_text(path: pathlib.Path, display_path: str = "") -> str:
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise _io_error(error, display_path or str(path)) from None
+def read_text(files: Any, path: str) -> str:
+    data = files.read(path)
     for bom, codec in _BOMS:
         if data.startswith(bom):
             return data[len(bom):].decode(codec, errors="replace")
@@ -96,22 +73,17 @@ def _not_found(path: str) -> CmdletError:
                        "System.Management.Automation.ItemNotFoundException")
 
 
-def resolve_paths(ctx: Any, path: str) -> list[tuple[pathlib.Path, str]]:
-    """The files a -Path names, as (real path, path to show): a wildcard
-    pattern in its last part matches the files of that folder, in name
-    order; no match is an error."""
+def resolve_paths(ctx: Any, path: str) -> list[str]:
+    """The files a -Path names: a wildcard pattern in its last part matches
+    the files of that folder, in name order; no match is an error."""
     text = str(path).replace("\\", "/")
     folder, _, leaf = text.rpartition("/")
     if not has_wildcard(leaf):
-        return [(ctx.resolve_path(path), str(path))]
-    real_folder = ctx.resolve_path(folder or ".")
+        return [str(path)]
     pattern = compile_wildcard(leaf)
-    found = []
-    if real_folder.is_dir():
-        for entry in sorted(real_folder.iterdir(), key=lambda p: p.name.lower()):
-            if entry.is_file() and pattern.match(entry.name):
-                shown = f"{folder}/{entry.name}" if folder else entry.name
-                found.append((ctx.resolve_path(shown), shown))
+    found = [f"{folder}/{name}" if folder else name
+             for name in sorted(ctx.files.files_in(folder or "."), key=str.lower)
+             if pattern.match(name)]
     if not found:
         raise _not_found(str(path))
     return found
@@ -360,9 +332,8 @@ class ExportCsv(Cmdlet):
     Encoding = Parameter(str, validate_set=ENCODINGS)
 
     def begin(self) -> None:
-        self._path = self.ctx.resolve_path(self.Path)
         self._delimiter = _delimiter(self)
-        if self.NoClobber and not self.Append and self._path.exists():
+        if self.NoClobber and not self.Append and self.ctx.files.kind(self.Path) is not None:
             raise CmdletError(
                 f"The file '{self.Path}' already exists. Remove -NoClobber to overwrite it, or "
                 f"use -Append.", "NoClobber", "ResourceExists", self.Path, "System.IO.IOException")
@@ -383,13 +354,12 @@ class ExportCsv(Cmdlet):
             self._check_columns(columns)
         text = "".join(line + "\n" for line in csv_lines(
             self._objects, self._delimiter, not self.NoTypeInformation, columns))
-        write_text(self._path, text, self.Encoding, append=bool(self.Append),
-                   display_path=self.Path)
+        write_text(self.ctx.files, self.Path, text, self.Encoding, append=bool(self.Append))
 
     def _existing_columns(self) -> list[str] | None:
-        if not self._path.is_file() or self._path.stat().st_size == 0:
+        if self.ctx.files.kind(self.Path) != "file" or self.ctx.files.size(self.Path) == 0:
             return None
-        lines = split_lines(read_text(self._path, self.Path))
+        lines = split_lines(read_text(self.ctx.files, self.Path))
         lines = [line for line in lines if not line.startswith("#")]
         if not lines:
             return None
@@ -456,11 +426,11 @@ class ImportCsv(Cmdlet):
     def process(self) -> None:
         delimiter = _delimiter(self)
         for path in self.Path:
-            for real, shown in resolve_paths(self.ctx, path):
-                if not real.is_file():
+            for shown in resolve_paths(self.ctx, path):
+                if self.ctx.files.kind(shown) is None:
                     self.write_error(**_error_args(_not_found(shown)))
                     continue
-                for obj in parse_csv(read_text(real, shown), delimiter, self.Header):
+                for obj in parse_csv(read_text(self.ctx.files, shown), delimiter, self.Header):
                     self.write(obj)
 
 
@@ -572,19 +542,23 @@ class GetContent(Cmdlet):
             except CmdletError as error:
                 self.write_error(**_error_args(error))
                 continue
-            for real, shown in files:
-                self._read(real, shown)
+            for shown in files:
+                try:
+                    self._read(shown)
+                except CmdletError as error:      # one unreadable file: the others go on
+                    self.write_error(**_error_args(error))
 
-    def _read(self, real: pathlib.Path, shown: str) -> None:
-        if real.is_dir():
+    def _read(self, shown: str) -> None:
+        kind = self.ctx.files.kind(shown)
+        if kind == "directory":
             self.write_error(f"Unable to get content because '{shown}' is a directory. Use "
                              f"Get-ChildItem to list a directory.", "GetContentReaderUnauthorizedAccessError",
                              "PermissionDenied", shown, "System.UnauthorizedAccessException")
             return
-        if not real.exists():
+        if kind is None:
             self.write_error(**_error_args(_not_found(shown)))
             return
-        text = read_text(real, shown)
+        text = read_text(self.ctx.files, shown)
         if self.Raw:
             self.write(text)
             return
@@ -625,10 +599,10 @@ class _WriteContent(Cmdlet):
         texts = [to_display_string(v) for v in self._values]
         content = "".join(texts) if self.NoNewline else "".join(t + "\n" for t in texts)
         for path in self.Path or ():     # no object ever bound a -Path
-            for real, shown in resolve_paths(self.ctx, path):
+            for shown in resolve_paths(self.ctx, path):
                 if not self.should_process(f"Path: {shown}", self.action):
                     continue
-                write_text(real, content, self.Encoding, append=self.append, display_path=shown)
+                write_text(self.ctx.files, shown, content, self.Encoding, append=self.append)
         if self.PassThru:
             for value in self._values:
                 self.write(value)

@@ -144,13 +144,11 @@ class OutFile(Cmdlet):
     InputObject = Parameter(object, pipeline=True)
 
     def begin(self) -> None:
-        self._path = self.ctx.resolve_path(self.FilePath)
         self._lines: list[str] | None = None
-        if self._path.is_dir():
-            raise CmdletError(f"Access to the path '{self.FilePath}' is denied: it is a directory.",
-                              "FileOpenFailure", "OpenError", self.FilePath,
-                              "System.UnauthorizedAccessException")
-        if self.NoClobber and not self.Append and self._path.exists():
+        kind = self.ctx.files.kind(self.FilePath)
+        if kind == "directory":
+            raise self.ctx.files.is_directory(self.FilePath)
+        if self.NoClobber and not self.Append and kind is not None:
             raise CmdletError(
                 f"The file '{self.FilePath}' already exists. Remove -NoClobber to overwrite it, "
                 f"or use -Append.", "NoClobber", "ResourceExists", self.FilePath,
@@ -169,5 +167,5 @@ class OutFile(Cmdlet):
         if self._lines is None:
             return
         self._output.close()
-        write_text(self._path, "".join(line + "\n" for line in self._lines), self.Encoding,
-                   append=bool(self.Append), display_path=self.FilePath)
+        write_text(self.ctx.files, self.FilePath, "".join(line + "\n" for line in self._lines),
+                   self.Encoding, append=bool(self.Append))

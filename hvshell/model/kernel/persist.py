@@ -111,11 +111,16 @@ def _after_load(lab: Lab) -> None:
     lab.domains.after_load(lab)
 
 
+def lab_to_text(lab: Lab) -> str:
+    """The saved form of `lab` (one line of JSON)."""
+    return json.dumps(lab_to_document(lab), separators=(",", ":"))
+
+
 def save_lab(lab: Lab, path: str | os.PathLike) -> None:
     """Write `lab` to `path` atomically; LabSaveError (the old file whole)
     when the system refuses."""
     target = Path(os.path.realpath(path))      # a symlink is kept; its target is replaced
-    text = json.dumps(lab_to_document(lab), separators=(",", ":"))
+    text = lab_to_text(lab)
     folder = target.parent
     temp_name = None
     try:
@@ -168,22 +173,30 @@ def _bounded_int(text: str) -> int:
 def load_lab(path: str | os.PathLike) -> Lab:
     source = f"'{path}'"
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        data = Path(path).read_bytes()
     except FileNotFoundError:
         raise LabFileError(f"The lab file {source} does not exist.", str(path)) from None
-    except UnicodeDecodeError:
-        raise LabFileError(f"{source} is not an hvshell lab file (it is not text).",
-                           str(path)) from None
     except OSError as error:
         raise LabFileError(f"The lab file {source} cannot be read: {error.strerror}.",
                            str(path)) from None
+    return lab_from_bytes(data, source)
+
+
+def lab_from_bytes(data: bytes, source: str) -> Lab:
+    """A lab from the bytes of a saved file (UTF-8, a byte order mark
+    allowed); LabFileError naming `source` when they are not one."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise LabFileError(f"{source} is not an hvshell lab file (it is not text).",
+                           source) from None
     try:
         document = json.loads(text, parse_constant=_refuse_constant, parse_int=_bounded_int)
     except json.JSONDecodeError as error:
         raise LabFileError(f"{source} is not an hvshell lab file: it is not valid JSON "
                            f"({error.msg} at line {error.lineno}, column {error.colno}).",
-                           str(path)) from None
+                           source) from None
     except (ValueError, RecursionError) as error:
         reason = "it nests too deep" if isinstance(error, RecursionError) else str(error)
-        raise LabFileError(f"{source} is not an hvshell lab file: {reason}.", str(path)) from None
+        raise LabFileError(f"{source} is not an hvshell lab file: {reason}.", source) from None
     return lab_from_document(document, source)
