@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any, Callable, Generator, Iterable
 
 from hvshell.model.kernel.errors import VIRTUALIZATION_EXCEPTION, LabError, OperationCancelled
+from hvshell.model.kernel.jobs import PAST_NO_RETURN
 from hvshell.model.compute.host import Host
 from hvshell.pstypes.wildcards import has_wildcard, wildcard_match
 from hvshell.model.compute.power import launch
@@ -185,9 +186,17 @@ class Operations:
             return
         except KeyboardInterrupt:
             # Ctrl-C cancels the operation as Hyper-V does: the VM goes back
-            # to the state it had, and the shell returns to the prompt.
+            # to the state it had, and the shell returns to the prompt ...
             process.interrupt(OperationCancelled("The operation was cancelled by the user."))
-            raise
+            if process.triggered:
+                raise
+            # ... unless it is past its point of no return: it completes.
+            cmdlet.write_warning(f"The operation could not be cancelled: {PAST_NO_RETURN}.")
+            try:
+                value = the_lab.clock.run_until_done(process)
+            except LabError as error:
+                report(cmdlet, error)
+                return
         output = value if result is RETURNED else result
         if output is not None:
             cmdlet.write(output, enumerate=True)

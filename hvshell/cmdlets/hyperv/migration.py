@@ -18,6 +18,7 @@ from hvshell.cmdlets.hyperv._common import (LOCAL_NAMES, OperationCmdlet, Operat
                                      computer_name_param, host_named, lab, local_name, report,
                                      vms_named)
 from hvshell.model.kernel.errors import LabError
+from hvshell.model.kernel.jobs import PAST_NO_RETURN
 from hvshell.model.compute.host import VMMigrationPerformance
 from hvshell.model.mobility.records import LabMigrationState, MigrationForecast, MigrationRecord
 from hvshell.model.mobility.mapping import MoveRequest, plan_move, plan_storage_move
@@ -110,10 +111,14 @@ def follow(cmdlet: Cmdlet, event: Any, activity: str, status: Any,
             else:
                 clock.run_until(limit)
     except KeyboardInterrupt:
-        for record in records:
-            mobility(lab(cmdlet)).cancel(record, "The operation was cancelled (Ctrl+C); the "
-                                                 f"virtual machine stayed on {record.source}.")
-        raise
+        late = [record.vm_name for record in records
+                if not mobility(lab(cmdlet)).cancel(
+                    record, "The operation was cancelled (Ctrl+C); the virtual machine stayed "
+                            f"on {record.source}.") and record.handle is not None]
+        if not late:
+            raise
+        cmdlet.write_warning(f"The migration of {', '.join(late)} could not be cancelled: "
+                             f"{PAST_NO_RETURN}.")
     finally:
         cmdlet.write_progress(activity, "", 100, 0, completed=True)
     clock.run_until_done(event)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from hvshell.cmdlets.hyperv._common import report
-from hvshell.model.kernel.jobs import Job, JobState
+from hvshell.model.kernel.jobs import PAST_NO_RETURN, Job, JobState
 from hvshell.pstypes.wildcards import has_wildcard, wildcard_match
 from hvshell.runtime.cmdlet import Cmdlet, Parameter, Switch
 
@@ -187,7 +187,8 @@ class StopJob(_JobSelector, Cmdlet):
     def process(self) -> None:
         for job in self.selected():
             if self.should_process(f"{job.name}", action="Stop-Job"):
-                job.stop()
+                if not job.stop():
+                    self.write_warning(f"{job.name} could not be stopped: {PAST_NO_RETURN}.")
                 if self.PassThru:
                     self.write(job)
 

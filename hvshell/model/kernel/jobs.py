@@ -26,6 +26,11 @@ from hvshell.model.kernel.events import EventKind
 INTERRUPTED_REASON = "interrupted: the lab was reloaded"
 
 
+# Why an operation did not stop when asked (Stop-Job, Ctrl+C): it completes.
+PAST_NO_RETURN = ("it has passed the point of no return (the switch-over to the destination "
+                  "has begun) and completes")
+
+
 class JobState(PSEnum):
     NotStarted = 0
     Running = 1
@@ -101,14 +106,20 @@ class Job:
         self.sealed = True
         self._maybe_end()
 
-    def stop(self) -> None:
-        """Stop-Job: cancel what still runs."""
+    def stop(self) -> bool:
+        """Stop-Job: cancel what still runs.  False when some of it could not
+        be stopped (a migration past its point of no return): the job then
+        goes on and ends, Completed, when that does."""
         if self.state in (JobState.Completed, JobState.Failed, JobState.Stopped):
-            return
+            return True
         self.state = JobState.Stopping
         for process in list(self.processes):
             process.interrupt(OperationCancelled(f"Job{self.id} was stopped"))
+        if any(not process.triggered for process in self.processes):
+            self.state = JobState.Running
+            return False
         self._end(JobState.Stopped)
+        return True
 
     def _finished(self, event: Any, on_result: Callable[[Any], None] | None) -> None:
         if event.ok:

@@ -285,15 +285,19 @@ DOMAIN = Domain("mobility", reactions={kind: _feel(fault) for kind, fault in _FA
 def watch(record: MigrationRecord, output: Any = None) -> Generator[Any, Any, Any]:
     """A clock process that ends with the migration: returns `output` when
     it completed, raises LabError when it failed or was cancelled.  Stopping
-    it (Stop-Job) cancels the migration; a crash of the VM's host (which
-    interrupts the VM's operation) is left to the migration, which fails."""
+    it (Stop-Job, Ctrl+C) cancels the migration, unless the migration has
+    passed its point of no return (the switch-over has begun): then the
+    process declines to stop and ends when the migration completes.  A crash
+    of the VM's host (which interrupts the VM's operation) is left to the
+    migration, which fails."""
     while record.done is not None and not record.done.triggered:
         try:
             yield record.done
         except OperationCancelled:
-            if record.handle is not None:
-                record.handle.cancel("The operation was stopped (Stop-Job); the virtual "
-                                     f"machine stayed on {record.source}.")
+            if record.handle is not None and not record.handle.cancel(
+                    "The operation was stopped (Stop-Job); the virtual machine stayed on "
+                    f"{record.source}."):
+                continue              # too late to stop: it completes
             raise
         except LabError:
             continue
