@@ -7,7 +7,7 @@ import unicodedata
 from typing import Any
 
 from hvshell.runtime.psobject import (MISSING, Hashtable, get_property, is_model_object,
-                                      to_display_string)
+                                      printable, to_display_string)
 
 # $FormatEnumerationLimit: how many items of a collection a cell shows.
 ENUMERATION_LIMIT = 4
@@ -60,10 +60,10 @@ def cell_text(value: Any, limit: int = ENUMERATION_LIMIT) -> str:
     elif isinstance(value, (list, tuple)):
         items = list(value)
     else:
-        return to_display_string(value)
+        return printable(to_display_string(value))
     shown = [element_text(item) for item in items[:limit]]
     more = ELLIPSIS if len(items) > limit else ""
-    return "{" + ", ".join(shown) + more + "}"
+    return printable("{" + ", ".join(shown) + more + "}")
 
 
 def display_width(text: str) -> int:

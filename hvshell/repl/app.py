@@ -28,6 +28,7 @@ from hvshell.repl.highlight import STYLE, ShellLexer
 from hvshell.repl.history import open_history
 from hvshell.repl.keys import MenuState, repl_key_bindings
 from hvshell.repl.progress import ClearsProgress, ProgressDisplay
+from hvshell.runtime.psobject import printable
 from hvshell.runtime.signals import ExitSignal
 
 CONTINUATION_PROMPT = ">> "
@@ -50,6 +51,7 @@ def prompt_text(session: Any) -> str:
         remote = in_remote_session(session)
     except Exception:      # a lab that failed to build: its error shows on the first command
         return "PS> "
+    name = printable(name)
     return f"[{name}]: PS {name}> " if remote else f"PS {name}> "
 
 

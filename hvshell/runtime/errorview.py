@@ -11,6 +11,7 @@ admins know):
 from __future__ import annotations
 
 from hvshell.runtime.errors import ErrorRecord
+from hvshell.runtime.psobject import printable
 
 
 def position_lines(record: ErrorRecord) -> list[str]:
@@ -42,4 +43,4 @@ def render_error(record: ErrorRecord, width: int = 120) -> str:
         lines.extend(position_lines(record))
         lines.append(f"    + CategoryInfo          : {record.category_info()}")
         lines.append(f"    + FullyQualifiedErrorId : {record.FullyQualifiedErrorId}")
-    return "\n".join(lines) + "\n \n"
+    return printable("\n".join(lines)) + "\n \n"

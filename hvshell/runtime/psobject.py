@@ -418,6 +418,19 @@ def format_datetime(value: dt.datetime, long: bool = False, invariant: bool = Fa
     return f"{value.month}/{value.day}/{value.year} {clock}"
 
 
+_CONTROL_NAMES = {"\0": "`0", "\a": "`a", "\b": "`b", "\f": "`f", "\v": "`v", "\x1b": "`e"}
+_CONTROLS = {code: _CONTROL_NAMES.get(chr(code), f"`u{{{code:x}}}")
+             for code in (*range(0x20), 0x7F, *range(0x80, 0xA0)) if chr(code) not in "\t\n\r"}
+
+
+def printable(text: str) -> str:
+    """`text` with its control characters shown as PowerShell escapes
+    (`e, `a, `u{9b} ...) instead of obeyed: a name from a lab file or an
+    error message must not clear or retitle the terminal.  Tabs and line
+    breaks stay."""
+    return text.translate(_CONTROLS) if not text.isprintable() else text
+
+
 def to_display_string(obj: Any, invariant: bool = False) -> str:
     """obj.ToString() as PowerShell shows it; `invariant` gives what string
     expansion (`"$x"`) produces, which differs for dates, arrays and
