@@ -17,6 +17,7 @@ from hvshell.runtime.binder import Arg
 from hvshell.runtime.cmdlet import ALIASES, REGISTRY, Cmdlet, ensure_loaded
 from hvshell.runtime.conversions import AutomationNullType, to_bool, to_string
 from hvshell.runtime.dotnet_limits import from_python
+from hvshell.runtime.members import MemberError
 from hvshell.runtime.errors import (ErrorRecord, ParseError, PSError, internal_error_record,
                                     parse_error_records)
 from hvshell.runtime.pipeline import (CmdletProcessor, ExpressionProcessor, FunctionInfo,
@@ -223,6 +224,12 @@ class CommandRunner:
             raise                 # a closed output pipe ends hvshell quietly (cli.main)
         except RecursionError:
             raise self.call_depth_error(processor.extent) from None
+        except MemberError as error:    # a cmdlet calling a member (ForEach-Object -MemberName)
+            record = ErrorRecord(str(error), error.error_id, "InvalidOperation", None,
+                                 error.exception_type or "System.Management.Automation."
+                                                         "RuntimeException")
+            self._locate(record, processor)
+            raise PSError(record) from None
         except Exception as error:  # a defect must not escape as a traceback
             thrown = from_python(error)
             if thrown is not None:     # a .NET edge inside the cmdlet: that exception

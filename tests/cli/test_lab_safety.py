@@ -85,3 +85,29 @@ def test_a_refused_save_is_a_terminating_error_and_the_session_goes_on(tmp_path,
     assert interp.execute("(Get-LabHost).Name") is True       # the session goes on ...
     assert out.getvalue().endswith("HV01\nHV02\n")
     assert "HV02" in Path(path).read_text(encoding="utf-8")   # ... and the next save has it
+
+
+def test_a_full_small_filesystem_keeps_the_last_good_lab(tmp_path):
+    """A real full disk (a 256 KiB tmpfs, where the machine lets us mount
+    one): the save that does not fit fails, the file holds the last save,
+    and the shell goes on."""
+    small = tmp_path / "small"
+    small.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs",
+                                            str(small)], capture_output=True).returncode != 0:
+        import pytest
+        pytest.skip("no tmpfs can be mounted here")
+    try:
+        script = "New-LabHost HV01\n" + "".join(
+            f"New-VM vm{i:03d} -MemoryStartupBytes 1GB | Out-Null\n" for i in range(400)) + \
+            "'still here'\n"
+        (tmp_path / "grow.hvps").write_text(script, encoding="utf-8")
+        done = hvshell("--empty", "--lab", str(small / "lab.json"), str(tmp_path / "grow.hvps"),
+                       cwd=tmp_path)
+        assert done.returncode == 1 and "No space left on device" in done.stderr
+        assert done.stderr.count("The lab could not be saved") == 1     # the script ends there
+        kept = json.loads((small / "lab.json").read_text(encoding="utf-8"))
+        assert 0 < len(kept["lab"]["hosts"][0]["vms"]) < 400
+        assert not [p for p in small.iterdir() if p.name.endswith(".tmp")]
+    finally:
+        subprocess.run(["umount", str(small)], capture_output=True)

@@ -79,7 +79,7 @@ def lab_from_document(document: Any, source: str = "the lab") -> Lab:
     if rng_state is not None:
         try:
             lab.rng.bit_generator.state = rng_state
-        except (TypeError, ValueError, KeyError) as error:
+        except Exception as error:     # numpy checks the state its own ways (Overflow, Type ...)
             raise LabFileError(f"{source} is damaged: bad random-generator state ({error}).",
                                source) from None
     lab.relink()
