@@ -454,7 +454,7 @@ def _convert_named(value: Any, target: str) -> Any:
         raise _convert_error(value, target)
     if target == "System.Management.Automation.PSCustomObject":
         if isinstance(value, Hashtable):
-            return PSObject(value.items())
+            return PSObject((to_string(key), item) for key, item in value.items())
         return value
     if target == "System.Management.Automation.ScriptBlock":
         if isinstance(value, ScriptBlock):

@@ -170,3 +170,8 @@ def test_the_clock_refuses_to_pass_datetime_maxvalue():
     assert out.getvalue() == "9999-12-31 23:59:50\n"           # the clock did not move
     assert interp.errors[0].FullyQualifiedErrorId.startswith("ArgumentOutOfRangeException,")
     assert "un-representable DateTime" in err.getvalue()
+
+
+def test_a_custom_object_from_numeric_keys_names_its_properties_by_their_text():
+    out, err, _ = run("([pscustomobject]@{ 12 = 'a'; 1.5 = 'b' }).'1.5'")
+    assert (out, err) == ("b\n", "")
