@@ -323,7 +323,9 @@ def begin_resize(lab: Lab, vhd: VirtualHardDisk, size: int | None = None,
             raise invalid_argument(f"'{vhd.path}' is a VHD file, and only VHDX files have a "
                                    "minimum size to shrink to.", vhd.path)
         size = minimum_size(vhd)
-    assert size is not None
+    if size is None:                  # -ToMinimumSize:$false asks for no size at all
+        raise invalid_argument(f"No new size for '{vhd.path}': give -SizeBytes, or "
+                               "-ToMinimumSize.", vhd.path)
     size = int(size)
     _check_resize(lab, vhd, size)
     if size == vhd.size:
