@@ -67,6 +67,8 @@ MUTATIONS = {
     "negative size": (lambda d: d["lab"]["hosts"][0].update(memory=-5), "outside 0 to"),
     "unknown enum": (lambda d: _vm(d).update(state="Exploded"), "damaged"),
     "deep nesting": (_deep, "nests deeper"),
+    "random state numpy refuses": (lambda d: d["rng"]["state"].update(state=-1),
+                                   "bad random-generator state"),
 }
 
 
