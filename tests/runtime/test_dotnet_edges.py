@@ -175,3 +175,8 @@ def test_the_clock_refuses_to_pass_datetime_maxvalue():
 def test_a_custom_object_from_numeric_keys_names_its_properties_by_their_text():
     out, err, _ = run("([pscustomobject]@{ 12 = 'a'; 1.5 = 'b' }).'1.5'")
     assert (out, err) == ("b\n", "")
+
+
+def test_measure_object_does_not_count_null():
+    out, err, _ = run("($null | Measure-Object).Count; (@($null, 1, $null) | Measure-Object -Sum).Sum")
+    assert (out, err) == ("0\n1\n", "")

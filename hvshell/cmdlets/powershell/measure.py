@@ -11,7 +11,7 @@ from hvshell.cmdlets.powershell.objects import UTILITY, _is_null, compare_values
 from hvshell.format.properties import safe_property
 from hvshell.runtime.cmdlet import Cmdlet, Parameter, Switch
 from hvshell.pstypes.wildcards import has_wildcard, compile_wildcard
-from hvshell.runtime.conversions import AutomationNullType, ConversionError, to_number
+from hvshell.runtime.conversions import ConversionError, to_number
 from hvshell.runtime.psobject import MISSING, property_names, to_display_string
 
 
@@ -85,7 +85,8 @@ class MeasureObject(Cmdlet):
         return self._stats[key]
 
     def process(self) -> None:
-        if "InputObject" not in self.bound or isinstance(self.InputObject, AutomationNullType):
+        # A null input is not counted, as in Windows PowerShell (`$null | Measure-Object` is 0).
+        if "InputObject" not in self.bound or _is_null(self.InputObject):
             return
         obj = self.InputObject
         if not self.Property:
