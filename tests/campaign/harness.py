@@ -4,8 +4,9 @@ An input passes when everything it did ended in output or PowerShell error
 records.  It fails (and gets a crash signature) when an exception left the
 interpreter (what the CLI's last-chance handler, 'hvshell: internal
 error', would have caught), when a defect was reported as an InternalError
-record ('The command failed unexpectedly'), or when a Python traceback or
-the last-chance text reached the output.  HVSHELL_DEBUG is set, so a
+record ('The command failed unexpectedly'), when a Python traceback or
+the last-chance text reached the output, or when the lab it left does not
+load back from its saved form.  HVSHELL_DEBUG is set, so a
 defect raises where it happened and its signature names that place.
 """
 from __future__ import annotations
@@ -89,11 +90,18 @@ def run(item: Input, root: str | os.PathLike) -> tuple[str | None, str]:
         else:
             lab = fresh_lab(item.demo)
         out, err = io.StringIO(), io.StringIO()
-        interp = new_interpreter(Session(lab, seed=2012, root=root), stdout=out, stderr=err)
+        session = Session(lab, seed=2012, root=root)
+        interp = new_interpreter(session, stdout=out, stderr=err)
         try:
             interp.execute(text)
         except ExitSignal:
             pass
+        # Whatever the input did to the lab, the lab saves and loads back.
+        from hvshell.model.kernel.persist import lab_to_text
+        try:
+            lab_from_bytes(lab_to_text(session.lab).encode("utf-8"), "the saved lab")
+        except LabFileError as error:
+            return "reload: " + re.sub(r"'[^']*'|\d+", "_", str(error))[:160], str(error)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as error:      # what the last-chance handler would have caught
