@@ -180,3 +180,15 @@ def test_a_custom_object_from_numeric_keys_names_its_properties_by_their_text():
 def test_measure_object_does_not_count_null():
     out, err, _ = run("($null | Measure-Object).Count; (@($null, 1, $null) | Measure-Object -Sum).Sum")
     assert (out, err) == ("0\n1\n", "")
+
+
+@pytest.mark.parametrize("text, error_id", [
+    ("Get-Job -Name (,$null)", "ParameterArgumentValidationError"),          # a null name in a list
+    ("Get-LabHost -Name @('HV01', $null)", "ParameterArgumentValidationError"),
+    ("Resume-ClusterNode -Name HV01 -Failback $null", "CannotConvertArgumentNoMessage"),  # an enum
+    ("Get-Date -Date $null", "CannotConvertArgumentNoMessage"),               # a DateTime
+    ("New-Object -TypeName (,$null)", "ParameterArgumentValidationErrorNullNotAllowed"),
+])
+def test_null_where_a_name_or_a_value_type_is_expected_is_a_binding_error(text, error_id):
+    out, err, errors = run(text)
+    assert errors[0].FullyQualifiedErrorId.split(",")[0] == error_id
