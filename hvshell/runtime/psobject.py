@@ -77,7 +77,13 @@ class Hashtable:
 
     @staticmethod
     def _fold(key: Any) -> Any:
-        return ("s", key.lower()) if isinstance(key, str) else ("o", key)
+        if isinstance(key, str):
+            return ("s", key.lower())
+        try:
+            hash(key)
+        except TypeError:            # an array or a hashtable: .NET hashes it by reference
+            return ("r", id(key))    # (the entry holds the key, so the id stays its own)
+        return ("o", key)
 
     def __setitem__(self, key: Any, value: Any) -> None:
         folded = self._fold(key)

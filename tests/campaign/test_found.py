@@ -9,6 +9,8 @@ FOUND = [
     ("cmdlet", "'a-b', 'c-d' | ForEach-Object Spl[regex] '-'", True),
     ("soup", "[pscustomobject]@{ 924775807 = 1 }", False),
     ("cmdlet", "Get-VMHardDiskDrive SQL01 | Resize-VHD -ToMinimumSize:$false", True),
+    ("mutation", "$k = @(1, 2); $h = @{ $k = 'a'; @{} = 'b' }; $h[$k]; "
+                 "[pscustomobject]@{ @($null) = 1 }", False),          # keys .NET hashes by reference
 ]
 
 
