@@ -5,11 +5,14 @@
 Inputs come from tests/campaign/generate.py (token soup, mutated golden and
 demo-lab scripts, cmdlet calls with hostile values, damaged lab files) and
 are judged by tests/campaign/harness.py, in worker processes.  An input
-that takes more than --limit seconds of CPU (or a minute of wall time) is a
-hang.  Each new crash signature is minimised (lines, then characters, while
-the same signature still comes) and saved in --out as NNN.hvps (or .json
-for a lab file) with NNN.txt telling what happened.  The closing lines give
-the figures; the exit status is 1 when anything crashed or hung.
+still running after --limit seconds of CPU is stopped as Ctrl+C stops a
+command: if hvshell stops it cleanly it is a runaway script (an endless
+loop of its own, counted and saved for review, no failure); if it does not
+answer within a minute it is a hang.  Each new crash signature is minimised
+(lines, then characters, while the same signature still comes) and saved
+in --out as NNN.hvps (or .json for a lab file) with NNN.txt telling what
+happened.  The closing lines give the figures; the exit status is 1 when
+anything crashed or hung.
 """
 from __future__ import annotations
 
@@ -40,9 +43,9 @@ def _worker(connection: Any) -> None:
         message = connection.recv()
         if message is None:
             return
-        item = Input(*message)
+        item, budget = Input(*message[0]), message[1]
         started = time.process_time()
-        crash, detail = harness.run(item, root)
+        crash, detail = harness.run(item, root, budget)
         connection.send((crash, detail, time.process_time() - started))
 
 
@@ -54,8 +57,8 @@ class Worker:
         child.close()
         self.task: tuple[int, Any, float] | None = None     # (index, input, sent at)
 
-    def send(self, index: int, item: Any) -> None:
-        self.connection.send(tuple(item))
+    def send(self, index: int, item: Any, budget: float) -> None:
+        self.connection.send((tuple(item), budget))
         self.task = (index, item, time.monotonic())
 
     def kill(self) -> None:
@@ -87,7 +90,7 @@ class Pool:
             crash, detail, cpu = worker.connection.recv()
         except EOFError:
             return index, item, "worker died", "the worker process ended", 0.0
-        if crash is None and cpu > self.limit:
+        if crash is None and cpu > self.limit * 1.5:
             return index, item, "hang", f"{cpu:.1f} s of CPU", cpu
         return index, item, crash, detail, cpu
 
@@ -102,7 +105,7 @@ class Pool:
                     if task is None:
                         pending = False
                     else:
-                        worker.send(*task)
+                        worker.send(*task, self.limit)
             busy = [w for w in self.workers if w.task is not None]
             if not busy:
                 return
@@ -210,20 +213,22 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{done} inputs, {sum(crashes.values())} failing, "
                       f"{time.monotonic() - started:.0f} s", flush=True)
         for index, item, signature, detail in found:
-            small = minimise(pool, item, signature) if signature != "hang" else item
+            small = item if signature in ("hang", "runaway") else minimise(pool, item, signature)
             saved[signature] = save(Path(options.out), len(saved) + 1, small, signature, detail,
                                     index, options.seed)
     finally:
         pool.stop()
     elapsed = time.monotonic() - started
     hangs = crashes.pop("hang", 0)
+    runaways = crashes.pop("runaway", 0)
     tracebacks = sum(n for s, n in crashes.items() if s.startswith("output: ") and "Traceback" in s)
     internal = sum(crashes.values()) - tracebacks
     print(f"{options.count} inputs ({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))}) "
           f"in {elapsed:.0f} s ({options.count / elapsed:.0f}/s, {options.workers} workers, "
           f"seed {options.seed})")
     print(f"internal errors: {internal} ({len(crashes)} signatures); tracebacks: {tracebacks}; "
-          f"hangs over {options.limit:g} s: {hangs}; slowest input: {slowest:.2f} s of CPU")
+          f"hangs over {options.limit:g} s: {hangs}; slowest input: {slowest:.2f} s of CPU; "
+          f"runaway scripts stopped as by Ctrl+C: {runaways} ({saved.get('runaway')})")
     for signature, count in crashes.most_common():
         print(f"  {count:6d}  {signature}  ({saved.get(signature)})")
     return 1 if crashes or hangs else 0

@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import signal
 import traceback
 from functools import lru_cache
 from pathlib import Path
@@ -71,8 +72,46 @@ def signature(error: BaseException) -> str:
     return f"{type(error).__name__} at {path}:{where.lineno} ({where.name})"
 
 
-def run(item: Input, root: str | os.PathLike) -> tuple[str | None, str]:
-    """(crash signature or None, what it printed or raised)."""
+class _Capped(io.StringIO):
+    """Output kept up to a few megabytes: a script looping on output must
+    not fill the fuzzer's memory."""
+
+    CAP = 4 << 20
+
+    def write(self, text: str) -> int:
+        if self.tell() < self.CAP:
+            super().write(text)
+        return len(text)
+
+
+class _OutOfTime(KeyboardInterrupt):
+    """The CPU budget ran out: the input is stopped as Ctrl+C would stop it."""
+
+
+def _out_of_time(signum: int, frame: Any) -> None:
+    raise _OutOfTime()
+
+
+def run(item: Input, root: str | os.PathLike, budget: float | None = None) -> tuple[str | None, str]:
+    """(crash signature or None, what it printed or raised).  With a CPU
+    `budget`, a script still running when it runs out is stopped as Ctrl+C
+    would stop it (an endless loop of the script's own is no defect):
+    'runaway' when hvshell stopped it cleanly."""
+    if budget is None:
+        return _run(item, root)
+    # A CPU-time timer: the regex match timeout has the wall-clock one.
+    previous = signal.signal(signal.SIGVTALRM, _out_of_time)
+    signal.setitimer(signal.ITIMER_VIRTUAL, budget)
+    try:
+        return _run(item, root)
+    except _OutOfTime:
+        return "runaway", "stopped (as by Ctrl+C) when its CPU budget ran out"
+    finally:
+        signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+        signal.signal(signal.SIGVTALRM, previous)
+
+
+def _run(item: Input, root: str | os.PathLike) -> tuple[str | None, str]:
     from hvshell.model.kernel.errors import LabFileError
     from hvshell.model.kernel.persist import lab_from_bytes
     from hvshell.runtime.session import Session
@@ -89,7 +128,7 @@ def run(item: Input, root: str | os.PathLike) -> tuple[str | None, str]:
             text = LAB_PROBE
         else:
             lab = fresh_lab(item.demo)
-        out, err = io.StringIO(), io.StringIO()
+        out, err = _Capped(), _Capped()
         session = Session(lab, seed=2012, root=root)
         interp = new_interpreter(session, stdout=out, stderr=err)
         try:
@@ -102,7 +141,7 @@ def run(item: Input, root: str | os.PathLike) -> tuple[str | None, str]:
             lab_from_bytes(lab_to_text(session.lab).encode("utf-8"), "the saved lab")
         except LabFileError as error:
             return "reload: " + re.sub(r"'[^']*'|\d+", "_", str(error))[:160], str(error)
-    except (KeyboardInterrupt, SystemExit):
+    except (KeyboardInterrupt, SystemExit):      # and _OutOfTime
         raise
     except BaseException as error:      # what the last-chance handler would have caught
         return signature(error), "".join(traceback.format_exception(error))[-3000:]

@@ -150,3 +150,14 @@ def test_stale_temporary_files_go_when_the_lock_is_taken(tmp_path):
         assert remove_stale_temp_files(path) == []
     finally:
         lock.release()
+
+
+def test_a_value_the_model_reads_past_int64_is_refused(tmp_path, document):
+    """"seed": 1e308 is a finite number, but the model reads it as an int
+    of 309 digits, which no save could load back."""
+    doc = copy.deepcopy(document)
+    doc["lab"]["seed"] = 1e308
+    path = tmp_path / "lab.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(LabFileError, match="a number of 309 digits"):
+        load_lab(path)

@@ -41,6 +41,11 @@ def check_document(document: dict[str, Any], source: str) -> None:
             or not 0 <= clock <= LAST_SECOND:
         raise _fault(source, "its clock", f"({clock!r}) is not a time between 2014-03-25 and "
                                           f"9999-12-31")
+    check_values(lab, source)
+
+
+def check_values(lab: Any, source: str) -> None:
+    """Every number in the lab's JSON finite, not negative, within Int64."""
     _check_values(lab, source, "lab", 0)
 
 

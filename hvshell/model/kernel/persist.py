@@ -74,6 +74,8 @@ def lab_from_document(document: Any, source: str = "the lab") -> Lab:
     except Exception as error:   # cattrs reports nested validation errors in groups
         raise LabFileError(f"{source} is damaged: {_describe(error)}.", source) from None
     labcheck.check_lab(lab, source)
+    # What the model made of the values (a float read as an int) must pass the same checks.
+    labcheck.check_values(CONVERTER.unstructure(lab), source)
     lab.clock = Clock(now)
     rng_state = document.get("rng")
     if rng_state is not None:
