@@ -58,3 +58,20 @@ New-VM local | Out-Null
     assert [g.Name for g in shell.values("Get-ClusterNode HV01 | Get-ClusterGroup")] == \
         ["Cluster Group", "Available Storage", "ha"]
     assert shell.value("Get-ClusterGroup | ? GroupType -eq VirtualMachine | Get-VM").Name == "ha"
+
+
+def test_a_down_node_cannot_resume_and_restart_wait_returns_once_it_has_joined():
+    shell = lab_shell(NODES + "New-Cluster HVC01 -Node HV01, HV02 -StaticAddress 10.0.0.5 "
+                              "-NoStorage | Out-Null; Suspend-ClusterNode HV02 | Out-Null")
+    record = shell.lab.find_cluster("HVC01").node_record("HV02")
+    shell.run("Invoke-LabFault -ComputerName HV02 -Fault HostCrash; Start-Sleep 10")
+    shell.run("Resume-ClusterNode HV02 -Failback Immediate")
+    assert shell.error_ids() == ["ClusterNodeDown,"
+                                 "Microsoft.FailoverClusters.PowerShell.ResumeClusterNodeCommand"]
+    assert "5050" in shell.errors[-1].message and record.paused     # nothing changed
+    shell.clear_errors()
+    shell.run("Invoke-LabFault -ComputerName HV02 -Fault HostRecover; Start-Sleep 200")
+    shell.run("Restart-Computer HV02 -Wait")
+    # Back and joined (still paused: it was paused before), so it resumes at once.
+    assert shell.value("(Get-ClusterNode HV02).State").name == "Paused"
+    assert shell.value("Resume-ClusterNode HV02").State.name == "Up" and not shell.errors

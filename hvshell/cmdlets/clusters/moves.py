@@ -251,7 +251,12 @@ class ResumeClusterNode(Cmdlet):
         the_lab = lab(self)
         cluster = resolve_cluster(self, self.Cluster, self.InputObject)
         for node in _nodes(self, cluster, self.Name):
-            if not node.record.paused and not node.record.moved_roles:
+            idle = not node.record.paused and not node.record.moved_roles
+            try:
+                moves.failback(the_lab, cluster, node.record, self.Failback.name)
+            except LabError as error:
+                report(self, error)
+                continue
+            if idle:
                 self.write_warning(f"Node {node.Name} is not paused.")
-            moves.failback(the_lab, cluster, node.record, self.Failback.name)
             self.write(node)

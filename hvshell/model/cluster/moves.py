@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from hvshell.model.compute import power
-from hvshell.model.cluster.objects import (Cluster, ClusterGroup, ClusterNodeRecord, GroupType,
-                                   NodeDrainStatus)
+from hvshell.model.cluster.objects import (Cluster, ClusterGroup, ClusterNode, ClusterNodeRecord,
+                                           ClusterNodeState, GroupType, NodeDrainStatus)
 from hvshell.model.kernel.errors import CLUSTER_EXCEPTION, LabError, not_supported, operation_failed
 from hvshell.model.kernel.events import EventKind
 from hvshell.model.compute.host import Host, vm_memory_overhead
@@ -203,7 +203,15 @@ def failback(lab: Lab, cluster: Cluster, node: ClusterNodeRecord,
     """Resume-ClusterNode: the node takes roles again; with -Failback
     Immediate the roles a drain or a failover moved off it come back, with
     Policy those whose failback policy allows it now (NoFailback: none).
-    Either way the node forgets the rest."""
+    Either way the node forgets the rest.  A node the cluster counts Down
+    cannot resume (Windows' error 5050): nothing changes."""
+    if ClusterNode(cluster, node).State is ClusterNodeState.Down:
+        raise LabError(
+            f"Node {node.name} of cluster {cluster.name} is Down and cannot be resumed (error "
+            f"5050: the cluster node is down), so no role fails back to it. Wait until it is "
+            f"back up (Restart-Computer {node.name} -Wait, or Get-ClusterNode {node.name} "
+            "shows Up), then resume it.", "ClusterNodeDown", "InvalidOperation", node.name,
+            CLUSTER_EXCEPTION)
     node.paused = False
     lab.record(EventKind.NodeResumed, node.name,
                f"Node {node.name} of cluster {cluster.name} is up "
