@@ -155,6 +155,7 @@ class Binder:
                 raise BindingError(f"Cannot bind parameter '{param.name}'. Cannot convert null "
                                    f"to type \"{_type_text(param)}\".",
                                    "CannotConvertArgumentNoMessage", extent)
+            self._validate(param, None, extent)
             # $null converts to a number's zero, as .NET value types do.
             return {int: 0, float: 0.0}.get(param.type) if isinstance(param.type, type) else None
         if param.array:
@@ -225,7 +226,7 @@ class Binder:
                             "CannotConvertArgumentNoMessage", extent)
 
     def _validate(self, param: Parameter, value: Any, extent: Extent | None) -> None:
-        if param.validate_set and not isinstance(value, enum.Enum) and value is not None:
+        if param.validate_set and not isinstance(value, enum.Enum):     # $null is not in the set
             text = to_display_string(value)
             allowed = {v.lower(): v for v in param.validate_set}
             if text.lower() not in allowed:
