@@ -63,6 +63,14 @@ _COMMAND_VIEW = TableView((
 for _kind in ("CmdletInfo", "FunctionInfo", "AliasInfo"):
     register_view(AUTOMATION + _kind, _COMMAND_VIEW)
 
+# Get-Module: the exported commands as the names (PowerShellCore.format.ps1xml).
+register_view(AUTOMATION + "PSModuleInfo", TableView((
+    Column("ModuleType", width=10, align="left"),
+    Column("Version", width=10, align="left"),
+    Column("Name", width=35, align="left"),
+    Column("ExportedCommands", lambda m: m.ExportedCommands.keys(), align="left"),
+)))
+
 register_view("MamlCommandHelpInfo", CustomView(lambda topic: topic.text))
 register_view("HelpInfoShort", TableView((
     Column("Name", width=33, align="left"), Column("Category", width=9, align="left"),

@@ -141,20 +141,16 @@ class CommandRunner:
 
     def command_processor(self, name: str, args: list[Arg], element: ast.Command,
                           expects_input: bool, dot_source: bool = False) -> Processor:
-        key = name.lower()
-        if key not in REGISTRY and key not in ALIASES:
-            ensure_loaded()     # aliases come before functions: know them all first
-        if key in ALIASES:
-            key = ALIASES[key].lower()
-        function = self.functions.get(key)
-        if function is not None:
-            return ScriptProcessor(self, function.name, function.body, function.source, args,
+        found = self.resolve_command(name)
+        if isinstance(found, FunctionInfo):
+            return ScriptProcessor(self, found.name, found.body, found.source, args,
                                    element.extent, expects_input, dot_source)
-        cls = REGISTRY.get(key)
-        if cls is not None:
-            return CmdletProcessor(self, cls, args, name, element.extent, expects_input)
-        if name.lower().endswith((".hvps", ".ps1")):
-            return self.script_file_processor(name, args, element, expects_input, dot_source)
+        if found is not None:
+            self.imported_modules.add(found.module)       # PowerShell's module auto-loading
+            return CmdletProcessor(self, found, args, name, element.extent, expects_input)
+        target = self.alias_target(name) or name
+        if target.lower().endswith((".hvps", ".ps1")):
+            return self.script_file_processor(target, args, element, expects_input, dot_source)
         raise PSError(ErrorRecord(
             f"The term '{name}' is not recognized as the name of a cmdlet, function, script "
             f"file, or operable program. Check the spelling of the name, or if a path was "
@@ -163,6 +159,37 @@ class CommandRunner:
             "System.Management.Automation.CommandNotFoundException",
             command=name, activity="", extent=element.name_extent if element.name_extent.end else element.extent,
             source=self.source))
+
+    def alias_target(self, name: str) -> str | None:
+        """What the alias `name` stands for (the session's own aliases, then
+        the cmdlets' declared ones, followed to the end), or None."""
+        key = name.lower()
+        if key not in self.aliases and key not in ALIASES and key not in REGISTRY:
+            ensure_loaded()     # aliases come before functions: know them all first
+        target = None
+        for _ in range(32):                 # an alias may name another alias
+            if key in self.aliases:
+                target = self.aliases[key][1]
+            elif key in ALIASES:
+                target = ALIASES[key]
+            else:
+                break
+            key = target.lower()
+        return target
+
+    def resolve_command(self, name: str) -> FunctionInfo | type[Cmdlet] | None:
+        """The function or cmdlet `name` means: an alias first, then a
+        function, then a cmdlet; `Module\\Name` names a cmdlet of that module."""
+        module, slash, bare = name.rpartition("\\")
+        if slash and module and "/" not in module and ":" not in module:
+            ensure_loaded()
+            cls = REGISTRY.get(bare.lower())
+            return cls if cls is not None and cls.module.lower() == module.lower() else None
+        key = (self.alias_target(name) or name).lower()
+        function = self.functions.get(key)
+        if function is not None:
+            return function
+        return REGISTRY.get(key)
 
     def script_file_processor(self, name: str, args: list[Arg], element: ast.Command,
                               expects_input: bool, dot_source: bool) -> Processor:

@@ -88,6 +88,12 @@ class Interpreter(StatementRunner, CommandRunner, ExpressionEvaluator, VariableS
         self.functions: dict[str, FunctionInfo] = {}
         self.script_binders: dict[int, tuple] = {}    # see pipeline._script_binder
         self.namespaces: list[str] = []               # from `using namespace`
+        # Set-Alias / New-Alias: lower-case name -> (name as written, what it
+        # stands for, its -Option).
+        self.aliases: dict[str, tuple[str, str, str]] = {}
+        # Modules in use: imported, or auto-loaded when one of their cmdlets ran.
+        self.imported_modules: set[str] = {"Microsoft.PowerShell.Management",
+                                           "Microsoft.PowerShell.Utility"}
         # The classes and enums scripts define (lower-case name -> class) and
         # the definition each came from.
         self.script_types: dict[str, type] = {}
@@ -103,9 +109,13 @@ class Interpreter(StatementRunner, CommandRunner, ExpressionEvaluator, VariableS
         for name, value in DEFAULT_PREFERENCES.items():
             self.global_scope.set_local(name, value)
         self.global_scope.set_local("PSVersionTable", Hashtable(
-            [("PSVersion", Version("4.0")), ("PSEdition", "Desktop"), ("BuildVersion", "6.3.9600.16406"),
-             ("CLRVersion", "4.0.30319.34014"), ("WSManStackVersion", "3.0"),
-             ("PSRemotingProtocolVersion", "2.2"), ("SerializationVersion", "1.1.0.1")]))
+            # Windows Management Framework 5.1 on Windows Server 2012 R2.
+            [("PSVersion", Version("5.1.14409.1005")), ("PSEdition", "Desktop"),
+             ("PSCompatibleVersions", [Version(v) for v in
+                                       ("1.0", "2.0", "3.0", "4.0", "5.0", "5.1.14409.1005")]),
+             ("BuildVersion", Version("10.0.14409.1005")), ("CLRVersion", Version("4.0.30319.42000")),
+             ("WSManStackVersion", Version("3.0")), ("PSRemotingProtocolVersion", Version("2.3")),
+             ("SerializationVersion", Version("1.1.0.1"))]))
         self._out_default: Any = None
         self._error_target: Callable[[Any], None] | None = None   # set by 2>&1 and 2>$null
         self.current_error: ErrorRecord | None = None

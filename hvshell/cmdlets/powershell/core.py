@@ -10,7 +10,7 @@ from hvshell.runtime.conversions import to_bool, to_string
 from hvshell.runtime.errors import CmdletError, ErrorRecord
 from hvshell.runtime.psobject import MISSING, Hashtable, PSObject, to_display_string
 from hvshell.runtime.scriptblock import ScriptBlock
-from hvshell.runtime.members import get_member, invoke_method
+from hvshell.runtime.members import MemberError, get_member, invoke_method
 
 UTILITY = "Microsoft.PowerShell.Utility"
 CORE = "Microsoft.PowerShell.Core"
@@ -48,7 +48,9 @@ class WhereObject(Cmdlet):
     Property = Parameter(str, position=0, mandatory=True,
                          sets=tuple(_set_name(op) for op in WHERE_OPERATORS))
     Value = Parameter(object, position=1, sets=tuple(_set_name(op) for op in WHERE_OPERATORS))
-    locals().update({op: Parameter(Switch, mandatory=True, sets=(_set_name(op),))
+    # -EQ may be left out: `Where-Object State Running` compares, and
+    # `Where-Object IsClustered` with no value keeps objects whose property is true.
+    locals().update({op: Parameter(Switch, mandatory=op != "EQ", sets=(_set_name(op),))
                      for op in WHERE_OPERATORS})
 
     def process(self) -> None:
@@ -61,7 +63,9 @@ class WhereObject(Cmdlet):
             value = get_member(obj, self.Property) if obj is not None else MISSING
             if value is MISSING:
                 return
-            if op in ("is", "isnot"):
+            if op == "eq" and "EQ" not in self.bound and "Value" not in self.bound:
+                keep = to_bool(value)
+            elif op in ("is", "isnot"):
                 keep = ops.is_type(value, self.Value) == (op == "is")
             else:
                 keep = to_bool(ops.compare(op, value, self.Value))
@@ -112,13 +116,24 @@ class ForEachObject(Cmdlet):
             return
         if obj is None:
             return
-        if self.ArgumentList:
-            self.write(invoke_method(obj, self.MemberName, list(self.ArgumentList),
-                                     self.ctx.interpreter), enumerate=True)
-            return
-        value = get_member(obj, self.MemberName)
+        # A property's value, else the method's result (`'a' | % ToUpper`).
+        value = get_member(obj, self.MemberName) if not self.ArgumentList else MISSING
         if value is not MISSING:
             self.write(value, enumerate=True)
+            return
+        try:
+            result = invoke_method(obj, self.MemberName, list(self.ArgumentList or ()),
+                                   self.ctx.interpreter)
+        except MemberError as error:
+            if error.error_id != "MethodNotFound":
+                raise CmdletError(str(error), error.error_id, "InvalidOperation", obj,
+                                  "System.Management.Automation.MethodException") from None
+            if self.ArgumentList:
+                self.write_error(f'Input name "{self.MemberName}" cannot be resolved to a method.',
+                                 "MethodNotFound", "InvalidArgument", obj,
+                                 "System.Management.Automation.PSArgumentException")
+            return
+        self.write(result, enumerate=True)
 
     def end(self) -> None:
         if self.parameter_set == "ScriptBlockSet":

@@ -128,10 +128,15 @@ def all_commands(ctx: Any) -> list[CommandInfo]:
                                    "\n".join(syntax_lines(cls)), verb, noun, cls))
         for alias in cls.aliases:
             alias_names[alias.lower()] = alias
+    session = getattr(getattr(ctx, "interpreter", None), "aliases", None) or {}
     for key, target in ALIASES.items():
-        cls = REGISTRY.get(target.lower())
-        commands.append(AliasInfo(CommandTypes.Alias, alias_names.get(key, key), "", "",
-                                  target, target=cls))
+        if key not in session:
+            cls = REGISTRY.get(target.lower())
+            commands.append(AliasInfo(CommandTypes.Alias, alias_names.get(key, key), "", "",
+                                      target, target=cls))
+    for name, target, _ in session.values():       # Set-Alias / New-Alias
+        commands.append(AliasInfo(CommandTypes.Alias, name, "", "", target,
+                                  target=REGISTRY.get(target.lower())))
     for function in _functions(ctx).values():
         verb, noun = _verb_noun(function.name)
         kind = CommandTypes.Filter if getattr(function, "is_filter", False) \
