@@ -14,6 +14,7 @@ import attrs
 import numpy as np
 
 from hvshell.model.cluster.objects import Cluster, ClusterGroup
+from hvshell.model.compute.accounts import Accounts
 from hvshell.model.kernel.errors import LabError
 from hvshell.model.domains import DOMAINS
 from hvshell.model.kernel.domain import Domains
@@ -58,9 +59,13 @@ class Lab:
     _vm_index: dict[Guid, VM] = attrs.field(init=False, factory=dict, repr=False)
     # storage location name (lower case) -> keys of the VHD files on it
     _files_on: dict[str, set[str]] = attrs.field(init=False, factory=dict, repr=False)
+    _job_index: dict[int, Job] = attrs.field(init=False, factory=dict, repr=False)
+    # Hosts' memory and CPU totals over their VMs (hvshell.model.compute.accounts).
+    accounts: Accounts = attrs.field(init=False, default=None, repr=False)
 
     def __attrs_post_init__(self) -> None:
         self.rng = np.random.default_rng(self.seed)
+        self.accounts = Accounts(self)
         self.relink()
 
     # ---- structure -----------------------------------------------------------
@@ -85,10 +90,13 @@ class Lab:
         for vhd in self.vhds.values():
             vhd.lab = self
         self.reindex_files()
+        self._job_index = {}
         for job in self.jobs:
             job.lab = self
+            self._job_index[job.id] = job
         for event in self.events:
             event.lab = self
+        self.accounts.recount()
 
     @property
     def local_host_name(self) -> str | None:
@@ -169,9 +177,9 @@ class Lab:
     def vm_by_id(self, vm_id: Any) -> VM | None:
         return self._vm_index.get(vm_id if isinstance(vm_id, Guid) else Guid.parse(vm_id))
 
-    def place_vm(self, vm: VM, host: Host) -> None:
+    def place_vm(self, vm: VM, host: Host, index: int | None = None) -> None:
         """Put `vm` on `host` (creating it there, or moving it from its
-        current host)."""
+        current host), last in its list of VMs or at `index`."""
         current = self.find_host(vm.host_name)
         if current is not None and vm in current.vms:
             current.vms.remove(vm)
@@ -179,12 +187,18 @@ class Lab:
         host.vms.append(vm)
         vm.relink(self)
         self._vm_index[vm.id] = vm
+        self.accounts.placed(vm, host)
+        if index is not None:
+            host.vms.remove(vm)
+            host.vms.insert(index, vm)
+            self.accounts.reordered(host)
 
     def remove_vm(self, vm: VM) -> None:
         host = self.find_host(vm.host_name)
         if host is not None and vm in host.vms:
             host.vms.remove(vm)
         self._vm_index.pop(vm.id, None)
+        self.accounts.removed(vm)
 
     # ---- clusters --------------------------------------------------------------
 
@@ -318,7 +332,16 @@ class Lab:
         self.next_job_id += 2
         job.lab = self
         self.jobs.append(job)
+        self._job_index[job.id] = job
         return job
+
+    def has_job(self, job: Job) -> bool:
+        """`job` is one of this lab's (not removed, not from a lab replaced since)."""
+        return self._job_index.get(job.id) is job
+
+    def remove_job(self, job: Job) -> None:
+        self.jobs.remove(job)
+        del self._job_index[job.id]
 
     def record(self, kind: EventKind, source: str, message: str) -> LabEvent:
         event = LabEvent(self.clock.now, kind, source, message)

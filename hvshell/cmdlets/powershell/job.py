@@ -23,7 +23,8 @@ class _JobSelector:
         chosen: list[Job] = []
         kind = self.parameter_set
         if kind == "Job":
-            chosen = [j for j in self.Job if j in jobs]
+            lab = self.ctx.lab
+            chosen = [j for j in self.Job if lab.has_job(j)]
         elif kind == "Name":
             for pattern in self.Name:
                 hits = [j for j in jobs if wildcard_match(pattern, j.name)]
@@ -91,19 +92,32 @@ class GetJob(_JobSelector, Cmdlet):
 
 def wait_for(clock: Any, jobs: list[Job], any_job: bool, timeout: float | None) -> bool:
     """Run the clock until the jobs are done (or one is, with any_job), or
-    `timeout` simulated seconds pass.  True when the wait was satisfied."""
-    def satisfied() -> bool:
-        done = [j.finished for j in jobs]
-        return any(done) if any_job else all(done)
+    `timeout` simulated seconds pass.  True when the wait was satisfied.
+    The jobs say when they end, so a step of the clock costs no scan of them."""
+    open_jobs = [j for j in jobs if not j.finished]
+    ended = [len(jobs) - len(open_jobs)]
 
+    def one_ended(job: Job) -> None:
+        ended[0] += 1
+
+    def satisfied() -> bool:
+        return ended[0] > 0 if any_job else ended[0] == len(jobs)
+
+    for job in open_jobs:
+        job.watch(one_ended)
     deadline = None if timeout is None or timeout < 0 else clock.now + timeout
-    while not satisfied():
-        when = clock.next_time()
-        if when is None or (deadline is not None and when > deadline):
-            break
-        clock.step()
-    if deadline is not None and not satisfied():
-        clock.run_until(deadline)
+    try:
+        while not satisfied():
+            when = clock.next_time()
+            if when is None or (deadline is not None and when > deadline):
+                break
+            clock.step()
+        if deadline is not None and not satisfied():
+            clock.run_until(deadline)
+    finally:
+        for job in open_jobs:
+            if one_ended in job.watchers:
+                job.watchers.remove(one_ended)
     return satisfied()
 
 
@@ -126,9 +140,13 @@ class WaitJob(_JobSelector, Cmdlet):
 
     def begin(self) -> None:
         self.jobs: list[Job] = []
+        self.seen: set[int] = set()
 
     def process(self) -> None:
-        self.jobs += [j for j in self.selected() if j not in self.jobs]
+        for job in self.selected():
+            if id(job) not in self.seen:
+                self.seen.add(id(job))
+                self.jobs.append(job)
 
     def end(self) -> None:
         if not self.jobs:
@@ -166,7 +184,7 @@ class ReceiveJob(_JobSelector, Cmdlet):
             for error in errors:
                 report(self, error)
             if self.AutoRemoveJob and self.Wait and job.finished:
-                self.ctx.lab.jobs.remove(job)
+                self.ctx.lab.remove_job(job)
 
 
 class StopJob(_JobSelector, Cmdlet):
@@ -210,7 +228,6 @@ class RemoveJob(_JobSelector, Cmdlet):
     Force = Parameter(Switch, aliases=("F",))
 
     def process(self) -> None:
-        jobs = self.ctx.lab.jobs
         for job in self.selected():
             if not job.finished:
                 if not self.Force:
@@ -224,4 +241,4 @@ class RemoveJob(_JobSelector, Cmdlet):
             if self.should_process(job.name, action="Remove-Job"):
                 if not job.finished:
                     job.stop()
-                jobs.remove(job)
+                self.ctx.lab.remove_job(job)

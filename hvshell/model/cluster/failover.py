@@ -285,9 +285,7 @@ def _start_on(lab: Lab, group: ClusterGroup, host: Host) -> None:
         starting = power.begin_start(vm)
     except LabError:
         if host is not origin:
-            lab.place_vm(vm, origin)
-            origin.vms.remove(vm)
-            origin.vms.insert(index, vm)
+            lab.place_vm(vm, origin, index)
         raise
     group.owner_node = host.name
     group.failed = False

@@ -12,6 +12,10 @@
     power.py     VM lifecycle (start, stop, save, pause), host crash,
                  recovery and restart, network and storage faults; the power
                  domain (its timed actions, VMs reverted after a reload)
+    accounts.py  each host's memory in use, CPU demand and memory promised
+                 to incoming migrations, kept as its VMs change (and which
+                 VMs changed, for usage)
     usage.py     resource metering and disk writes over simulated time; the
-                 usage domain (every event settles the rates)
+                 usage domain (the rates of VMs that changed settle before
+                 the clock moves on)
 """

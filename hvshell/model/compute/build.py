@@ -13,6 +13,7 @@ from hvshell.model.cluster.objects import Cluster, ClusterGroup, ClusterNodeReco
 from hvshell.model.kernel.errors import (LabError, invalid_argument, invalid_state, lab_argument,
                                   operation_failed)
 from hvshell.model.kernel.events import EventKind
+from hvshell.model.compute import accounts
 from hvshell.model.compute.host import Host, ProcessorVendor, VMMigrationPerformance
 from hvshell.model.network.objects import DEFAULT_SUBNET, HostNic, VMNetworkAdapter, parse_subnet
 from hvshell.model.storage.objects import (ControllerType, DvdDrive, HardDiskDrive, StorageLocation,
@@ -134,6 +135,7 @@ def _add_storage(lab: Lab, location: StorageLocation) -> StorageLocation:
     location.lab = lab
     lab.storage.append(location)
     lab.reindex_files()
+    accounts.everything_changed(lab)      # disks' paths may now be on it
     return location
 
 
@@ -467,6 +469,7 @@ def new_cluster(lab: Lab, name: str, nodes: list[Host], static_addresses: list[s
         group.lab = lab
         cluster.groups.append(group)
     lab.clusters.append(cluster)
+    accounts.everything_changed(lab)      # the nodes now see the cluster's volumes
     lab.record(EventKind.ClusterCreated, name, f"Cluster {name} formed with nodes "
                f"{', '.join(h.name for h in nodes)}.")
     return cluster

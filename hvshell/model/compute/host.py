@@ -17,8 +17,9 @@ from hvshell.pstypes.registry import ps_type
 from hvshell.model.network.objects import (HostNic, MigrationNetwork, NicTeam, VMNetworkAdapter,
                                            VMSwitch, subnet_contains)
 from hvshell.model.replica.settings import ReplicaServerSettings
+from hvshell.model.compute.accounts import HostShares
 from hvshell.model.compute.versions import HostVersion, limits, product_name
-from hvshell.model.compute.vm import VM, VMState
+from hvshell.model.compute.vm import VM
 
 GB = 2**30
 
@@ -115,6 +116,8 @@ class Host:
     # Set-VMReplicationServer (hvshell.model.replica.lifecycle).
     replica_server: ReplicaServerSettings = attrs.Factory(ReplicaServerSettings)
     lab: Any = attrs.field(init=False, default=None, repr=False)
+    # Its VMs' memory and CPU, kept as they change (hvshell.model.compute.accounts).
+    shares: HostShares = attrs.field(init=False, factory=HostShares, repr=False)
 
     # ---- facts the model and other layers use -------------------------------
 
@@ -143,12 +146,7 @@ class Host:
 
     def memory_in_use(self) -> int:
         """Parent reserve plus what the resident VMs hold with overhead."""
-        used = HOST_RESERVE_BYTES
-        for vm in self.vms:
-            if vm.is_running:
-                assigned = vm.memory_assigned()
-                used += assigned + vm_memory_overhead(assigned)
-        return used
+        return HOST_RESERVE_BYTES + self.lab.accounts.memory_in_use(self)
 
     def available_memory(self) -> int:
         return max(0, self.memory - self.memory_in_use())
@@ -159,9 +157,7 @@ class Host:
 
     def cpu_busy_fraction(self) -> float:
         """Share of the host's processors the running VMs keep busy."""
-        busy = sum(vm.workload.cpu_percent / 100 * min(vm.processor_count, self.logical_processors)
-                   for vm in self.vms if vm.state is VMState.Running)
-        return min(1.0, busy / self.logical_processors)
+        return min(1.0, self.lab.accounts.cpu_busy(self) / self.logical_processors)
 
     def nic(self, name: str) -> HostNic | None:
         key = name.lower()

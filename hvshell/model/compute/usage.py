@@ -25,6 +25,7 @@ Measure-VM are zero.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -110,16 +111,31 @@ def differencing_cap(vhd: Any) -> int:
 # Bringing totals up to the clock
 # ---------------------------------------------------------------------------
 
-def sync(lab: Lab) -> None:
-    """Add each VM's use since its last sync, then read its present rates."""
+def sync(lab: Any) -> None:
+    """Add each VM's use since its last sync, then read its present rates.
+
+    Only some VMs have anything to add: those metered, and running ones
+    writing into differencing disks (`Meter.accumulating`); for the others
+    the totals stand still whatever their rates.  Only the VMs marked as
+    changed since the last sync (hvshell.model.compute.accounts) have new
+    rates, with the VMs sharing a storage location whose load they changed.
+    So a sync costs what changed, not every VM in the lab."""
+    meter = _meter(lab)
     now = lab.clock.now
-    vms = list(lab.all_vms())
-    for vm in vms:
+    everything, marked = lab.accounts.take_rate_changes()
+    if everything:
+        accumulating = list(lab.all_vms())
+        marked = [*marked, *meter.demands, *meter.accumulating, *accumulating]
+    else:
+        accumulating = [vm for vm in meter.accumulating if lab.vm_by_id(vm.id) is vm]
+    for vm in accumulating:
         _accumulate(lab, vm, now)
-    _take_rates(lab, vms, now)
+        vm.usage.synced_at = now
+    if marked:
+        _take_rates(lab, meter, marked, now)
 
 
-def _accumulate(lab: Lab, vm: Any, now: float) -> None:
+def _accumulate(lab: Any, vm: Any, now: float) -> None:
     usage = vm.usage
     elapsed = now - usage.synced_at
     if elapsed <= 0:
@@ -145,7 +161,7 @@ def _accumulate(lab: Lab, vm: Any, now: float) -> None:
             disk.bytes_written += written
 
 
-def _demands(lab: Lab, vm: Any) -> list[tuple[Any, Any, float, float]]:
+def _demands(lab: Any, vm: Any) -> list[tuple[Any, Any, float, float]]:
     """(drive, storage location, normalized IOPS wanted after its QoS cap,
     wanted before it) for each attached disk of a running VM."""
     drives = [d for d in vm.hard_drives if d.path]
@@ -163,54 +179,134 @@ def _demands(lab: Lab, vm: Any) -> list[tuple[Any, Any, float, float]]:
     return found
 
 
-def _take_rates(lab: Lab, vms: list[Any], now: float) -> None:
-    demands = {}
-    load: dict[int, float] = {}
-    for vm in vms:
-        if _is_active(vm):
-            demands[vm.id] = _demands(lab, vm)
-            for _, location, wanted, _ in demands[vm.id]:
-                if location is not None:
-                    load[id(location)] = load.get(id(location), 0.0) + wanted
-    for vm in vms:
-        usage = vm.usage
-        usage.synced_at = now
-        usage.active = _is_active(vm)
-        usage.resident = vm.is_running
-        usage.memory = vm.memory_assigned() if usage.resident else 0
-        usage.cpu_mhz = _cpu_mhz(vm) if usage.active else 0.0
-        if usage.resident and usage.metering_since is not None:
-            usage.memory_min = usage.memory if usage.memory_min == 0 else min(usage.memory_min,
-                                                                                usage.memory)
-            usage.memory_max = max(usage.memory_max, usage.memory)
-        previous = {d.slot: d for d in usage.disks}
-        disks = []
-        for drive in vm.hard_drives:
-            if not drive.path:
-                continue
-            slot = slot_name(drive)
-            disk = previous.get(slot) or DiskUsage(slot, drive.path)
-            disk.path = drive.path
-            disk.iops = disk.latency_ms = disk.read_bps = disk.write_bps = 0.0
-            disks.append(disk)
-        usage.disks = disks
-        if not usage.active:
+class Meter:
+    """What `sync` keeps between runs: which VMs accumulate, each running
+    VM's disk demands, and each storage location's load."""
+
+    def __init__(self, lab: Any):
+        self.lab = lab
+        self.stale = False
+        self.accumulating: dict[Any, None] = {}
+        self.demands: dict[Any, list[tuple[Any, Any, float, float]]] = {}
+        # id(location) -> {VM: [normalized IOPS each of its disks there wants]}
+        self.asking: dict[int, dict[Any, list[float]]] = {}
+        self.load: dict[int, float] = {}
+
+    def __call__(self) -> None:
+        # The clock's advance hook: rates settle once, just before
+        # simulated time moves on, however many events came first.
+        if self.stale:
+            self.stale = False
+            sync(self.lab)
+
+    def join(self, vm: Any) -> None:
+        """`vm` is metered from now on: its totals grow from here."""
+        if vm not in self.accumulating:
+            self.accumulating[vm] = None
+            vm.usage.synced_at = self.lab.clock.now
+
+
+def _meter(lab: Any) -> Meter:
+    # One per clock: a reloaded lab (a new clock) starts with every VM stale.
+    return lab.clock.advance_hook("usage", lambda: Meter(lab))
+
+
+def _take_rates(lab: Any, meter: Meter, vms: list[Any], now: float) -> None:
+    """New rates for `vms` (each VM once), and new disk rates for the VMs
+    whose storage locations' load they change."""
+    touched: dict[int, None] = {}
+    present = []
+    for vm in dict.fromkeys(vms):
+        for _, location, _, _ in meter.demands.pop(vm, ()):
+            if location is not None:
+                meter.asking[id(location)].pop(vm, None)
+                touched[id(location)] = None
+        if lab.vm_by_id(vm.id) is not vm:          # removed from the lab
+            meter.accumulating.pop(vm, None)
             continue
-        by_slot = {d.slot: d for d in disks}
-        write_share = vm.workload.disk_write_mbps * MB / max(1, len(disks))
-        read_share = vm.workload.iops * NORMALIZED_IO_BYTES / max(1, len(disks))
-        for drive, location, wanted, asked in demands.get(vm.id, []):
-            disk = by_slot[slot_name(drive)]
-            if location is None or wanted <= 0:
-                continue
-            total = load.get(id(location), 0.0)
-            granted = wanted * min(1.0, location.iops / total) if total > 0 else 0.0
-            utilization = min(MAX_UTILIZATION, total / location.iops)
-            disk.iops = granted
-            disk.latency_ms = BASE_LATENCY_MS / (1.0 - utilization) * (asked / wanted)
-            fraction = granted / asked if asked > 0 else 0.0
-            disk.write_bps = write_share * fraction
-            disk.read_bps = read_share * fraction
+        present.append(vm)
+        if _is_active(vm):
+            demands = meter.demands[vm] = _demands(lab, vm)
+            for _, location, wanted, _ in demands:
+                if location is not None:
+                    meter.asking.setdefault(id(location), {}).setdefault(vm, []).append(wanted)
+                    touched[id(location)] = None
+    rerate = dict.fromkeys(present)
+    for key in touched:
+        asking = meter.asking.get(key, {})
+        # fsum: a location's load is the same whatever order its VMs came in.
+        load = math.fsum(w for wanted in asking.values() for w in wanted)
+        if load != meter.load.get(key, 0.0):
+            rerate.update(dict.fromkeys(asking))
+        meter.load[key] = load
+        if not asking:
+            meter.asking.pop(key, None)
+    for vm in present:
+        _vm_rates(vm, now)
+        usage = vm.usage
+        if usage.metering_since is not None or (usage.active and _writes_differencing(lab, vm)):
+            meter.join(vm)
+        else:
+            meter.accumulating.pop(vm, None)
+    for vm in rerate:
+        _disk_rates(vm, meter)
+
+
+def _vm_rates(vm: Any, now: float) -> None:
+    """A VM's processor and memory rates now, and its disks (rates zero)."""
+    usage = vm.usage
+    usage.synced_at = now
+    usage.active = _is_active(vm)
+    usage.resident = vm.is_running
+    usage.memory = vm.memory_assigned() if usage.resident else 0
+    usage.cpu_mhz = _cpu_mhz(vm) if usage.active else 0.0
+    if usage.resident and usage.metering_since is not None:
+        usage.memory_min = usage.memory if usage.memory_min == 0 else min(usage.memory_min,
+                                                                            usage.memory)
+        usage.memory_max = max(usage.memory_max, usage.memory)
+    previous = {d.slot: d for d in usage.disks}
+    disks = []
+    for drive in vm.hard_drives:
+        if not drive.path:
+            continue
+        slot = slot_name(drive)
+        disk = previous.get(slot) or DiskUsage(slot, drive.path)
+        disk.path = drive.path
+        disk.iops = disk.latency_ms = disk.read_bps = disk.write_bps = 0.0
+        disks.append(disk)
+    usage.disks = disks
+
+
+def _disk_rates(vm: Any, meter: Meter) -> None:
+    """What each disk of a running VM gets of its storage location's IOPS."""
+    usage = vm.usage
+    if not usage.active:
+        return
+    by_slot = {d.slot: d for d in usage.disks}
+    write_share = vm.workload.disk_write_mbps * MB / max(1, len(usage.disks))
+    read_share = vm.workload.iops * NORMALIZED_IO_BYTES / max(1, len(usage.disks))
+    for drive, location, wanted, asked in meter.demands.get(vm, ()):
+        disk = by_slot[slot_name(drive)]
+        disk.iops = disk.latency_ms = disk.read_bps = disk.write_bps = 0.0
+        if location is None or wanted <= 0:
+            continue
+        total = meter.load.get(id(location), 0.0)
+        granted = wanted * min(1.0, location.iops / total) if total > 0 else 0.0
+        utilization = min(MAX_UTILIZATION, total / location.iops)
+        disk.iops = granted
+        disk.latency_ms = BASE_LATENCY_MS / (1.0 - utilization) * (asked / wanted)
+        fraction = granted / asked if asked > 0 else 0.0
+        disk.write_bps = write_share * fraction
+        disk.read_bps = read_share * fraction
+
+
+def _writes_differencing(lab: Any, vm: Any) -> bool:
+    """Whether a disk of `vm` is a differencing file (its guest's writes grow it)."""
+    for disk in vm.usage.disks:
+        vhd = lab.find_vhd(vm.host_name, disk.path)
+        if vhd is not None and vhd.vhd_type.name == "Differencing":
+            return True
+    return False
 
 
 def _is_active(vm: Any) -> bool:
@@ -227,24 +323,8 @@ def _cpu_mhz(vm: Any) -> float:
     return percent_of_one / 100.0 * PROCESSOR_MHZ
 
 
-class _PendingRates:
-    """Rates follow the lab's state, but recomputing every VM's at every
-    event costs O(VMs) per event (O(VMs²) to build a lab).  An event marks
-    them stale; they settle once, just before simulated time moves on, and
-    whenever something reads usage (`sync`)."""
-
-    def __init__(self, lab: Lab):
-        self.lab = lab
-        self.stale = False
-
-    def __call__(self) -> None:
-        if self.stale:
-            self.stale = False
-            sync(self.lab)
-
-
-def _on_event(lab: Lab, event: Any) -> None:
-    lab.clock.advance_hook("usage", lambda: _PendingRates(lab)).stale = True
+def _on_event(lab: Any, event: Any) -> None:
+    _meter(lab).stale = True
 
 
 # Every event may change what the VMs use.
@@ -262,6 +342,7 @@ def start_metering(lab: Lab, vm: Any) -> None:
     if vm.usage.metering_since is None:
         vm.usage.reset_totals(lab.clock.now)
     vm.resource_metering_enabled = True
+    _meter(lab).join(vm)
 
 
 def stop_metering(lab: Lab, vm: Any) -> None:
@@ -273,6 +354,7 @@ def stop_metering(lab: Lab, vm: Any) -> None:
 def reset_metering(lab: Lab, vm: Any) -> None:
     sync(lab)
     vm.usage.reset_totals(lab.clock.now)
+    _meter(lab).join(vm)
 
 
 def disk_allocation(lab: Lab, vm: Any) -> int:

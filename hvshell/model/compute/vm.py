@@ -23,6 +23,7 @@ from hvshell.model.network.objects import VMNetworkAdapter
 from hvshell.model.replica.settings import ReplicationSettings
 from hvshell.model.storage.objects import (IDE_CONTROLLERS, IDE_LOCATIONS, SCSI_LOCATIONS,
                                            ControllerType, DvdDrive, HardDiskDrive)
+from hvshell.model.compute.accounts import VMShares, changed
 from hvshell.model.compute.usage import VMUsage
 from hvshell.model.compute.workload import GuestOS, Workload, WorkloadProfile
 
@@ -158,19 +159,20 @@ class VM:
 
     name: str
     id: Guid
-    host_name: str
+    host_name: str = attrs.field(on_setattr=changed)
     generation: int
     path: str
     version: str
     creation_time: float
-    processor_count: int = 1
-    memory_startup: int = DEFAULT_STARTUP_MEMORY
-    dynamic_memory_enabled: bool = False
-    memory_minimum: int = DEFAULT_STARTUP_MEMORY
-    memory_maximum: int = DEFAULT_DYNAMIC_MAXIMUM
-    memory_buffer: int = DEFAULT_BUFFER
+    # Fields what the VM holds and uses depends on mark it when set (accounts.py).
+    processor_count: int = attrs.field(default=1, on_setattr=changed)
+    memory_startup: int = attrs.field(default=DEFAULT_STARTUP_MEMORY, on_setattr=changed)
+    dynamic_memory_enabled: bool = attrs.field(default=False, on_setattr=changed)
+    memory_minimum: int = attrs.field(default=DEFAULT_STARTUP_MEMORY, on_setattr=changed)
+    memory_maximum: int = attrs.field(default=DEFAULT_DYNAMIC_MAXIMUM, on_setattr=changed)
+    memory_buffer: int = attrs.field(default=DEFAULT_BUFFER, on_setattr=changed)
     memory_priority: int = DEFAULT_MEMORY_WEIGHT
-    state: VMState = VMState.Off
+    state: VMState = attrs.field(default=VMState.Off, on_setattr=changed)
     notes: str = ""
     snapshot_file_location: str = ""
     smart_paging_file_path: str = ""
@@ -180,18 +182,20 @@ class VM:
     # Set-VMProcessor
     compatibility_for_migration: bool = False
     compatibility_for_older_os: bool = False
-    processor_maximum: int = 100
+    processor_maximum: int = attrs.field(default=100, on_setattr=changed)
     processor_reserve: int = 0
     processor_relative_weight: int = 100
     scsi_controllers: int = 1
-    hard_drives: list[HardDiskDrive] = attrs.Factory(list)
+    hard_drives: list[HardDiskDrive] = attrs.field(factory=list, on_setattr=changed)
     dvd_drives: list[DvdDrive] = attrs.Factory(list)
     network_adapters: list[VMNetworkAdapter] = attrs.Factory(list)
     snapshots: list[VMSnapshot] = attrs.Factory(list)
     parent_snapshot_id: Guid | None = None
     integration_services: dict[str, bool] = attrs.Factory(dict)
-    workload: Workload = attrs.Factory(
-        lambda vm: Workload.from_profile(WorkloadProfile.Idle, vm.memory_startup), takes_self=True)
+    workload: Workload = attrs.field(
+        default=attrs.Factory(lambda vm: Workload.from_profile(WorkloadProfile.Idle,
+                                                               vm.memory_startup),
+                              takes_self=True), on_setattr=changed)
     replication_state: ReplicationState = ReplicationState.Disabled
     replication_health: ReplicationHealth = ReplicationHealth.NotApplicable
     replication_mode: ReplicationMode = ReplicationMode["None"]
@@ -203,7 +207,7 @@ class VM:
     # Runtime state that is still plain data (saved with the lab):
     started_at: float | None = None        # when it last started (Uptime)
     guest_ready_at: float | None = None    # when the guest OS answers (heartbeat)
-    saved_memory: int = 0                  # bytes in the saved-state file
+    saved_memory: int = attrs.field(default=0, on_setattr=changed)   # bytes in the saved-state file
     # The stable state to return to if an in-flight operation is abandoned
     # (a reload of the lab, a crash).
     transition_from: VMState | None = None
@@ -214,6 +218,7 @@ class VM:
     status_text: str | None = None
     lab: Any = attrs.field(init=False, default=None, repr=False)
     operation: Any = attrs.field(init=False, default=None, repr=False)   # its running Process
+    shares: VMShares = attrs.field(init=False, factory=VMShares, repr=False)
 
     def relink(self, lab: Lab) -> None:
         """Set the back references of this VM and its devices."""

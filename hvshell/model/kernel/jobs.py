@@ -85,6 +85,10 @@ class Job:
     unread_results: int = attrs.field(init=False, default=0, repr=False)
     processes: list[Any] = attrs.field(init=False, factory=list, repr=False)
     sealed: bool = attrs.field(init=False, default=False, repr=False)
+    # Processes not done yet (so that each one ending costs O(1), not a scan).
+    unfinished: int = attrs.field(init=False, default=0, repr=False)
+    # Called once when the job ends (Wait-Job wakes on them: no polling).
+    watchers: list[Callable[["Job"], None]] = attrs.field(init=False, factory=list, repr=False)
 
     # ---- running ----------------------------------------------------------
 
@@ -98,6 +102,7 @@ class Job:
             self.begin_time = clock.now
         process = clock.process(generator)
         self.processes.append(process)
+        self.unfinished += 1
         process.on_done(lambda ev: self._finished(ev, on_result))
         return process
 
@@ -122,6 +127,7 @@ class Job:
         return True
 
     def _finished(self, event: Any, on_result: Callable[[Any], None] | None) -> None:
+        self.unfinished -= 1
         if event.ok:
             if event.value is not None:
                 values = event.value if isinstance(event.value, list) else [event.value]
@@ -139,7 +145,7 @@ class Job:
     def _maybe_end(self) -> None:
         if self.state not in (JobState.Running, JobState.NotStarted) or not self.sealed:
             return
-        if all(p.triggered for p in self.processes):
+        if self.unfinished == 0:
             self._end(JobState.Failed if self.errors else JobState.Completed)
 
     def _end(self, state: JobState) -> None:
@@ -149,6 +155,19 @@ class Job:
             self.begin_time = self.end_time = self.lab.clock.now
         self.lab.record(EventKind.Job, self.location,
                         f"Job{self.id} ({self.command}) {state.name}.")
+        self._notify()
+
+    def watch(self, callback: Callable[["Job"], None]) -> None:
+        """Call `callback(job)` when the job ends (now, if it has)."""
+        if self.finished:
+            callback(self)
+        else:
+            self.watchers.append(callback)
+
+    def _notify(self) -> None:
+        watchers, self.watchers = self.watchers, []
+        for callback in watchers:
+            callback(self)
 
     @property
     def finished(self) -> bool:
@@ -175,6 +194,7 @@ class Job:
                 "System.Management.Automation.JobFailedException"))
             self.unread_errors += 1
             self.end_time = self.lab.clock.now
+            self._notify()
 
     # ---- what Get-Job shows -------------------------------------------------
 

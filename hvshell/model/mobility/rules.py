@@ -7,7 +7,7 @@ nothing and leaving no record.
 from __future__ import annotations
 
 import ntpath
-from collections.abc import Iterable
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -95,7 +95,8 @@ def _files_of(lab: Lab, vm: VM) -> list[tuple[str, str]]:
 class _Rules:
     """Collects the rules one request breaks."""
 
-    def __init__(self, lab: Lab, request: MoveRequest, reserved: int, migrating: list[VM]):
+    def __init__(self, lab: Lab, request: MoveRequest, reserved: int,
+                 migrating: Collection[VM]):
         self.lab = lab
         self.request = request
         self.reserved = reserved
@@ -390,11 +391,11 @@ class _Rules:
 
 
 def check(lab: Lab, request: MoveRequest, reserved: int = 0,
-          migrating: Iterable[VM] = ()) -> list[Incompatibility]:
+          migrating: Collection[VM] = ()) -> list[Incompatibility]:
     """Every rule `request` breaks.  `reserved` is the memory of the
     destination promised to migrations under way; `migrating` the VMs
     being migrated now."""
-    return _Rules(lab, request, reserved, list(migrating)).run()
+    return _Rules(lab, request, reserved, migrating).run()
 
 
 @ps_type

@@ -22,7 +22,7 @@ from hvshell.model.compute import usage
 from hvshell.model.kernel.errors import LabError, OperationCancelled, operation_failed
 from hvshell.model.kernel.events import EventKind
 from hvshell.model.kernel.domain import Domain
-from hvshell.model.compute.host import Host, vm_memory_overhead
+from hvshell.model.compute.host import Host
 from hvshell.model.mobility.records import FINISHED_STATES, LabMigrationState, MigrationRecord
 from hvshell.model.mobility.mapping import MoveRequest, spec_for
 from hvshell.model.mobility.rules import Incompatibility, authentication, check, refusal
@@ -50,6 +50,10 @@ class Mobility:
         self._requests: dict[int, MoveRequest] = {}
         self._records: dict[int, MigrationRecord] = {}
         self._started: set[int] = set()
+        # Indexes of the migrations in flight, so that a batch of N costs N, not N².
+        self._moving: set[VM] = set()
+        self._incoming: dict[Host, dict[int, VM]] = {}
+        self._by_name: dict[str, list[int]] = {}
         for record in lab.migrations:
             if record.state not in FINISHED_STATES:    # saved mid-flight: cannot resume
                 record.state = LabMigrationState.Failed
@@ -62,21 +66,15 @@ class Mobility:
 
     def reserved_memory(self, destination: Host) -> int:
         """Memory promised on `destination` to live migrations under way."""
-        total = 0
-        for vm in self.incoming(destination):
-            if vm.is_running:
-                assigned = vm.memory_assigned()
-                total += assigned + vm_memory_overhead(assigned)
-        return total
+        return self.lab.accounts.reserved_memory(destination)
 
     def incoming(self, host: Host) -> list[VM]:
         """VMs on their way to `host` (migrations queued or running)."""
-        return [r.vm for r in self._requests.values()
-                if r.changes_host and r.destination is host]
+        return list(self._incoming.get(host, {}).values())
 
     def check(self, request: MoveRequest) -> list[Incompatibility]:
         return check(self.lab, request, self.reserved_memory(request.destination),
-                     [r.vm for r in self._requests.values()])
+                     self._moving)
 
     def predict(self, request: MoveRequest, option: PerformanceOption) -> MigrationResult:
         """The migration alone, now, with `option` (nothing changes).  The
@@ -118,6 +116,11 @@ class Mobility:
         lab.migrations.append(record)
         self._requests[record.id] = request
         self._records[record.id] = record
+        self._moving.add(vm)
+        self._by_name.setdefault(vm.name, []).append(record.id)
+        if request.changes_host:
+            self._incoming.setdefault(request.destination, {})[record.id] = vm
+            lab.accounts.reserve(vm, request.destination)
         lab.record(EventKind.MigrationQueued, vm.name, f"{record.kind} migration of '{vm.name}' "
                    f"{request.describe()} queued ({record.transport}).")
         handle.done.on_done(lambda event: self._finished(record, event))
@@ -130,10 +133,8 @@ class Mobility:
         return handle is not None and handle.cancel(reason)
 
     def _record_of(self, vm_name: str) -> MigrationRecord | None:
-        for record in self._records.values():
-            if record.vm_name == vm_name:
-                return record
-        return None
+        ids = self._by_name.get(vm_name)
+        return self._records[ids[0]] if ids else None
 
     def _progress(self, progress: Progress) -> None:
         record = self._record_of(progress.vm_name)
@@ -167,6 +168,13 @@ class Mobility:
         self._records.pop(record.id)
         self._started.discard(record.id)
         vm = request.vm
+        self._moving.discard(vm)
+        self._by_name[record.vm_name].remove(record.id)
+        if not self._by_name[record.vm_name]:
+            del self._by_name[record.vm_name]
+        if request.changes_host:
+            del self._incoming[request.destination][record.id]
+            self.lab.accounts.unreserve(vm)
         if vm.status_text == "Migrating":
             vm.status_text = None
         if not event.ok:     # a defect of the model: the waiter sees the exception

@@ -7,6 +7,7 @@ the host interfaces (NICs or team interfaces) whose address is on it.
 """
 from __future__ import annotations
 
+import functools
 import ipaddress
 from typing import Any
 
@@ -26,7 +27,14 @@ JUMBO_FRAME = 9014
 def parse_subnet(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
     """A subnet in CIDR form, or a bare address (a one-address network);
     raises ValueError with a readable reason."""
-    value = str(text).strip()
+    return _network(str(text).strip())
+
+
+# Parsed once per text: every migration matches its hosts' NICs to their
+# migration networks, and ipaddress parsing is slow.  (The objects are
+# immutable, so sharing them is safe.)
+@functools.lru_cache(maxsize=4096)
+def _network(value: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
     try:
         return ipaddress.ip_network(value, strict=False)
     except ValueError as error:
@@ -34,6 +42,7 @@ def parse_subnet(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
                          f"{error}") from None
 
 
+@functools.lru_cache(maxsize=4096)
 def subnet_contains(subnet: str, address: str | None) -> bool:
     if not address:
         return False

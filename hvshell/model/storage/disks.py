@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Generator
 
-from hvshell.model.compute import build, usage
+from hvshell.model.compute import accounts, build, usage
 from hvshell.model.kernel.errors import LabError, invalid_argument, invalid_state, operation_failed
 from hvshell.model.kernel.events import EventKind
 from hvshell.model.compute.host import Host
@@ -548,6 +548,7 @@ def attach_drive(lab: Lab, vm: VM, path: str, controller: ControllerType | None 
                           int(minimum_iops or 0), int(maximum_iops or 0))
     drive.vm = vm
     vm.hard_drives.append(drive)
+    accounts.changed(vm)
     lab.record(EventKind.DiskAttached, vm.name, f"'{vhd.path}' was attached to '{vm.name}' at "
                f"{controller.name} {number}:{location}"
                + (" (shared)." if shared else "."))
@@ -614,6 +615,7 @@ def detach_drive(lab: Lab, drive: HardDiskDrive) -> None:
     _state_rule(vm, drive.controller_type, "remove a hard disk drive")
     usage.sync(lab)
     vm.hard_drives.remove(drive)
+    accounts.changed(vm)
     lab.record(EventKind.DiskDetached, vm.name, f"The drive at {drive.controller_type.name} "
                f"{drive.controller_number}:{drive.controller_location} of '{vm.name}' "
                f"({drive.path}) was removed.")

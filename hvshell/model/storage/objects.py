@@ -14,6 +14,7 @@ import attrs
 
 from hvshell.pstypes.objects import PSEnum
 from hvshell.pstypes.registry import ps_type
+from hvshell.model.compute.accounts import drive_changed
 from hvshell.model.kernel.ids import Guid
 
 MB = 2**20
@@ -301,13 +302,14 @@ class HardDiskDrive:
     it (`path`, a VHD registered in the lab)."""
     PS_TYPE = "Microsoft.HyperV.PowerShell.HardDiskDrive"
 
-    controller_type: ControllerType
-    controller_number: int
-    controller_location: int
-    path: str | None = None
+    # The fields its VM's metering rates depend on mark the VM when set.
+    controller_type: ControllerType = attrs.field(on_setattr=drive_changed)
+    controller_number: int = attrs.field(on_setattr=drive_changed)
+    controller_location: int = attrs.field(on_setattr=drive_changed)
+    path: str | None = attrs.field(default=None, on_setattr=drive_changed)
     support_persistent_reservations: bool = False
     minimum_iops: int = 0
-    maximum_iops: int = 0
+    maximum_iops: int = attrs.field(default=0, on_setattr=drive_changed)
     vm: Any = attrs.field(init=False, default=None, repr=False)
 
     @property
