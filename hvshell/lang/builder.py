@@ -286,7 +286,7 @@ class AstBuilder:
     def class_property(self, c):
         attributes, modifiers, type_name, first = c[0]
         variable = c[1]
-        if variable.scope is not None:
+        if not isinstance(variable, ast.Variable) or variable.scope is not None:   # $true, $env:x
             raise BuildError("A property name must be a simple variable such as $Name.",
                              "InvalidPropertyName", variable)
         default = c[3] if len(c) > 2 else None

@@ -11,6 +11,7 @@ FOUND = [
     ("cmdlet", "Get-VMHardDiskDrive SQL01 | Resize-VHD -ToMinimumSize:$false", True),
     ("mutation", "$k = @(1, 2); $h = @{ $k = 'a'; @{} = 'b' }; $h[$k]; "
                  "[pscustomobject]@{ @($null) = 1 }", False),          # keys .NET hashes by reference
+    ("soup", "class C { $false }", False),                             # a constant as a property
 ]
 
 
