@@ -52,6 +52,10 @@ class Lab:
     # Every migration accepted so far (hvshell.model.mobility.service).
     migrations: list[MigrationRecord] = attrs.Factory(list)
     guid_counter: int = 0
+    # Whether the lab's networks have a DHCP server (Set-LabNetwork -Dhcp):
+    # New-Cluster then leases the cluster's address when -StaticAddress is
+    # not given, as on most real networks.
+    dhcp: bool = True
     next_job_id: int = 1
     clock: Clock = attrs.field(init=False, factory=Clock, repr=False)
     rng: np.random.Generator = attrs.field(init=False, default=None, repr=False)
@@ -155,7 +159,7 @@ class Lab:
         taken = {iface.ip_address for h in self.hosts for iface in h.interfaces()}
         taken |= {nic.ip_address for h in self.hosts for nic in h.nics}
         for cluster in self.clusters:
-            taken |= set(cluster.static_addresses)
+            taken |= set(cluster.addresses())
         for offset, address in enumerate(network.hosts()):
             if offset >= 10 and str(address) not in taken:
                 return str(address)

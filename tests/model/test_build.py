@@ -164,6 +164,15 @@ def test_storage_kinds_and_visibility():
         build.new_storage(lab, "bad", StorageType.CSV)
 
 
+def test_new_cluster_leases_from_dhcp():
+    lab = new_lab()
+    hosts = [build.new_host(lab, f"HV0{i}") for i in range(1, 5)]
+    first = build.new_cluster(lab, "C1", hosts[:2], [])
+    second = build.new_cluster(lab, "C2", hosts[2:], [])
+    assert (first.dhcp_address, second.dhcp_address) == ("10.0.0.254", "10.0.0.253")
+    assert first.static_addresses == []
+
+
 def test_cluster_rules():
     lab = new_lab()
     hv1 = build.new_host(lab, "HV01")
@@ -174,14 +183,17 @@ def test_cluster_rules():
         build.new_cluster(lab, "C1", [hv1, hv2], ["10.0.0.5"])
     with pytest.raises(LabError, match="one domain"):
         build.new_cluster(lab, "C1", [hv1, hv3], ["10.0.0.5"])
+    lab.dhcp = False
     with pytest.raises(LabError, match="-StaticAddress"):
         build.new_cluster(lab, "C1", [hv1, hv4], [])
+    lab.dhcp = True
     with pytest.raises(LabError, match="no network that every node shares"):
         build.new_cluster(lab, "C1", [hv1, hv4], ["192.168.1.5"])
     with pytest.raises(LabError, match="already in use"):
         build.new_cluster(lab, "C1", [hv1, hv4], [hv1.nics[0].ip_address])
     assert lab.clusters == []
     cluster = build.new_cluster(lab, "C1", [hv1, hv4], ["10.0.0.5"])
+    assert cluster.addresses() == ["10.0.0.5"] and cluster.dhcp_address is None
     assert [g.name for g in cluster.groups] == ["Cluster Group", "Available Storage"]
     with pytest.raises(LabError, match="already a node"):
         build.new_cluster(lab, "C2", [hv4], ["10.0.0.6"])

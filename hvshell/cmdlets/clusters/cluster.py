@@ -74,8 +74,10 @@ def _select(items: list[Any], patterns: list[str] | None, key: Any, what: str,
 class NewCluster(Cmdlet):
     """Creates a failover cluster from Hyper-V hosts.
 
-    Every node must be up, in one domain, on one Windows Server version;
-    the lab's networks have no DHCP, so -StaticAddress is needed."""
+    Every node must be up, in one domain, on one Windows Server version.
+    Without -StaticAddress the cluster name takes an address from the
+    lab's DHCP server, on the first network every node shares; a lab
+    without DHCP (Set-LabNetwork -Dhcp $false) needs -StaticAddress."""
     name = "New-Cluster"
     module = CLUSTERS
     output_type = Cluster.PS_TYPE

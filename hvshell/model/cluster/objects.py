@@ -242,6 +242,9 @@ class Cluster:
     domain: str
     nodes: list[ClusterNodeRecord] = attrs.Factory(list)
     static_addresses: list[str] = attrs.Factory(list)
+    # The address leased from the lab's DHCP when New-Cluster got no
+    # -StaticAddress (None with static addresses).
+    dhcp_address: str | None = None
     groups: list[ClusterGroup] = attrs.Factory(list)
     next_node_id: int = 1
     same_subnet_delay: int = SAME_SUBNET_DELAY_MS
@@ -254,6 +257,10 @@ class Cluster:
     enforced_anti_affinity: int = 0
     shared_volumes_root: str = "C:\\ClusterStorage"
     lab: Any = attrs.field(init=False, default=None, repr=False)
+
+    def addresses(self) -> list[str]:
+        """The cluster name's IP addresses, static or leased."""
+        return list(self.static_addresses) + ([self.dhcp_address] if self.dhcp_address else [])
 
     def node_names(self) -> list[str]:
         return [n.name for n in self.nodes]

@@ -438,14 +438,17 @@ def new_cluster(lab: Lab, name: str, nodes: list[Host], static_addresses: list[s
             raise _cluster_error(f"All nodes must run the same Windows Server version: "
                                  f"'{first.name}' runs {first.product_name}, '{host.name}' runs "
                                  f"{host.product_name}.", name)
-    if not static_addresses:
-        raise _cluster_error("Static network was not configured: the lab's networks have no "
-                             "DHCP, so give the cluster an address with -StaticAddress "
-                             "(e.g. 10.0.0.5).", name)
     shared = _shared_subnets(nodes)
     taken = {iface.ip_address for h in lab.hosts for iface in h.interfaces()}
     for cluster in lab.clusters:
-        taken |= set(cluster.static_addresses)
+        taken |= set(cluster.addresses())
+    dhcp_address = None
+    if not static_addresses:
+        if not lab.dhcp:
+            raise _cluster_error("Static network was not configured: the lab's networks have no "
+                                 "DHCP (Set-LabNetwork -Dhcp $false), so give the cluster an "
+                                 "address with -StaticAddress (e.g. 10.0.0.5).", name)
+        dhcp_address = _dhcp_lease(shared, taken, name)
     for address in static_addresses:
         try:
             ip = ipaddress.ip_address(address)
@@ -458,7 +461,8 @@ def new_cluster(lab: Lab, name: str, nodes: list[Host], static_addresses: list[s
         if address in taken:
             raise _cluster_error(f"The address {address} is already in use.", name)
     cluster = Cluster(name=name, id=lab.new_guid(), domain=first.domain,
-                      static_addresses=[str(a) for a in static_addresses])
+                      static_addresses=[str(a) for a in static_addresses],
+                      dhcp_address=dhcp_address)
     for host in nodes:
         cluster.nodes.append(ClusterNodeRecord(host.name, cluster.next_node_id))
         cluster.next_node_id += 1
@@ -470,9 +474,29 @@ def new_cluster(lab: Lab, name: str, nodes: list[Host], static_addresses: list[s
         cluster.groups.append(group)
     lab.clusters.append(cluster)
     accounts.everything_changed(lab)      # the nodes now see the cluster's volumes
+    how = (f"leased {dhcp_address} from DHCP" if dhcp_address else
+           f"static address {', '.join(cluster.static_addresses)}")
     lab.record(EventKind.ClusterCreated, name, f"Cluster {name} formed with nodes "
-               f"{', '.join(h.name for h in nodes)}.")
+               f"{', '.join(h.name for h in nodes)}; {how}.")
     return cluster
+
+
+def _dhcp_lease(shared: list[Any], taken: set[str], name: str) -> str:
+    """The address the lab's DHCP server leases to a new cluster name: the
+    highest free address of the first network every node shares (the
+    lab's scope hands out from the top, so leases never meet the hosts'
+    own addresses, which are given from the bottom)."""
+    for net in shared:
+        if net.version != 4 or net.num_addresses < 4:
+            continue
+        top = int(net.broadcast_address) - 1
+        for offset in range(min(net.num_addresses - 2, 1024)):
+            candidate = str(ipaddress.ip_address(top - offset))
+            if candidate not in taken:
+                return candidate
+    raise _cluster_error("The nodes share no IPv4 network with a free DHCP address, so the "
+                         "cluster has nowhere to put its name. Connect the nodes to one "
+                         "network, or give -StaticAddress.", name)
 
 
 def _shared_subnets(nodes: list[Host]) -> list[Any]:
