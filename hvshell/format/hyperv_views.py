@@ -145,6 +145,8 @@ _table("Microsoft.FailoverClusters.PowerShell.ClusterNode",
        Column("Name"), Column("ID", "Id"), Column("State"))
 _table("Microsoft.FailoverClusters.PowerShell.ClusterGroup",
        Column("Name"), Column("OwnerNode"), Column("State"))
+_table("Microsoft.FailoverClusters.PowerShell.ClusterQuorumSettings",
+       Column("Cluster"), Column("QuorumResource"), Column("QuorumType"))
 _table("Microsoft.FailoverClusters.PowerShell.ClusterSharedVolume",
        Column("Name"), Column("State"), Column("Node"))
 

@@ -177,7 +177,8 @@ def test_with_no_node_left_the_roles_stay_offline_and_start_when_the_node_is_bac
     fault(lab, "HostCrash", "A")
     lab.clock.advance(5)
     assert vm.State is ClusterGroupState.Offline
-    assert "no node is up" in events(lab, "GroupFailed")[0].message
+    # The last node gone, the cluster has lost quorum (0 of 1 votes).
+    assert "0 of 1 votes" in events(lab, "QuorumLost")[0].message
     fault(lab, "HostRecover", "A")
     lab.clock.advance(power.HOST_BOOT_SECONDS + RESTART)
     assert vm.State is ClusterGroupState.Online

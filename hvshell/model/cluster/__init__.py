@@ -6,4 +6,6 @@
                  the nodes left, failback by policy; the cluster domain
     moves.py     moving a role to another node, draining a node and bringing
                  its roles back
+    quorum.py    votes, the file share witness, dynamic quorum, and the
+                 roles stopped while the cluster has no quorum
 """

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from hvshell.model.compute import power
 from hvshell.model.cluster.objects import Cluster, ClusterGroup, ClusterNodeRecord, GroupType
+from hvshell.model.cluster import quorum
 from hvshell.model.cluster.moves import rank_nodes, remember_moved, return_roles, vm_groups_on
 from hvshell.model.kernel.errors import LabError, operation_failed
 from hvshell.model.kernel.events import EventKind
@@ -109,6 +110,7 @@ def _remove_node(lab: Lab, name: str) -> None:
     lab.record(EventKind.NodeDown, node.name,
                f"Cluster {cluster.name} removed node {node.name}: no "
                f"heartbeat for {silent:g} s. Its roles fail over.")
+    _membership_changed(lab, cluster)
     _fail_over(lab, cluster, node)
 
 
@@ -124,6 +126,7 @@ def _node_left(lab: Lab, name: str) -> None:
     lab.record(EventKind.NodeDown, node.name,
                f"Node {node.name} left cluster {cluster.name}: its host "
                "is restarting. Its roles fail over.")
+    _membership_changed(lab, cluster)
     _fail_over(lab, cluster, node)
 
 
@@ -149,6 +152,7 @@ def _node_back(lab: Lab, name: str) -> None:
     lab.record(EventKind.NodeJoined, node.name, f"Node {node.name} joined cluster {cluster.name} "
                "again. Roles fail back only if their failback policy allows it or "
                "Resume-ClusterNode -Failback Immediate asks.")
+    _membership_changed(lab, cluster)
     restart_stranded(lab, cluster)
     failback_by_policy(lab, cluster, node)
 
@@ -156,6 +160,13 @@ def _node_back(lab: Lab, name: str) -> None:
 # ---------------------------------------------------------------------------
 # Failing roles over
 # ---------------------------------------------------------------------------
+
+def _membership_changed(lab: Lab, cluster: Cluster) -> None:
+    """A node left or joined: a cluster without quorum stops its roles."""
+    if not quorum.membership_changed(lab, cluster):
+        quorum.stop_roles(lab, cluster, lambda vm: _stop_cut_off(
+            lab, cluster, cluster.node_record(vm.host_name), vm, "lost quorum"))
+
 
 def _fail_over(lab: Lab, cluster: Cluster, node: ClusterNodeRecord) -> None:
     survivors = [n for n in cluster.nodes if n is not node and _reachable(lab, n)]
@@ -170,15 +181,18 @@ def _fail_over(lab: Lab, cluster: Cluster, node: ClusterNodeRecord) -> None:
             _stop_cut_off(lab, cluster, node, vm)
         if vm.running_at_host_stop and group.priority > 0:
             group.outage_since = since
-            place(lab, cluster, group)
+            if not cluster.quorum_lost:
+                place(lab, cluster, group)
         else:
             _change_owner(lab, cluster, group, node)
 
 
-def _stop_cut_off(lab: Lab, cluster: Cluster, node: ClusterNodeRecord, vm: Any) -> None:
+def _stop_cut_off(lab: Lab, cluster: Cluster, node: ClusterNodeRecord, vm: Any,
+                  how: str = "lost contact with") -> None:
     """The node lost the cluster but not its power: the cluster service
     there stops, and turns its clustered VMs off."""
-    reason = f"Node {node.name} lost contact with cluster {cluster.name}"
+    reason = (f"Node {node.name} {how} cluster {cluster.name}" if how == "lost contact with"
+              else f"Cluster {cluster.name} {how}")
     for record in lab.migrations:
         if record.vm_id == vm.id and record.handle is not None:
             record.handle.fail(f"{reason}, which turned the virtual machine off.")
@@ -255,9 +269,9 @@ def place(lab: Lab, cluster: Cluster, group: ClusterGroup) -> bool:
             beside = _same_class_on(cluster, group, placement.host.name)
             note = (f" No node without a role of its anti-affinity class had room, so it runs "
                     f"beside {', '.join(beside)}.")
-        lab.record(EventKind.GroupFailover, group.name,
-                   f"'{group.name}' failed over from {origin} to "
-                   f"{placement.host.name} and is starting there.{note}")
+        where = (f"failed over from {origin} to {placement.host.name} and is starting there"
+                 if placement.host.name != origin else f"is starting again on {origin}")
+        lab.record(EventKind.GroupFailover, group.name, f"'{group.name}' {where}.{note}")
         return True
     up = [n for n in cluster.nodes if _reachable(lab, n) and not n.paused]
     group.failed = bool(up)
@@ -316,6 +330,8 @@ def _no_room(lab: Lab, cluster: Cluster, group: ClusterGroup, up: list[ClusterNo
 def restart_stranded(lab: Lab, cluster: Cluster) -> None:
     """Roles that went down with a node and are still off get another
     chance (a node joined)."""
+    if cluster.quorum_lost:
+        return
     for group in sorted(cluster.groups, key=lambda g: -g.priority):
         vm = group.vm
         if group.outage_since is not None and vm is not None and not vm.is_running:

@@ -42,6 +42,15 @@ class GroupType(PSEnum):
     VMReplicaBroker = 115
 
 
+class QuorumType(PSEnum):
+    """ClusterQuorumSettings.QuorumType (Set-ClusterQuorum)."""
+    Unknown = -1
+    NodeMajority = 0
+    NodeAndDiskMajority = 1
+    NodeAndFileShareMajority = 2
+    DiskOnly = 3
+
+
 class NodeDrainStatus(PSEnum):
     NotInitiated = 0
     InProgress = 1
@@ -138,7 +147,8 @@ class ClusterGroup:
             if vm.is_running:
                 return ClusterGroupState.Pending
             return ClusterGroupState.Offline
-        return ClusterGroupState.Online
+        cluster = self.lab.find_cluster(self.cluster_name)
+        return ClusterGroupState.Offline if cluster.quorum_lost else ClusterGroupState.Online
 
     @property
     def Name(self) -> str:
@@ -256,6 +266,15 @@ class Cluster:
     # stays offline instead.
     enforced_anti_affinity: int = 0
     shared_volumes_root: str = "C:\\ClusterStorage"
+    # Quorum (hvshell.model.cluster.quorum): the configuration, the votes
+    # dynamic quorum counts as the whole now (0: every vote), and whether
+    # the cluster has lost quorum and stopped.
+    quorum_type: QuorumType = QuorumType.NodeMajority
+    witness_path: str | None = None
+    quorum_votes: int = 0
+    # The node that keeps its vote in a tie (None: the highest-numbered).
+    quorum_tiebreak: str | None = None
+    quorum_lost: bool = False
     lab: Any = attrs.field(init=False, default=None, repr=False)
 
     def addresses(self) -> list[str]:
@@ -343,6 +362,10 @@ class Cluster:
     def EnableSharedVolumes(self) -> str:
         return "Enabled"
 
+    @property
+    def DynamicQuorum(self) -> int:
+        return 1
+
     def ToString(self) -> str:
         return self.name
 
@@ -372,7 +395,8 @@ class ClusterNode:
         record = self.record
         host = self.host
         unreachable = not host.is_up or not host.network_up
-        if record.removed or (unreachable and record.missed_heartbeats_since is None):
+        if record.removed or (unreachable and record.missed_heartbeats_since is None) \
+                or self.cluster.quorum_lost:
             return ClusterNodeState.Down
         return ClusterNodeState.Paused if record.paused else ClusterNodeState.Up
 
@@ -500,3 +524,29 @@ class CsvPartition:
     @property
     def PercentFree(self) -> float:
         return 100.0 * self.storage.FreeSpace / self.storage.capacity if self.storage.capacity else 0.0
+
+
+@ps_type
+class ClusterQuorumSettings:
+    """Get-ClusterQuorum's object: a live view of the cluster's quorum."""
+    PS_TYPE = "Microsoft.FailoverClusters.PowerShell.ClusterQuorumSettings"
+    __slots__ = ("cluster",)
+
+    def __init__(self, cluster: Cluster):
+        self.cluster = cluster
+
+    @property
+    def Cluster(self) -> str:
+        return self.cluster.name
+
+    @property
+    def QuorumType(self) -> QuorumType:
+        return self.cluster.quorum_type
+
+    @property
+    def QuorumResource(self) -> str | None:
+        # The witness is a cluster resource named for its kind.
+        return "File Share Witness" if self.cluster.witness_path else None
+
+    def ToString(self) -> str:
+        return self.cluster.name
