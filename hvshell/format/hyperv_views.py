@@ -150,6 +150,22 @@ _table("Microsoft.FailoverClusters.PowerShell.ClusterQuorumSettings",
 _table("Microsoft.FailoverClusters.PowerShell.ClusterSharedVolume",
        Column("Name"), Column("State"), Column("Node"))
 
+# ClusterAwareUpdating.
+_table("Microsoft.ClusterAwareUpdating.CauUpdateInfo",
+       Column("NodeName"), Column("UpdateId"), Column("UpdateTitle"))
+_table("Microsoft.ClusterAwareUpdating.CauReportSummary",
+       Column("ClusterName"), Column("RunStartTime"), Column("RunDuration"), Column("Status"))
+_table("Microsoft.ClusterAwareUpdating.NodeResult",
+       Column("Node"), Column("Status"), Column("NumberOfSucceededUpdates"),
+       Column("NumberOfFailedUpdates"), Column("Attempts"), Column("Duration"))
+_table("Microsoft.ClusterAwareUpdating.UpdateInstallResult",
+       Column("NodeName"), Column("UpdateId"), Column("InstallDuration"), Column("ResultCode"))
+_table("hvshell.Lab.CauVMDowntime",
+       Column("VMName"), Column("Node"), Column("How"), Column("LiveMigrations"),
+       Column("BlackoutMs"), Column("Downtime"))
+_table("hvshell.Lab.LabUpdate",
+       Column("Name"), Column("InstallSeconds"), Column("RebootRequired"), Column("Applicable"))
+
 # The simulator's own types.
 _table("hvshell.Lab.LabHost",
        Column("Name"),

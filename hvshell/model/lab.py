@@ -15,6 +15,7 @@ import numpy as np
 
 from hvshell.model.cluster.objects import Cluster, ClusterGroup
 from hvshell.model.compute.accounts import Accounts
+from hvshell.model.cluster.updating import CauRunRecord, LabUpdate
 from hvshell.model.kernel.errors import LabError
 from hvshell.model.domains import DOMAINS
 from hvshell.model.kernel.domain import Domains
@@ -56,6 +57,10 @@ class Lab:
     # New-Cluster then leases the cluster's address when -StaticAddress is
     # not given, as on most real networks.
     dhcp: bool = True
+    # The lab's update service (Add-LabUpdate) and the clusters' updating
+    # runs (hvshell.model.cluster.updating).
+    updates: list[LabUpdate] = attrs.Factory(list)
+    cau_runs: list[CauRunRecord] = attrs.Factory(list)
     next_job_id: int = 1
     clock: Clock = attrs.field(init=False, factory=Clock, repr=False)
     rng: np.random.Generator = attrs.field(init=False, default=None, repr=False)

@@ -8,4 +8,7 @@
                  its roles back
     quorum.py    votes, the file share witness, dynamic quorum, and the
                  roles stopped while the cluster has no quorum
+    updating.py  Cluster-Aware Updating: the lab's updates, scans, updating
+                 runs node by node and what each VM went through
+    cau_views.py the ClusterAwareUpdating module's objects over those runs
 """

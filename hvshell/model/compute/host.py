@@ -87,6 +87,8 @@ class Host:
     vms: list[VM] = attrs.Factory(list)
     # The management OS's own vNICs (Add-VMNetworkAdapter -ManagementOS).
     management_adapters: list[VMNetworkAdapter] = attrs.Factory(list)
+    # Lab updates installed (by id), by Cluster-Aware Updating.
+    installed_updates: list[str] = attrs.Factory(list)
     # Live-migration settings: docs/model.md (disabled, no "any network"
     # on a new host) and the version's defaults (versions.LIMITS).
     migration_enabled: bool = False
