@@ -92,7 +92,18 @@ _table("Microsoft.HyperV.PowerShell.DvdDrive",
        Column("ControllerType"),
        Column("ControllerNumber"),
        Column("ControllerLocation"),
+       Column("DvdMediaType"),
        Column("Path"))
+
+_table("Microsoft.HyperV.PowerShell.VMScsiController",
+       Column("VMName"),
+       Column("ControllerNumber"),
+       Column("Drives"))
+
+_table("Microsoft.HyperV.PowerShell.VMIdeController",
+       Column("VMName"),
+       Column("ControllerNumber"),
+       Column("Drives"))
 
 _table("Microsoft.HyperV.PowerShell.VMNetworkAdapter",
        Column("Name"),

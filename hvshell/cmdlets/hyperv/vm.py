@@ -1,5 +1,5 @@
 """Hyper-V VM lifecycle cmdlets: Get-VM, New-VM, Start-VM, Stop-VM,
-Save-VM, Suspend-VM, Resume-VM, Remove-VM, Set-VM, Get-/Set-VMMemory,
+Restart-VM, Save-VM, Suspend-VM, Resume-VM, Remove-VM, Set-VM, Get-/Set-VMMemory,
 Get-/Set-VMProcessor (docs/cmdlets.md)."""
 from __future__ import annotations
 
@@ -186,6 +186,21 @@ class StopVM(_PowerCmdlet):
         if self.Save:
             return power.begin_save(vm)
         return power.begin_stop(vm, self.TurnOff, self.Force)
+
+
+class RestartVM(_PowerCmdlet):
+    """Restarts a running or paused virtual machine.
+
+    On Windows Server 2012 R2 this is a reset: the power is cut and the
+    guest boots again without shutting down."""
+    name = "Restart-VM"
+    verb = "restart"
+    confirm_impact = "High"
+    Force = Parameter(Switch)
+    Passthru = Parameter(Switch)
+
+    def operation(self, vm: VM) -> Any:
+        return power.begin_restart(vm)
 
 
 class SaveVM(_PowerCmdlet):

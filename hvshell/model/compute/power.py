@@ -212,6 +212,27 @@ def begin_start(vm: VM) -> Generator[Any, Any, Any]:
     return body()
 
 
+def begin_restart(vm: VM) -> Generator[Any, Any, Any]:
+    """Restart-VM: on Windows Server 2012 R2 a reset (the power is cut and
+    the VM boots again; the guest is not asked to shut down).  The VM keeps
+    its memory on the host throughout."""
+    if vm.state not in (VMState.Running, VMState.Paused):
+        raise _state_error(vm, "restart", "Only a running or paused virtual machine restarts; "
+                           "use Start-VM to start it.")
+    _require_host_up(vm, "restart")
+    _transition(vm, VMState.Starting)
+
+    def body() -> Generator[Any, Any, Any]:
+        yield TURN_OFF_SECONDS + VM_POWER_ON_SECONDS
+        _settle(vm, VMState.Running)
+        now = vm.lab.clock.now
+        vm.started_at = now
+        vm.guest_ready_at = now + GUEST_BOOT_SECONDS[vm.guest_os]
+        vm.lab.record(EventKind.VMStarted, vm.name, f"'{vm.name}' was reset on {vm.host_name}.")
+
+    return body()
+
+
 # ---------------------------------------------------------------------------
 # Stop (shut down / turn off / save), pause, resume
 # ---------------------------------------------------------------------------

@@ -368,20 +368,22 @@ def _state_rule(vm: VM, controller: ControllerType, what: str) -> None:
             "first.", vm.name)
 
 
-def _no_ide_on_generation2(vm: VM) -> None:
+def no_ide_on_generation2(vm: VM) -> None:
     if vm.generation == 2:
         raise invalid_argument(
             f"'{vm.name}' is a generation 2 virtual machine, which has no IDE controller: "
             "its disks (the boot disk too) are on SCSI. Use -ControllerType SCSI.", vm.name)
 
 
-def _check_slot(vm: VM, controller: ControllerType, number: int, location: int,
-                moving: HardDiskDrive | None = None) -> None:
+def check_slot(vm: VM, controller: ControllerType, number: int, location: int,
+               moving: Any = None, what: str = "hard disk drive") -> None:
+    """That the slot exists on the VM and is free (but for the drive
+    `moving` there)."""
     if controller is ControllerType.Floppy:
-        raise invalid_argument("A hard disk drive goes on an IDE or SCSI controller, not the "
-                               "floppy controller.", vm.name)
+        raise invalid_argument(f"A {what} goes on an IDE or SCSI controller, not the floppy "
+                               "controller.", vm.name)
     if controller is ControllerType.IDE:
-        _no_ide_on_generation2(vm)
+        no_ide_on_generation2(vm)
         if not 0 <= number < IDE_CONTROLLERS or not 0 <= location < IDE_LOCATIONS:
             raise invalid_argument(
                 f"IDE controller {number} location {location} does not exist: a virtual machine "
@@ -409,13 +411,13 @@ def _choose_slot(vm: VM, controller: ControllerType | None, number: int | None,
     """The slot Add-VMHardDiskDrive uses: what was asked, else the first
     free one (IDE first on a generation 1 VM that is off, then SCSI)."""
     if controller is ControllerType.IDE:
-        _no_ide_on_generation2(vm)
+        no_ide_on_generation2(vm)
     if controller is None:
         controller = (ControllerType.IDE if vm.generation == 1 and vm.state is VMState.Off
-                      and _first_free(vm, ControllerType.IDE, number) is not None
+                      and first_free(vm, ControllerType.IDE, number) is not None
                       else ControllerType.SCSI)
     if location is None:
-        free = _first_free(vm, controller, number)
+        free = first_free(vm, controller, number)
         if free is None:
             where = f"{controller.name} controller {number}" if number is not None else \
                 f"the {controller.name} controllers"
@@ -425,7 +427,7 @@ def _choose_slot(vm: VM, controller: ControllerType | None, number: int | None,
     return controller, 0 if number is None else number, location
 
 
-def _first_free(vm: VM, controller: ControllerType, number: int | None) -> tuple[int, int] | None:
+def first_free(vm: VM, controller: ControllerType, number: int | None) -> tuple[int, int] | None:
     if controller is ControllerType.IDE and vm.generation == 2:
         return None
     count = IDE_CONTROLLERS if controller is ControllerType.IDE else vm.scsi_controllers
@@ -539,7 +541,7 @@ def attach_drive(lab: Lab, vm: VM, path: str, controller: ControllerType | None 
     if shared and controller is None:
         controller = ControllerType.SCSI
     controller, number, location = _choose_slot(vm, controller, number, location)
-    _check_slot(vm, controller, number, location)
+    check_slot(vm, controller, number, location)
     _state_rule(vm, controller, "add a hard disk drive")
     vhd = find(lab, host, path)
     _check_media(lab, vm, vhd, controller, shared)
@@ -574,10 +576,10 @@ def change_drive(lab: Lab, drive: HardDiskDrive, path: str | None = None,
             raise invalid_state(f"Cannot move a drive of '{vm.name}' to another controller "
                                 f"while it is {vm.state.name}. Stop it (Stop-VM) first.", vm.name)
         if to_location is None and (to_controller is not None or to_number is not None):
-            free = _first_free(vm, controller, number)
+            free = first_free(vm, controller, number)
             if free is not None:
                 location = free[1]
-        _check_slot(vm, controller, number, location, moving=drive)
+        check_slot(vm, controller, number, location, moving=drive)
     if new_shared != drive.support_persistent_reservations and vm.state is not VMState.Off:
         raise invalid_state(f"Cannot change whether '{vm.name}' shares a disk while it is "
                             f"{vm.state.name}. Stop it (Stop-VM) first.", vm.name)

@@ -409,3 +409,84 @@ class DvdDrive:
     @property
     def Path(self) -> str | None:
         return self.path
+
+    @property
+    def DvdMediaType(self) -> DvdMediaType:
+        return DvdMediaType.ISO if self.path else DvdMediaType["None"]
+
+    @property
+    def VMId(self) -> Guid:
+        return self.vm.id
+
+    def ToString(self) -> str:
+        return (f"DvdDrive (Name = 'DVD Drive') [ControllerType = "
+                f"'{self.controller_type.name}', ControllerNumber = {self.controller_number}, "
+                f"ControllerLocation = {self.controller_location}] VMName = '{self.vm.name}'")
+
+
+# Functional form: "None" is a member name Hyper-V uses.
+DvdMediaType = PSEnum("DvdMediaType", [("None", 0), ("ISO", 1), ("PassThrough", 2)],
+                      module=__name__, qualname="DvdMediaType")
+
+
+@ps_type
+class VMDriveController:
+    """A VM's IDE or SCSI controller, read live from the VM (the VM keeps
+    only how many SCSI controllers it has; IDE controllers are fixed)."""
+    PS_TYPE = "Microsoft.HyperV.PowerShell.VMDriveController"
+    CONTROLLER_TYPE: ControllerType
+    __slots__ = ("vm", "number")
+
+    def __init__(self, vm: Any, number: int):
+        self.vm = vm
+        self.number = number
+
+    @property
+    def ControllerNumber(self) -> int:
+        return self.number
+
+    @property
+    def Drives(self) -> list[Any]:
+        return [d for d in (*self.vm.hard_drives, *self.vm.dvd_drives)
+                if d.controller_type is self.CONTROLLER_TYPE and d.controller_number == self.number]
+
+    @property
+    def VMName(self) -> str:
+        return self.vm.name
+
+    @property
+    def VMId(self) -> Guid:
+        return self.vm.id
+
+    @property
+    def ComputerName(self) -> str:
+        return self.vm.host_name
+
+    def __eq__(self, other: object) -> bool:
+        return (type(other) is type(self) and other.vm is self.vm     # type: ignore[attr-defined]
+                and other.number == self.number)                      # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((id(self.vm), self.number))
+
+
+@ps_type
+class VMScsiController(VMDriveController):
+    PS_TYPE = "Microsoft.HyperV.PowerShell.VMScsiController"
+    CONTROLLER_TYPE = ControllerType.SCSI
+    __slots__ = ()
+
+    @property
+    def Name(self) -> str:
+        return "SCSI Controller"
+
+
+@ps_type
+class VMIdeController(VMDriveController):
+    PS_TYPE = "Microsoft.HyperV.PowerShell.VMIdeController"
+    CONTROLLER_TYPE = ControllerType.IDE
+    __slots__ = ()
+
+    @property
+    def Name(self) -> str:
+        return f"IDE Controller {self.number}"
