@@ -66,9 +66,13 @@ class Lab:
     rng: np.random.Generator = attrs.field(init=False, default=None, repr=False)
     _host_index: dict[str, Host] = attrs.field(init=False, factory=dict, repr=False)
     _vm_index: dict[Guid, VM] = attrs.field(init=False, factory=dict, repr=False)
-    # storage location name (lower case) -> keys of the VHD files on it
-    _files_on: dict[str, set[str]] = attrs.field(init=False, factory=dict, repr=False)
     _job_index: dict[int, Job] = attrs.field(init=False, factory=dict, repr=False)
+    # storage location name (lower case) -> FileSize of the VHD files on it,
+    # and the files whose size changed since (settled when read)
+    _bytes_on: dict[str, int] = attrs.field(init=False, factory=dict, repr=False)
+    _resized: dict[VirtualHardDisk, None] = attrs.field(init=False, factory=dict, repr=False)
+    # host name (lower case) -> the storage it sees (dropped when storage or clusters change)
+    _visible: dict[str, list[StorageLocation]] = attrs.field(init=False, factory=dict, repr=False)
     # Hosts' memory and CPU totals over their VMs (hvshell.model.compute.accounts).
     accounts: Accounts = attrs.field(init=False, default=None, repr=False)
 
@@ -236,9 +240,21 @@ class Lab:
     # ---- storage and files -----------------------------------------------------
 
     def storage_visible_from(self, host_name: str) -> list[StorageLocation]:
-        cluster = self.cluster_of(host_name)
-        nodes = cluster.node_names() if cluster else None
-        return [s for s in self.storage if s.visible_from(host_name, nodes)]
+        key = host_name.lower()
+        visible = self._visible.get(key)
+        if visible is None:
+            cluster = self.cluster_of(host_name)
+            nodes = cluster.node_names() if cluster else None
+            visible = self._visible[key] = [s for s in self.storage
+                                            if s.visible_from(host_name, nodes)]
+        return list(visible)
+
+    def storage_changed(self) -> None:
+        """Storage was added or a cluster formed: which host sees what, and
+        which storage holds each file, are worked out again."""
+        self._visible = {}
+        self.reindex_files()
+        self.accounts.everything_changed()
 
     def storage_for_path(self, host_name: str, path: str) -> StorageLocation | None:
         """The storage location (seen from `host_name`) that holds `path`:
@@ -266,18 +282,36 @@ class Lab:
 
     def reindex_files(self) -> None:
         """Recompute which storage holds each file (after storage changes)."""
-        self._files_on = {}
+        self._bytes_on = {}
+        self._resized = {}
         for key, vhd in self.vhds.items():
+            vhd.counted = (None, 0)
             self._index_file(key, vhd)
 
     def _index_file(self, key: str, vhd: VirtualHardDisk) -> None:
         location = self.vhd_location(vhd)
-        if location is not None:
-            self._files_on.setdefault(location.name.lower(), set()).add(key)
+        self._count_file(vhd, location.name.lower() if location is not None else None)
+
+    def _count_file(self, vhd: VirtualHardDisk, where: str | None) -> None:
+        """Count `vhd`'s FileSize on the location named `where` (None: nowhere)."""
+        was, size = vhd.counted
+        if was is not None:
+            self._bytes_on[was] -= size
+        size = vhd.FileSize if where is not None else 0
+        if where is not None:
+            self._bytes_on[where] = self._bytes_on.get(where, 0) + size
+        vhd.counted = (where, size)
+
+    def file_changed(self, vhd: VirtualHardDisk) -> None:
+        """A field FileSize depends on changed (VirtualHardDisk's on_setattr)."""
+        self._resized[vhd] = None
 
     def add_vhd(self, vhd: VirtualHardDisk) -> VirtualHardDisk:
         """Register a new file (its path and computer_name say where)."""
         key = self.file_key(vhd.computer_name, vhd.path)
+        replaced = self.vhds.get(key)
+        if replaced is not None and replaced is not vhd:
+            self._count_file(replaced, None)
         self.vhds[key] = vhd
         vhd.lab = self
         self._index_file(key, vhd)
@@ -286,9 +320,9 @@ class Lab:
     def remove_vhd(self, vhd: VirtualHardDisk) -> None:
         """Delete a file from the lab."""
         key = self.file_key(vhd.computer_name, vhd.path)
+        if self.vhds.get(key) is vhd:
+            self._count_file(vhd, None)
         self.vhds.pop(key, None)
-        for keys in self._files_on.values():
-            keys.discard(key)
 
     def move_vhd(self, vhd: VirtualHardDisk, host_name: str, path: str) -> None:
         """The file now lives at `path` (as seen from `host_name`)."""
@@ -312,11 +346,12 @@ class Lab:
 
     def bytes_used_on(self, location: StorageLocation) -> int:
         """VHD files and saved memory stored on `location`."""
-        used = 0
-        for key in self._files_on.get(location.name.lower(), ()):
-            vhd = self.vhds.get(key)
-            if vhd is not None:
-                used += vhd.FileSize
+        while self._resized:
+            vhd = next(iter(self._resized))
+            del self._resized[vhd]
+            if vhd.counted[0] is not None:
+                self._count_file(vhd, vhd.counted[0])
+        used = self._bytes_on.get(location.name.lower(), 0)
         for host in self._hosts_seeing(location):
             for vm in host.vms:
                 if vm.saved_memory and self.storage_for_path(vm.host_name, vm.path) is location:

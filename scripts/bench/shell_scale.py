@@ -6,7 +6,9 @@ an empty lab (what `hvshell --empty` starts with).  A scenario's setup runs
 first and is not timed; the measured statement is timed on its own, which
 is the same as the script with it minus the script without it.  Each case
 runs in a fresh process (so memory and caches do not leak between cases),
-and each prints a baseline measured in that same process:
+times are the process's CPU time (the machine may be shared; one thread,
+no I/O, so on an idle machine it is the wall time), and each prints a
+baseline measured in that same process:
 
   drain      Get-VM -ComputerName SRC | ForEach-Object { $_ | Move-VM
              -DestinationHost $dst[$i++ % 3] -AsJob } | Wait-Job: N VMs of
@@ -189,9 +191,9 @@ class Shell:
 
     def run(self, text: str) -> float:
         """Seconds to run `text`; any error output stops the benchmark."""
-        start = time.perf_counter()
+        start = time.process_time()
         self.interp.execute(text)
-        seconds = time.perf_counter() - start
+        seconds = time.process_time() - start
         if self.err.getvalue():
             raise SystemExit(f"error running:\n{text}\n{self.err.getvalue()[:2000]}")
         return seconds
@@ -233,12 +235,12 @@ def core_drain(lab) -> float:
     specs = [spec_for(lab, plan_move(lab, vm, targets[i % 3]))
              for i, vm in enumerate(sorted(source.vms, key=lambda vm: vm.name))]
     clock = Clock()
-    start = time.perf_counter()
+    start = time.process_time()
     scheduler = MigrationScheduler(clock, seed=1)
     handles = [scheduler.submit(spec, rng=np.random.default_rng([1, i]))
                for i, spec in enumerate(specs)]
     clock.run_until_done(clock.all_of(h.done for h in handles))
-    return time.perf_counter() - start
+    return time.process_time() - start
 
 
 def case_build(n: int) -> dict:
@@ -255,10 +257,10 @@ def case_build(n: int) -> dict:
     expected = sum(1 for host in shell.lab.hosts for vm in host.vms if vm.is_running)
     if int(count) != expected or expected != (n + 1) // 2:
         raise SystemExit(f"query: {count} running, expected {expected}")
-    start = time.perf_counter()
+    start = time.process_time()
     for _ in range(3):
         sum(1 for host in shell.lab.hosts for vm in host.vms if vm.is_running)
-    loop = (time.perf_counter() - start) / 3
+    loop = (time.process_time() - start) / 3
     return {"seconds": seconds, "baseline": baseline, "query": query, "query_baseline": loop,
             "rss": rss_mb(), "rss_before": before}
 
@@ -271,12 +273,12 @@ def model_build(n: int) -> float:
     lab = Lab(seed=1)
     hosts = [build.new_host(lab, f"HV{h + 1:02d}", logical_processors=64, memory=1024 * GB)
              for h in range(hosts_for(n))]
-    start = time.perf_counter()
+    start = time.process_time()
     for k in range(n):
         name = f"vm{k:04d}"
         build.new_vm(lab, hosts[k % len(hosts)], name, 2 * GB, generation=2,
                      new_vhd_path=f"{name}.vhdx", new_vhd_size=60 * GB)
-    return time.perf_counter() - start
+    return time.process_time() - start
 
 
 def case_failover(n: int) -> dict:

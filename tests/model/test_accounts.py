@@ -1,6 +1,7 @@
-"""Hosts' totals and metering rates are kept as the VMs change
-(hvshell.model.compute.accounts, usage.sync): after every step of a busy
-script they equal what counting every VM from scratch gives."""
+"""Hosts' totals, metering rates and the bytes on each storage location
+are kept as the VMs and files change (hvshell.model.compute.accounts,
+usage.sync, Lab.bytes_used_on): after every step of a busy script they
+equal what counting everything from scratch gives."""
 from __future__ import annotations
 
 from typing import Any
@@ -33,6 +34,8 @@ STEPS = [
     "Remove-VMHardDiskDrive db -ComputerName HV02 -ControllerType SCSI -ControllerNumber 0 -ControllerLocation 1",
     "Reset-VMResourceMetering web; Stop-VM web -TurnOff; Start-Sleep 10",
     "Remove-VM file -Force",
+    f"Resize-VHD {CSV}\\web\\web.vhdx 80GB",
+    f"Set-LabGuestDisk {CSV}\\web\\web.vhdx -PartitionSize 80GB -UsedSize 50GB",
 ]
 
 
@@ -43,6 +46,8 @@ def figures(lab: Any) -> dict[str, Any]:
     for host in lab.hosts:
         found[host.name] = (host.memory_in_use(), host.cpu_busy_fraction(),
                             lab.accounts.reserved_memory(host))
+    for location in lab.storage:
+        found[location.name] = location.used_bytes()
     for vm in lab.all_vms():
         u = vm.usage
         found[vm.name] = (u.active, u.resident, u.memory, u.cpu_mhz, vm in meter.accumulating,
@@ -59,6 +64,7 @@ def test_kept_totals_equal_a_count_from_scratch_after_every_step():
         assert not shell.errors, (step, shell.errors[0].message)
         kept = figures(shell.lab)
         shell.lab.accounts.recount()
+        shell.lab.storage_changed()
         assert figures(shell.lab) == kept, step
 
 

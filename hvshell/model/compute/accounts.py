@@ -21,7 +21,7 @@ place, so that setting the field marks the VM.
 
 The same marks tell resource metering (`usage.sync`) which VMs' rates to
 read again; a change that may move every VM's rates (storage added, taken
-offline, a cluster formed) is `everything_changed(lab)`.
+offline, a cluster formed) is `Accounts.everything_changed`.
 """
 from __future__ import annotations
 
@@ -64,6 +64,11 @@ class Accounts:
     def mark(self, vm: Any) -> None:
         self.dirty[vm] = None
         self.rates_dirty[vm] = None
+
+    def everything_changed(self) -> None:
+        """Something every VM's metering rates may depend on changed (storage,
+        cluster membership): usage reads them all again at its next sync."""
+        self.all_rates_dirty = True
 
     def take_rate_changes(self) -> tuple[bool, list[Any]]:
         """(every VM?, the VMs marked) since the last call: usage.sync's work."""
@@ -199,7 +204,3 @@ def drive_changed(drive: Any, attribute: Any, value: Any) -> Any:
     return value
 
 
-def everything_changed(lab: Any) -> None:
-    """Something every VM's metering rates may depend on changed (storage,
-    cluster membership): usage reads them all again at its next sync."""
-    lab.accounts.all_rates_dirty = True

@@ -13,7 +13,6 @@ from hvshell.model.cluster.objects import Cluster, ClusterGroup, ClusterNodeReco
 from hvshell.model.kernel.errors import (LabError, invalid_argument, invalid_state, lab_argument,
                                   operation_failed)
 from hvshell.model.kernel.events import EventKind
-from hvshell.model.compute import accounts
 from hvshell.model.compute.host import Host, ProcessorVendor, VMMigrationPerformance
 from hvshell.model.network.objects import DEFAULT_SUBNET, HostNic, VMNetworkAdapter, parse_subnet
 from hvshell.model.storage.objects import (ControllerType, DvdDrive, HardDiskDrive, StorageLocation,
@@ -134,8 +133,7 @@ def add_nic(lab: Lab, host: Host, name: str, speed_gbps: float = 10.0, rdma: boo
 def _add_storage(lab: Lab, location: StorageLocation) -> StorageLocation:
     location.lab = lab
     lab.storage.append(location)
-    lab.reindex_files()
-    accounts.everything_changed(lab)      # disks' paths may now be on it
+    lab.storage_changed()
     return location
 
 
@@ -473,7 +471,7 @@ def new_cluster(lab: Lab, name: str, nodes: list[Host], static_addresses: list[s
         group.lab = lab
         cluster.groups.append(group)
     lab.clusters.append(cluster)
-    accounts.everything_changed(lab)      # the nodes now see the cluster's volumes
+    lab.storage_changed()                 # the nodes now see the cluster's volumes
     how = (f"leased {dhcp_address} from DHCP" if dhcp_address else
            f"static address {', '.join(cluster.static_addresses)}")
     lab.record(EventKind.ClusterCreated, name, f"Cluster {name} formed with nodes "

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any, Generator
 
 from hvshell.model.kernel.errors import LabError, invalid_state, operation_failed
 from hvshell.model.kernel.events import EventKind
-from hvshell.model.compute import accounts
 from hvshell.model.compute.host import Host, HostState
 from hvshell.model.kernel.domain import Domain
 from hvshell.model.kernel.schedule import cancel_actions, schedule_action
@@ -463,7 +462,7 @@ def set_storage(lab: Lab, location: StorageLocation, online: bool) -> None:
     if location.online == online:
         return
     location.online = online
-    accounts.everything_changed(lab)      # the disks on it get no I/O now, or again
+    lab.accounts.everything_changed()     # the disks on it get no I/O now, or again
     lab.record(EventKind.StorageUp if online else EventKind.StorageDown, location.name,
                f"Storage {location.name} ({location.path}) is {'online' if online else 'offline'}.")
     for vm in lab.all_vms():

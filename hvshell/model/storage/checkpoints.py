@@ -286,7 +286,7 @@ def _releasable(lab: Lab, vm: VM, vhd: VirtualHardDisk) -> bool:
 
 
 def _delete(lab: Lab, vhd: VirtualHardDisk) -> None:
-    lab.vhds.pop(lab.file_key(vhd.computer_name, vhd.path), None)
+    lab.remove_vhd(vhd)
 
 
 def _chain(lab: Lab, vm: VM, paths: Iterable[str]) -> list[VirtualHardDisk]:

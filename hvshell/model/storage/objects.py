@@ -169,6 +169,12 @@ def format_for_path(path: str) -> VhdFormat | None:
     return None
 
 
+def _resized(vhd: Any, attribute: Any, value: Any) -> Any:
+    if vhd.lab is not None:
+        vhd.lab.file_changed(vhd)
+    return value
+
+
 @ps_type
 @attrs.define(eq=False)
 class VirtualHardDisk:
@@ -179,17 +185,21 @@ class VirtualHardDisk:
 
     path: str
     computer_name: str
-    vhd_format: VhdFormat
-    vhd_type: VhdType
-    size: int
+    # The fields FileSize depends on tell the lab when they change, so that
+    # the bytes used on each storage location are kept, not summed per read.
+    vhd_format: VhdFormat = attrs.field(on_setattr=_resized)
+    vhd_type: VhdType = attrs.field(on_setattr=_resized)
+    size: int = attrs.field(on_setattr=_resized)
     disk_identifier: Guid
-    block_size: int = 0
+    block_size: int = attrs.field(default=0, on_setattr=_resized)
     logical_sector_size: int = 512
     physical_sector_size: int = 4096
     parent_path: str | None = None
     partition_size: int = 0
-    used_size: int = 0
+    used_size: int = attrs.field(default=0, on_setattr=_resized)
     lab: Any = attrs.field(init=False, default=None, repr=False)
+    # (storage location name, FileSize) it is counted for (Lab.bytes_used_on).
+    counted: tuple[str | None, int] = attrs.field(init=False, default=(None, 0), repr=False)
 
     @property
     def allocated_bytes(self) -> int:
