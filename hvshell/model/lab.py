@@ -188,7 +188,12 @@ class Lab:
             yield from host.vms
 
     def vm_by_id(self, vm_id: Any) -> VM | None:
-        return self._vm_index.get(vm_id if isinstance(vm_id, Guid) else Guid.parse(vm_id))
+        # A Guid, or its text as saved (which hashes and compares as the Guid
+        # does): found without parsing; any other text is parsed.
+        vm = self._vm_index.get(vm_id) if isinstance(vm_id, (Guid, str)) else None
+        if vm is None and not isinstance(vm_id, Guid):
+            vm = self._vm_index.get(Guid.parse(vm_id))
+        return vm
 
     def place_vm(self, vm: VM, host: Host, index: int | None = None) -> None:
         """Put `vm` on `host` (creating it there, or moving it from its

@@ -79,6 +79,8 @@ def rank_nodes(lab: Lab, cluster: Cluster, group: ClusterGroup, exclude: set[str
             assigned = vm.memory_assigned()
             need = assigned + vm_memory_overhead(assigned)
     classes = _classes(group)
+    # Only roles sharing an anti-affinity class can clash (none without classes).
+    classed = [g for g in cluster.groups if classes & _classes(g)] if classes else []
     preferred = [name.lower() for name in group.preferred_owners]
     ranked = []
     for index, record in enumerate(cluster.nodes):
@@ -90,10 +92,11 @@ def rank_nodes(lab: Lab, cluster: Cluster, group: ClusterGroup, exclude: set[str
         free = host.available_memory() - service.reserved_memory(host)
         if free < need:
             continue
-        neighbours = [g for g in cluster.groups if g is not group and g.owner_node == host.name]
-        arriving = {id(v) for v in service.incoming(host)}
-        neighbours += [g for g in cluster.groups if g.vm is not None and id(g.vm) in arriving]
-        clash = bool(classes) and any(classes & _classes(g) for g in neighbours)
+        clash = False
+        if classed:
+            arriving = {id(v) for v in service.incoming(host)}
+            clash = any((g is not group and g.owner_node == host.name)
+                        or (g.vm is not None and id(g.vm) in arriving) for g in classed)
         if clash and cluster.enforced_anti_affinity:
             continue
         key = host.name.lower()

@@ -8,6 +8,7 @@ in the lab by a key that says which (`Lab.file_key`).
 """
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import attrs
@@ -25,7 +26,14 @@ TB = 2**40
 def norm_path(path: str) -> str:
     """Lower case, backslashes, no trailing separator: the form paths are
     compared in."""
-    text = str(path).strip().replace("/", "\\")
+    return _normalized(path if isinstance(path, str) else str(path))
+
+
+# Paths are compared at every look-up of the storage a file is on: each
+# distinct text is normalized once.
+@functools.lru_cache(maxsize=65536)
+def _normalized(path: str) -> str:
+    text = path.strip().replace("/", "\\")
     if len(text) > 1 and not text.endswith(":\\"):
         text = text.rstrip("\\")
     if text.endswith(":\\"):
