@@ -350,7 +350,8 @@ class Lab:
         return found
 
     def bytes_used_on(self, location: StorageLocation) -> int:
-        """VHD files and saved memory stored on `location`."""
+        """VHD files and the VMs' state files (saved memory, or the .BIN a
+        running VM keeps for its Save stop action) stored on `location`."""
         while self._resized:
             vhd = next(iter(self._resized))
             del self._resized[vhd]
@@ -359,8 +360,9 @@ class Lab:
         used = self._bytes_on.get(location.name.lower(), 0)
         for host in self._hosts_seeing(location):
             for vm in host.vms:
-                if vm.saved_memory and self.storage_for_path(vm.host_name, vm.path) is location:
-                    used += vm.saved_memory
+                state = vm.state_file_bytes()
+                if state and self.storage_for_path(vm.host_name, vm.path) is location:
+                    used += state
         return used
 
     def _hosts_seeing(self, location: StorageLocation) -> list[Host]:

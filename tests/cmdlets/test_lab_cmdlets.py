@@ -105,3 +105,24 @@ def test_export_and_import_lab(tmp_path):
     assert "not an hvshell lab file" in shell.errors[-1].message
     assert shell.errors[-1].FullyQualifiedErrorId.startswith("LabFileInvalid,")
     assert [vm.Name for vm in shell.values("Get-VM -ComputerName HV01")] == ["a"]
+
+
+def test_state_files_take_room_on_the_vms_storage():
+    shell = lab_shell("New-LabHost HV01 | Out-Null; "
+                      "New-LabStorage DATA -Type Local -Path D: -ComputerName HV01 -Capacity 10GB "
+                      "| Out-Null; New-VM APP01 -MemoryStartupBytes 6GB -Path D:\\VMs | Out-Null")
+    data = shell.value("Get-LabStorage DATA")
+    assert data.FreeSpace == 10 * GB
+    shell.run("Start-VM APP01")
+    # The Save stop action's .BIN: as large as the memory, while it runs.
+    assert (data.FreeSpace, shell.value("(Get-VM APP01).SizeOfSystemFiles")) == (4 * GB, 6 * GB)
+    shell.run("Stop-VM APP01 -TurnOff; Set-VM APP01 -AutomaticStopAction TurnOff; Start-VM APP01")
+    assert data.FreeSpace == 10 * GB
+    # Its configuration (and its 6 GB of saved state) cannot move onto too small a volume.
+    shell.run("New-LabStorage TINY -Type Local -Path E: -ComputerName HV01 -Capacity 5GB | Out-Null; "
+              "Save-VM APP01")
+    shell.run("Move-VMStorage APP01 -VirtualMachinePath E:\\VMs\\APP01")
+    assert "take 6144 MB" in shell.errors[-1].message
+    assert shell.value("(Get-VM APP01).Path") == "D:\\VMs\\APP01"
+    shell.run("Get-LabStorage NOPE")
+    assert "no storage named 'NOPE'" in shell.errors[-1].message

@@ -15,7 +15,7 @@ from hvshell.model.network.objects import DEFAULT_SUBNET
 from hvshell.model.kernel.persist import lab_from_bytes, lab_to_text
 from hvshell.model.compute.power import HOST_FAULTS, STORAGE_FAULTS
 from hvshell.model.kernel.schedule import schedule_action
-from hvshell.model.storage.objects import StorageType, VhdType
+from hvshell.model.storage.objects import StorageLocation, StorageType, VhdType
 from hvshell.model.compute.versions import HostVersion
 from hvshell.model.compute.workload import GuestOS, LabWorkload, WorkloadProfile
 from hvshell.runtime.cmdlet import Cmdlet, Parameter, Switch
@@ -279,6 +279,27 @@ class GetLabHost(Cmdlet):
                                       "System.ArgumentException"))
             for host in hits:
                 self.write(LabHost(host))
+
+
+class GetLabStorage(Cmdlet):
+    """Lists the lab's storage locations: type, path, capacity and free
+    space (virtual hard disks and the VMs' state files counted), throughput,
+    state."""
+    name = "Get-LabStorage"
+    module = LAB
+    output_type = StorageLocation.PS_TYPE
+
+    Name = Parameter(str, array=True, position=0, complete="storage")
+
+    def process(self) -> None:
+        storage = lab(self).storage
+        for pattern in self.Name or ["*"]:
+            hits = [s for s in storage if wildcard_match(pattern, s.name)]
+            if not hits and not has_wildcard(pattern):
+                report(self, lab_argument(f"There is no storage named '{pattern}' in the lab. "
+                                          "Get-LabStorage lists them all.", pattern))
+            for location in hits:
+                self.write(location)
 
 
 class GetLabEvent(Cmdlet):

@@ -107,6 +107,20 @@ def _storage_of(vm: VM) -> StorageLocation | None:
     return vm.lab.storage_for_path(vm.host_name, vm.path)
 
 
+def require_state_room(vm: VM, nbytes: int, what: str, fixes: str) -> None:
+    """Refuse `what` when the VM's folder lacks `nbytes` for its memory
+    (the saved state, or the .BIN reserve of a Save stop action)."""
+    location = _storage_of(vm)
+    if location is None or nbytes <= location.FreeSpace:
+        return
+    raise operation_failed(
+        f"'{vm.name}' failed to {what}: there is not enough space on the disk (0x80070070). "
+        f"Its memory needs {nbytes // MB} MB in its folder on '{location.name}' "
+        f"({location.path}), which has {location.FreeSpace // MB} MB free. Free space there, "
+        f"move the VM's files to storage with room (Move-VMStorage -VirtualMachinePath){fixes}.",
+        vm.name, "ResourceUnavailable")
+
+
 def _storage_seconds(vm: VM, nbytes: int) -> float:
     location = _storage_of(vm)
     rate = (location.throughput_mbps if location else 100.0) * MB
@@ -178,6 +192,10 @@ def check_start(vm: VM) -> None:
                 f"'{vm.name}' failed to start: could not find Ethernet switch "
                 f"'{adapter.switch_name}' on host '{host.name}'. Create it with New-VMSwitch or "
                 "connect the adapter to an existing switch.", vm.name, "ObjectNotFound")
+    if vm.state is VMState.Off and vm.automatic_stop_action is StopAction.Save:
+        require_state_room(vm, vm.memory_startup, "start",
+                           ", or give it an AutomaticStopAction that keeps no .BIN file "
+                           "(Set-VM -AutomaticStopAction ShutDown)")
     need = host.memory_needed_to_start(vm)
     free = host.available_memory()
     if need > free:
@@ -297,6 +315,8 @@ def begin_save(vm: VM) -> Generator[Any, Any, Any]:
         raise _state_error(vm, "save", "Only a running or paused virtual machine can be saved.")
     _require_host_up(vm, "save")
     memory = vm.memory_assigned()
+    if vm.automatic_stop_action is not StopAction.Save:     # no .BIN holds the room yet
+        require_state_room(vm, memory, "save", "")
     _transition(vm, VMState.Saving)
 
     def body() -> Generator[Any, Any, Any]:

@@ -262,6 +262,17 @@ class VM:
         target = align_memory(self.memory_demand() * (100 + self.memory_buffer) / 100)
         return max(self.memory_minimum, min(target, self.memory_maximum))
 
+    def state_file_bytes(self) -> int:
+        """What the VM's memory takes in its folder: the saved state of a
+        saved VM; for a running one whose AutomaticStopAction is Save, the
+        .BIN file Hyper-V (2008 R2 to 2012 R2) keeps as large as its memory,
+        so that a host shutdown always has room to save it."""
+        if self.state is VMState.Saved:
+            return self.saved_memory
+        if self.is_running and self.automatic_stop_action is StopAction.Save:
+            return self.memory_assigned()
+        return 0
+
     def snapshot_by_id(self, snapshot_id: Guid | None) -> VMSnapshot | None:
         if snapshot_id is None:
             return None
@@ -341,6 +352,11 @@ class VM:
     @property
     def ConfigurationLocation(self) -> str:
         return self.path
+
+    @property
+    def SizeOfSystemFiles(self) -> int:
+        """Bytes of the VM's state files in its folder (.BIN or .VSV)."""
+        return self.state_file_bytes()
 
     @property
     def SnapshotFileLocation(self) -> str:

@@ -382,6 +382,14 @@ class _Rules:
                 continue
             _, total = needed.get(location.name, (location, 0))
             needed[location.name] = (location, total + move.vhd.FileSize)
+        # The VM's state files (.BIN or saved state) go with its configuration.
+        state = self.vm.state_file_bytes()
+        if self.request.vm_path and state:
+            location = lab.storage_for_path(self.request.destination.name, self.request.vm_path)
+            if location is not None and location is not lab.storage_for_path(self.vm.host_name,
+                                                                             self.vm.path):
+                _, total = needed.get(location.name, (location, 0))
+                needed[location.name] = (location, total + state)
         for location, total in needed.values():
             if total > location.FreeSpace:
                 self.add(f"Storage '{location.name}' has {location.FreeSpace // MB} MB free and "
