@@ -172,6 +172,8 @@ class Binder:
                 raise BindingError(
                     f"Cannot bind argument to parameter '{param.name}' because it is an empty array.",
                     "ParameterArgumentValidationErrorEmptyArrayNotAllowed", extent)
+            if param.count_check is not None:
+                self._check(param, param.count_check(converted), extent)
             for item in converted:
                 self._validate(param, item, extent)
             return converted
@@ -186,7 +188,18 @@ class Binder:
                     f"by parameter '{param.name}'. Specified method is not supported.",
                     "CannotConvertArgument", extent)
         converted = self._convert_one(param, value, extent)
-        self._validate(param, converted, extent)
+        if converted == "" and isinstance(converted, str) and param.mandatory \
+                and not param.allow_empty:
+            raise BindingError(
+                f"Cannot bind argument to parameter '{param.name}' because it is an empty string.",
+                "ParameterArgumentValidationErrorEmptyStringNotAllowed", extent)
+        if isinstance(converted, list):         # a typed array of a script parameter
+            if param.count_check is not None:
+                self._check(param, param.count_check(converted), extent)
+            for item in converted:
+                self._validate(param, item, extent)
+        else:
+            self._validate(param, converted, extent)
         return converted
 
     def _convert_one(self, param: Parameter, value: Any, extent: Extent | None) -> Any:
@@ -225,7 +238,14 @@ class Binder:
         return BindingError(f"Cannot bind parameter '{param.name}'. {error}",
                             "CannotConvertArgumentNoMessage", extent)
 
+    def _check(self, param: Parameter, problem: str | None, extent: Extent | None) -> None:
+        if problem:
+            raise BindingError(f"Cannot validate argument on parameter '{param.name}'. {problem}",
+                               "ParameterArgumentValidationError", extent)
+
     def _validate(self, param: Parameter, value: Any, extent: Extent | None) -> None:
+        for check in param.checks:
+            self._check(param, check(value), extent)
         if param.validate_set and not isinstance(value, enum.Enum):     # $null is not in the set
             text = to_display_string(value)
             allowed = {v.lower(): v for v in param.validate_set}
@@ -266,7 +286,18 @@ class Binder:
             if arg.name is None:
                 positional.append(arg)
                 continue
-            param = self.resolve_name(arg.name, arg.extent)
+            try:
+                param = self.resolve_name(arg.name, arg.extent)
+            except BindingError as error:
+                if not self.spec.accepts_extra_args or error.error_id != "NamedParameterNotFound":
+                    raise
+                # A simple function takes a parameter it does not declare as an
+                # argument like any other (`f -x 1`: $args is '-x', 1).
+                written = arg.text or f"-{arg.name}"
+                positional.append(Arg(None, written + (":" if arg.has_value else ""), True, arg.extent))
+                if arg.has_value:
+                    positional.append(Arg(None, arg.value, True, arg.extent))
+                continue
             if param.name in values or param.name in common:
                 raise BindingError(
                     f"Cannot bind parameter because parameter '{param.name}' is specified more "

@@ -79,7 +79,8 @@ class Parameter:
                  validate_set: tuple[str, ...] | None = None,
                  validate_range: tuple[float, float] | None = None,
                  default: Any = None, help: str = "", complete: str | None = None,
-                 allow_empty: bool = False, remaining: bool = False):
+                 allow_empty: bool = False, remaining: bool = False,
+                 checks: tuple = (), count_check: Any = None):
         self.type = type
         self.array = array
         self.position = position
@@ -93,6 +94,10 @@ class Parameter:
         self.complete = complete
         self.allow_empty = allow_empty
         self.remaining = remaining      # ValueFromRemainingArguments: takes surplus positionals
+        # A script parameter's validation attributes (hvshell/runtime/validation.py):
+        # functions of a value (of the array) that say what is wrong with it.
+        self.checks = tuple(checks)
+        self.count_check = count_check
         self._sets = tuple(sets)
         if validate_set is None and isinstance(type, enum.EnumMeta):
             validate_set = tuple(m.name for m in type)

@@ -18,6 +18,7 @@ from hvshell.runtime.cmdlet import ALIASES, REGISTRY, Cmdlet, ensure_loaded
 from hvshell.runtime.conversions import AutomationNullType, to_bool, to_string
 from hvshell.runtime.dotnet_limits import from_python
 from hvshell.runtime.members import MemberError
+from hvshell.runtime.invocation import script_info
 from hvshell.runtime.errors import (ErrorRecord, ParseError, PSError, internal_error_record,
                                     parse_error_records)
 from hvshell.runtime.pipeline import (CmdletProcessor, ExpressionProcessor, FunctionInfo,
@@ -143,8 +144,10 @@ class CommandRunner:
                           expects_input: bool, dot_source: bool = False) -> Processor:
         found = self.resolve_command(name)
         if isinstance(found, FunctionInfo):
-            return ScriptProcessor(self, found.name, found.body, found.source, args,
-                                   element.extent, expects_input, dot_source)
+            processor = ScriptProcessor(self, found.name, found.body, found.source, args,
+                                        element.extent, expects_input, dot_source, found)
+            processor.invocation_name = name
+            return processor
         if found is not None:
             self.imported_modules.add(found.module)       # PowerShell's module auto-loading
             return CmdletProcessor(self, found, args, name, element.extent, expects_input)
@@ -186,7 +189,7 @@ class CommandRunner:
             cls = REGISTRY.get(bare.lower())
             return cls if cls is not None and cls.module.lower() == module.lower() else None
         key = (self.alias_target(name) or name).lower()
-        function = self.functions.get(key)
+        function = self.scope.find_function(key) or self.functions.get(key)
         if function is not None:
             return function
         return REGISTRY.get(key)
@@ -204,7 +207,7 @@ class CommandRunner:
         except ParseError as error:     # its first error ends the statement that ran it
             raise PSError(parse_error_records(error)[0]) from None
         return ScriptProcessor(self, name, script.body, script.source, args, element.extent,
-                               expects_input, dot_source)
+                               expects_input, dot_source, script_info(name))
 
     def command_args(self, command: ast.Command) -> list[Arg]:
         args: list[Arg] = []

@@ -34,6 +34,7 @@ from hvshell.runtime.errors import (CALL_DEPTH_EXCEPTION, CALL_DEPTH_MESSAGE, Er
                                     ParseError, PSError, internal_error_record, parse_error_records)
 from hvshell.runtime.expressions import ExpressionEvaluator
 from hvshell.runtime.binder import Arg
+from hvshell.runtime.invocation import InvocationInfo, script_info
 from hvshell.runtime.pipeline import FunctionInfo, ScriptProcessor, Sink
 from hvshell.runtime.preferences import DEFAULT_PREFERENCES, ActionPreference
 from hvshell.runtime.psobject import Hashtable
@@ -190,6 +191,10 @@ class Interpreter(StatementRunner, CommandRunner, ExpressionEvaluator, VariableS
                     self.define_type(statement)
         if body.parameters is not None:
             self._bind_script(script, args or [])
+        elif script.source.path is not None:
+            command = script_info(script.source.path)
+            self.scope.set_local("MyInvocation", InvocationInfo(
+                command, command.Name, Hashtable(), list(args or []), None, None, False))
         for block in blocks:
             self.run_block(block, sink, self.after_statement)
 
@@ -232,9 +237,11 @@ class Interpreter(StatementRunner, CommandRunner, ExpressionEvaluator, VariableS
                 written.append(Arg(m.group(1), m.group(2), True, text="-" + m.group(1)))
             else:
                 written.append(Arg(m.group(1), None, False, text=text))
-        name = script.source.path or "<script>"
-        processor = ScriptProcessor(self, name.replace("/", "\\").rpartition("\\")[2], script.body,
-                                    script.source, written, ast.NO_EXTENT, False, dot_source=True)
+        path = script.source.path or "<script>"
+        command = script_info(path)
+        processor = ScriptProcessor(self, command.Name, script.body, script.source, written,
+                                    ast.NO_EXTENT, False, dot_source=True, command=command)
+        processor.caller = None          # run from the command line, not from a script
         processor.scope = self.scope
         processor.bind_parameters()
 

@@ -14,6 +14,8 @@ from hvshell.runtime.binder import Arg, Binder, Binding, BindingError, CommandSp
 from hvshell.runtime.cmdlet import Cmdlet, In, Parameter
 from hvshell.runtime.conversions import AutomationNullType, ConversionError, convert
 from hvshell.runtime.errors import ErrorRecord, PSError
+from hvshell.runtime.validation import ALLOW_EMPTY, count_check, parameter_checks
+from hvshell.runtime.invocation import InvocationInfo, ScriptCmdlet, TerminatingError, block_info
 from hvshell.runtime.preferences import ActionPreference
 from hvshell.runtime.psobject import Hashtable
 from hvshell.runtime.scope import Scope
@@ -200,6 +202,11 @@ class FunctionInfo:
     def CommandType(self) -> str:
         return "Function"
 
+    @property
+    def Definition(self) -> str:
+        extent = self.body.extent
+        return self.source.text[extent.start + 1:extent.end - 1] if extent.end > extent.start else ""
+
     def ToString(self) -> str:
         return self.name
 
@@ -227,7 +234,8 @@ def script_spec(name: str, body: ast.ScriptBody, interp: "Interpreter") -> tuple
     for decl in decls:
         info: dict[str, Any] = {"sets": [], "aliases": (), "validate_set": None,
                                 "validate_range": None, "mandatory": False, "position": None,
-                                "pipeline": False, "by_property": False}
+                                "pipeline": False, "by_property": False, "remaining": False,
+                                "checks": [], "count": None, "allow_empty": False}
         for attribute in decl.attributes:
             key = attribute.name.lower()
             positional, named = _attribute_args(attribute, interp)
@@ -237,6 +245,8 @@ def script_spec(name: str, body: ast.ScriptBody, interp: "Interpreter") -> tuple
                          "position": named.get("position"),
                          "pipeline": bool(named.get("valuefrompipeline", False)),
                          "by_property": bool(named.get("valuefrompipelinebypropertyname", False))}
+                info["remaining"] = info["remaining"] or bool(
+                    named.get("valuefromremainingarguments", False))
                 if entry["position"] is not None:
                     any_position = True
                 set_name = named.get("parametersetname")
@@ -250,6 +260,14 @@ def script_spec(name: str, body: ast.ScriptBody, interp: "Interpreter") -> tuple
                 info["validate_set"] = tuple(str(a) for a in _flatten(positional))
             elif key == "validaterange":
                 info["validate_range"] = (positional[0], positional[1])
+            elif key == "validatecount" and len(positional) >= 2:
+                info["count"] = count_check(int(positional[0]), int(positional[1]))
+            elif key in ALLOW_EMPTY:
+                info["allow_empty"] = True
+            else:
+                check = parameter_checks(key, positional, interp)
+                if check is not None:
+                    info["checks"].append(check)
         parsed.append((decl, info))
     parameters: dict[str, Parameter] = {}
     by_name: dict[str, ast.ParameterDecl] = {}
@@ -265,7 +283,9 @@ def script_spec(name: str, body: ast.ScriptBody, interp: "Interpreter") -> tuple
                           position=position, mandatory=info["mandatory"], sets=sets,
                           pipeline=info["pipeline"], by_property=info["by_property"],
                           aliases=info["aliases"], validate_set=info["validate_set"],
-                          validate_range=info["validate_range"])
+                          validate_range=info["validate_range"], remaining=info["remaining"],
+                          checks=info["checks"], count_check=info["count"],
+                          allow_empty=info["allow_empty"])
         param.name = decl.name
         if type_name.lower() == "switch":
             param.position = None
@@ -311,9 +331,13 @@ class ScriptProcessor(Processor):
     param() block, then begin, process (per object, with $_), end."""
 
     def __init__(self, interp: "Interpreter", name: str, body: ast.ScriptBody, source: ast.Source,
-                 args: list[Arg], extent: ast.Extent, expects_input: bool, dot_source: bool = False):
+                 args: list[Arg], extent: ast.Extent, expects_input: bool, dot_source: bool = False,
+                 command: Any = None):
         self.interp = interp
         self.name = name
+        self.command = command          # $MyInvocation.MyCommand: a FunctionInfo or ScriptInfo
+        self.caller = interp.source     # where the call is written
+        self.invocation_name = name     # the name as typed (an alias, say)
         self.body = body
         self.source = source
         self.args = args
@@ -371,6 +395,13 @@ class ScriptProcessor(Processor):
             bound[name] = value
         self.scope.set_local("PSBoundParameters", bound)
         self.scope.set_local("args", list(binding.extra_args))
+        invocation = InvocationInfo(self.command or block_info(self.name), self.invocation_name, bound,
+                                    list(binding.extra_args), self.extent, self.caller,
+                                    self.expects_input)
+        self.scope.set_local("MyInvocation", invocation)
+        if not spec.accepts_extra_args:             # an advanced function or script
+            supports = any(c.name == "WhatIf" for c in spec.common)
+            self.scope.set_local("PSCmdlet", ScriptCmdlet(self, invocation, supports))
         for name, value in binding.common.items():
             if name == "ErrorAction":
                 self.scope.set_local("ErrorActionPreference", value)
@@ -408,6 +439,11 @@ class ScriptProcessor(Processor):
                     interp.run_block(block, self.downstream)
                 except ReturnSignal:
                     pass
+                except TerminatingError as error:
+                    if error.processor is not self:
+                        raise
+                    # The function has ended; to its caller this is an ordinary error.
+                    raise PSError(error.record) from None
         finally:
             interp.call_depth -= 1
 
@@ -440,7 +476,7 @@ class ScriptProcessor(Processor):
 def scriptblock_processor(interp: "Interpreter", block: ScriptBlock, args: list[Arg],
                           extent: ast.Extent, expects_input: bool, dot_source: bool) -> ScriptProcessor:
     return ScriptProcessor(interp, "<ScriptBlock>", block.body, block.source, args, extent,
-                           expects_input, dot_source)
+                           expects_input, dot_source, block_info(block.text))
 
 
 class ExpressionProcessor(Processor):

@@ -8,7 +8,7 @@ from hvshell.runtime.psobject import MISSING
 
 
 class Scope:
-    __slots__ = ("vars", "parent", "is_script", "names", "method_result")
+    __slots__ = ("vars", "parent", "is_script", "names", "method_result", "functions")
 
     def __init__(self, parent: "Scope | None" = None, is_script: bool = False):
         self.vars: dict[str, Any] = {}      # lower-case name -> value
@@ -18,6 +18,17 @@ class Scope:
         # The scope of a class method's body: `return` leaves its value here
         # (a method's other output is dropped).
         self.method_result: list[Any] | None = None
+        # Functions defined in this scope (a function defined inside a
+        # function is its own); the global scope's are the interpreter's table.
+        self.functions: dict[str, Any] | None = None
+
+    def find_function(self, key: str) -> Any:
+        scope: Scope | None = self
+        while scope is not None:
+            if scope.functions and key in scope.functions:
+                return scope.functions[key]
+            scope = scope.parent
+        return None
 
     def lookup(self, name: str) -> Any:
         key = name.lower()

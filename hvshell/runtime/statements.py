@@ -14,6 +14,7 @@ from hvshell.runtime import operators as ops
 from hvshell.runtime.conversions import ConversionError, convert, to_bool, to_string
 from hvshell.runtime.dotnet_regex import match_groups
 from hvshell.runtime.errors import ErrorRecord, PSError
+from hvshell.runtime.invocation import TerminatingError
 from hvshell.runtime.pipeline import FunctionInfo, Sink, denull, unwrap
 from hvshell.runtime.preferences import ActionPreference
 from hvshell.runtime.psobject import MISSING, to_display_string
@@ -115,6 +116,8 @@ class StatementRunner:
     def run_statement(self, stmt: Any, sink: Sink) -> None:
         try:
             self.exec_statement(stmt, sink)
+        except TerminatingError:
+            raise               # ends its function first (pipeline.py ScriptProcessor._run)
         except PSError as error:
             self._statement_failed(error)
         except (FlowSignal, BrokenPipeError):
@@ -149,7 +152,13 @@ class StatementRunner:
         self.assign(stmt)
 
     def _exec_function(self, stmt: ast.FunctionDef, sink: Sink) -> None:
-        self.functions[stmt.name.lower()] = FunctionInfo(stmt.name, stmt.body, self.source)
+        info = FunctionInfo(stmt.name, stmt.body, self.source)
+        if self.scope is self.global_scope:
+            self.functions[stmt.name.lower()] = info
+        else:
+            if self.scope.functions is None:
+                self.scope.functions = {}
+            self.scope.functions[stmt.name.lower()] = info
 
     def _exec_if(self, stmt: ast.If, sink: Sink) -> None:
         for clause in stmt.clauses:
