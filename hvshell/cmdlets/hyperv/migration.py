@@ -21,7 +21,8 @@ from hvshell.model.kernel.errors import LabError
 from hvshell.model.kernel.jobs import PAST_NO_RETURN
 from hvshell.model.compute.host import VMMigrationPerformance
 from hvshell.model.mobility.records import LabMigrationState, MigrationForecast, MigrationRecord
-from hvshell.model.mobility.mapping import MoveRequest, plan_move, plan_storage_move
+from hvshell.model.mobility.mapping import (MoveRequest, cluster_request, plan_move,
+                                             plan_storage_move)
 from hvshell.model.mobility.rules import VMCompatibilityReport, authentication, refusal
 from hvshell.model.mobility.service import mobility, watch
 from hvshell.pstypes.wildcards import has_wildcard, wildcard_match
@@ -361,9 +362,12 @@ class MeasureLabMigration(_MoveTarget, Cmdlet):
     the downtime, the dirty passes and the bytes sent.
 
     The migration is predicted alone, started now: the clock does not move
-    and nothing in the lab changes. A move that Move-VM could not start
-    from this host (CredSSP, Kerberos without delegation) is predicted as
-    if started on its source, with a warning saying why."""
+    and nothing in the lab changes. A cluster role between two 2008 R2
+    nodes is predicted as Move-ClusterVirtualMachineRole would move it. A
+    move that Move-VM could not start from this host (CredSSP, Kerberos
+    without delegation), or that would wait for a free migration slot (a
+    2008 R2 host runs one at a time), is predicted all the same, with a
+    warning saying why."""
     name = "Measure-LabMigration"
     module = LAB
     default_set = "Name"
@@ -375,12 +379,21 @@ class MeasureLabMigration(_MoveTarget, Cmdlet):
         service = mobility(lab(self))
         for request in self.requests():
             problems = service.check(request)
+            cluster_move = cluster_request(lab(self), request)
+            if problems and cluster_move is not None and not service.check(cluster_move):
+                # 2008 R2 nodes: what Move-ClusterVirtualMachineRole would run.
+                request, problems = cluster_move, []
             if problems:
                 report(self, refusal(request, problems))
                 continue
-            denied = authentication(request, local_name(self))
+            denied = None if request.cluster else authentication(request, local_name(self))
             if denied is not None:
                 self.write_warning(f"Move-VM started here would fail: {denied.message}")
+            waiting = service.queue_ahead(request)
+            if waiting:
+                self.write_warning(
+                    f"{waiting}. Started now, this move would wait in the queue for a free "
+                    "slot; the prediction is for the move alone.")
             options = self.PerformanceOption or [request.source.performance_option]
             for option in options:
                 try:

@@ -332,6 +332,17 @@ def plan_storage_move(lab: Lab, vm: VM, *, storage_path: str | None = None,
                        command="Move-VMStorage")
 
 
+def cluster_request(lab: Lab, request: MoveRequest) -> MoveRequest | None:
+    """The live move the cluster would make for `request`: a role moving
+    between two nodes of its cluster (None otherwise)."""
+    vm = request.vm
+    cluster = lab.cluster_of(request.source.name)
+    if (request.kind is not MigrationKind.Live or lab.cluster_group_of(vm) is None
+            or cluster is None or not cluster.has_node(request.destination.name)):
+        return None
+    return plan_cluster_move(lab, vm, request.destination, command=request.command)
+
+
 def plan_cluster_move(lab: Lab, vm: VM, destination: Host, quick: bool = False,
                       command: str = "Move-ClusterVirtualMachineRole") -> MoveRequest:
     """A move the cluster makes between its nodes: live, or quick (save to

@@ -28,7 +28,7 @@ from hvshell.model.mobility.mapping import MoveRequest, spec_for
 from hvshell.model.mobility.rules import Incompatibility, authentication, check, refusal
 from hvshell.model.storage.objects import norm_path
 from hvshell.model.compute.vm import VM
-from hvshell.sim import (MigrationResult, MigrationScheduler, MigrationState,
+from hvshell.sim import (MigrationKind, MigrationResult, MigrationScheduler, MigrationState,
                          PerformanceOption, Progress, TransportError, plan_migration)
 from hvshell.sim.migration import planned_transport
 
@@ -75,6 +75,23 @@ class Mobility:
     def check(self, request: MoveRequest) -> list[Incompatibility]:
         return check(self.lab, request, self.reserved_memory(request.destination),
                      self._moving)
+
+    def queue_ahead(self, request: MoveRequest) -> str:
+        """Why `request`, submitted now, would queue ('' when it would start
+        at once): a host of it already runs as many live migrations as it
+        may (the smaller limit of the two hosts decides)."""
+        if request.kind is MigrationKind.Storage:
+            return ""
+        for host in dict.fromkeys((request.source, request.destination)):
+            busy = [r for r in self.lab.migrations if r.kind != "Storage"
+                    and r.current_state in (LabMigrationState.Queued, LabMigrationState.Running)
+                    and host.name in (r.source, r.destination)]
+            if len(busy) >= host.max_vm_migrations:
+                limit = host.max_vm_migrations
+                return (f"Host '{host.name}' takes {limit} live migration"
+                        f"{'s' if limit != 1 else ''} at a time and has {len(busy)} under way or "
+                        f"queued ({', '.join(r.vm_name for r in busy)})")
+        return ""
 
     def predict(self, request: MoveRequest, option: PerformanceOption) -> MigrationResult:
         """The migration alone, now, with `option` (nothing changes).  The
