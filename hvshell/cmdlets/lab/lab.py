@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hvshell.cmdlets.hyperv._common import host_named, lab, report, terminate, vms_named
-from hvshell.model.compute import build, config
+from hvshell.cmdlets.hyperv._common import (OperationCmdlet, computer_name_param, host_named, lab,
+                                            report, target_vms, terminate, vm_name_param,
+                                            vm_object_param, vms_named)
+from hvshell.model.compute import build, config, power
 from hvshell.model.kernel.errors import LabError, LabFileError, lab_argument
 from hvshell.model.kernel.events import EventKind
 from hvshell.model.compute.host import HostState, LabHost, ProcessorVendor
@@ -258,6 +260,34 @@ class GrantLabDelegation(Cmdlet):
                 config.grant_delegation(host, targets)
             except LabError as error:
                 report(self, error)
+
+
+class UpdateLabIntegrationServices(OperationCmdlet):
+    """Updates a guest's integration components to its host's, as an
+    administrator does inside the guest after moving it from Windows Server
+    2012 to 2012 R2 (IntegrationServicesState "Update required"). Setup
+    runs in the guest, then the guest restarts: that restart is downtime
+    (in the event log). A guest already up to date is left alone."""
+    name = "Update-LabIntegrationServices"
+    module = LAB
+    default_set = "Name"
+    supports_should_process = True
+
+    ComputerName = computer_name_param()
+    Name = vm_name_param()
+    VM = vm_object_param()
+    AsJob = Parameter(Switch)
+    Passthru = Parameter(Switch)
+
+    def process(self) -> None:
+        for vm in target_vms(self):
+            if not self.should_process(vm.name, "Update-LabIntegrationServices"):
+                continue
+            if vm.guest_ready() and not vm.integration_update_required():
+                self.write_warning(f"The integration services of '{vm.name}' are up to date "
+                                   f"({vm.guest_integration_build()}).")
+            self.ops.run(vm, lambda vm=vm: power.begin_integration_update(vm),
+                         vm if self.Passthru else None)
 
 
 class GetLabHost(Cmdlet):

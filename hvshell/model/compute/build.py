@@ -354,7 +354,8 @@ def new_vm(lab: Lab, host: Host, name: str | None = None,
             creation_time=lab.clock.now, memory_startup=int(memory_startup),
             memory_minimum=min(DEFAULT_DYNAMIC_MINIMUM, int(memory_startup)),
             memory_maximum=host.limits.max_vm_memory,
-            snapshot_file_location=vm_path, smart_paging_file_path=vm_path)
+            snapshot_file_location=vm_path, smart_paging_file_path=vm_path,
+            integration_services_build=host.integration_services_version)
     services = {svc: True for svc in INTEGRATION_SERVICES}
     if has_feature(host.version, "Generation2"):
         services[GUEST_SERVICE_INTERFACE] = False

@@ -45,8 +45,11 @@ PAUSE_SECONDS = 0.2
 #   at the storage location's throughput, after a fixed setup;
 SAVE_SETUP_SECONDS = 1.0
 # - a physical server takes about three minutes from power-on (firmware
-#   POST, then Windows Server) to a running Hyper-V host.
+#   POST, then Windows Server) to a running Hyper-V host;
 HOST_BOOT_SECONDS = 180.0
+# - installing integration components in a guest runs about half a minute
+#   (a handful of drivers and services replaced) before the guest restarts.
+INTEGRATION_SETUP_SECONDS = 30.0
 
 
 # ---------------------------------------------------------------------------
@@ -246,6 +249,32 @@ def begin_restart(vm: VM) -> Generator[Any, Any, Any]:
         vm.started_at = now
         vm.guest_ready_at = now + GUEST_BOOT_SECONDS[vm.guest_os]
         vm.lab.record(EventKind.VMStarted, vm.name, f"'{vm.name}' was reset on {vm.host_name}.")
+
+    return body()
+
+
+def begin_integration_update(vm: VM) -> Generator[Any, Any, Any] | None:
+    """Update-LabIntegrationServices: install the host's integration
+    components in the guest (setup runs in the guest, then the guest
+    restarts: the restart is downtime).  None when they are up to date."""
+    if not vm.guest_ready():
+        raise invalid_state(
+            f"The integration services of '{vm.name}' are installed inside its guest, which is "
+            f"not running ('{vm.name}' is {vm.state.name}, or its guest is still booting). "
+            "Start it (Start-VM), wait for its heartbeat, then try again.", vm.name)
+    if not vm.integration_update_required():
+        return None
+    old, new = vm.guest_integration_build(), vm.host.integration_services_version
+    downtime = GUEST_SHUTDOWN_SECONDS[vm.guest_os] + GUEST_BOOT_SECONDS[vm.guest_os]
+
+    def body() -> Generator[Any, Any, Any]:
+        yield INTEGRATION_SETUP_SECONDS
+        vm.guest_ready_at = vm.lab.clock.now + downtime
+        yield downtime
+        vm.integration_services_build = new
+        vm.lab.record(EventKind.IntegrationServicesUpdated, vm.name,
+                      f"'{vm.name}' on {vm.host_name}: integration services {old} updated to "
+                      f"{new}; the guest restarted, down for {downtime:g} s.")
 
     return body()
 

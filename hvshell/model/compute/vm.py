@@ -192,6 +192,10 @@ class VM:
     snapshots: list[VMSnapshot] = attrs.Factory(list)
     parent_snapshot_id: Guid | None = None
     integration_services: dict[str, bool] = attrs.Factory(dict)
+    # The integration components installed in the guest (a build such as
+    # 6.2.9200.16384): those of the host it was created on until updated
+    # inside the guest; '' (labs saved before it was kept) reads as the host's.
+    integration_services_build: str = ""
     workload: Workload = attrs.field(
         default=attrs.Factory(lambda vm: Workload.from_profile(WorkloadProfile.Idle,
                                                                vm.memory_startup),
@@ -413,13 +417,25 @@ class VM:
         share = min(share, self.processor_maximum * self.processor_count)
         return min(100, round(share / host.logical_processors))
 
+    def guest_integration_build(self) -> str:
+        return self.integration_services_build or self.host.integration_services_version
+
+    def integration_update_required(self) -> bool:
+        """The guest's integration components are older than its host's
+        (after a move from 2012 to 2012 R2, until updated in the guest)."""
+        def build(text: str) -> tuple[int, ...]:
+            return tuple(int(part) for part in text.split("."))
+        return build(self.guest_integration_build()) < build(self.host.integration_services_version)
+
     @property
     def IntegrationServicesVersion(self) -> str:
-        return self.host.integration_services_version if self.is_running else ""
+        return self.guest_integration_build() if self.is_running else ""
 
     @property
     def IntegrationServicesState(self) -> str:
-        return "Up to date" if self.guest_ready() else ""
+        if not self.guest_ready():
+            return ""
+        return "Update required" if self.integration_update_required() else "Up to date"
 
     @property
     def MemoryAssigned(self) -> int:

@@ -55,6 +55,7 @@ class EventKind(str, PSEnum):
     ControllerAdded = enum.auto()
     ControllerRemoved = enum.auto()
     IntegrationServiceChanged = enum.auto()
+    IntegrationServicesUpdated = enum.auto()
     MigrationEnabled = enum.auto()
     MigrationDisabled = enum.auto()
     DelegationGranted = enum.auto()
