@@ -70,3 +70,16 @@ def test_integration_services():
             "Heartbeat")
     shell.run("Start-VM web; Start-Sleep 60")
     refused(shell, "Stop-VM web", "Shutdown integration service is disabled")
+
+
+def test_measure_follows_workload_and_processor_changes_made_while_metering():
+    shell = storage_shell(new_vm_script("app") + "Set-VM app -ProcessorCount 4; "
+                          "Set-LabWorkload app -CpuPercent 10; Start-VM app; "
+                          "Enable-VMResourceMetering app")
+    mhz = usage.PROCESSOR_MHZ
+    shell.run("Start-Sleep 600; Set-LabWorkload app -CpuPercent 90; Start-Sleep 600")
+    # Ten minutes at 10 % of 4 processors, ten at 90 %.
+    assert shell.value("(Measure-VM app).AvgCPU") == round((0.4 + 3.6) / 2 * mhz)
+    shell.run("Set-VMProcessor app -Maximum 50; Start-Sleep 1200")
+    # Capped at half of each processor: 2 processors' worth for the last 20 minutes.
+    assert shell.value("(Measure-VM app).AvgCPU") == round((0.4 + 3.6 + 2 * 2.0) / 4 * mhz)

@@ -11,6 +11,7 @@ from typing import Any, Iterator
 
 import attrs
 
+from hvshell.model.compute import usage
 from hvshell.model.compute.build import check_memory_value, require_storage
 from hvshell.model.kernel.errors import invalid_argument, invalid_state, not_supported
 from hvshell.model.kernel.events import EventKind
@@ -145,6 +146,8 @@ def configure_processor(vm: VM, *, count: int | None = None,
     vm.processor_reserve = new_reserve
     if relative_weight is not None:
         vm.processor_relative_weight = int(relative_weight)
+    # Metering: the use so far counts at the old settings, from now at the new.
+    usage.sync(vm.lab)
 
 
 def configure_vm(vm: VM, *, new_name: str | None = None, notes: str | None = None,
@@ -219,6 +222,8 @@ def set_workload(vm: VM, *, profile: WorkloadProfile | None = None,
     if base.compression_ratio < 1:
         raise invalid_argument("-CompressionRatio is 1 or more (2.0 halves the pages).", vm.name)
     vm.workload = base
+    # Metering: the use so far counts at the old rates, from now at the new.
+    usage.sync(vm.lab)
     return base
 
 
