@@ -7,20 +7,23 @@ trusted.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
+from typing import Iterator
 
 
-def cache_dirs() -> list[Path]:
+def cache_dirs() -> Iterator[Path]:
     """Usable cache directories, best first: $XDG_CACHE_HOME/hvshell (or
-    ~/.cache/hvshell), then a per-user directory in the temp folder."""
-    candidates = []
+    ~/.cache/hvshell), then a per-user directory in the temp folder.  One
+    by one: finding the temp folder imports tempfile (and shutil, bz2, lzma:
+    6 ms of a start), which a cache found in the first never needs."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    if os.path.isabs(base):
-        candidates.append(Path(base) / "hvshell")
+    if os.path.isabs(base) and _private_dir(Path(base) / "hvshell"):
+        yield Path(base) / "hvshell"
+    import tempfile
     uid = os.getuid() if hasattr(os, "getuid") else "user"
-    candidates.append(Path(tempfile.gettempdir()) / f"hvshell-cache-{uid}")
-    return [d for d in candidates if _private_dir(d)]
+    temp = Path(tempfile.gettempdir()) / f"hvshell-cache-{uid}"
+    if _private_dir(temp):
+        yield temp
 
 
 def _private_dir(path: Path) -> bool:

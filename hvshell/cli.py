@@ -13,9 +13,25 @@ DEFAULT_SEED = 2012
 SCRIPT_WIDTH = 120     # console width when output is not a terminal (files, pipes, tests)
 
 
+def _help_formatter(prog: str) -> argparse.HelpFormatter:
+    """argparse's formatter at the terminal's width, found without shutil
+    (argparse imports shutil, and with it bz2 and lzma, whenever it makes a
+    formatter, even to check a declaration: 6 ms of hvshell's start)."""
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 80
+    return argparse.HelpFormatter(prog, width=columns - 2)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="hvshell",
+        prog="hvshell", formatter_class=_help_formatter,
         description="A Hyper-V datacenter simulator driven by PowerShell.",
         epilog="With no FILE and no -c, starts the interactive shell on the demo lab.")
     parser.add_argument("-c", dest="command", metavar="COMMANDS",

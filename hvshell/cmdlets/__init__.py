@@ -26,6 +26,12 @@ _done = False
 _lock = threading.RLock()
 
 
+def loaded() -> bool:
+    """Whether every cmdlet is registered (asked without waiting for a load
+    under way: the REPL colours commands only once they can be judged)."""
+    return _done
+
+
 def load_all() -> None:
     global _started, _done
     if _done:

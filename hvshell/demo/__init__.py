@@ -70,10 +70,9 @@ def demo_lab(seed: int) -> Any:
         except (LabFileError, OSError):
             pass                      # damaged: build it again and replace it
     name = f"demo-lab-{_cache_key(seed)}.json"
-    directories = cache_dirs()
     lab = Lab(seed=seed)
     build_demo_lab(lab)
-    for directory in directories:
+    for directory in cache_dirs():
         try:
             save_lab(lab, directory / name)
             break

@@ -7,6 +7,7 @@ Nodes are frozen: a parsed script can be cached and shared.
 """
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import attrs
@@ -35,17 +36,26 @@ class Source:
 
 NO_EXTENT = Extent(0, 0, 1, 1)
 
+# Nodes are built by the dozen when hvshell starts, and attrs' generated
+# __repr__ is a third of what each costs there: they share one instead.
+node = functools.partial(attrs.frozen, slots=True, repr=False)
 
-@attrs.frozen(slots=True)
+
+@node
 class Node:
     extent: Extent = attrs.field(kw_only=True, default=NO_EXTENT, eq=False)
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{a.name}={getattr(self, a.name)!r}"
+                           for a in attrs.fields(type(self)) if a.repr)
+        return f"{type(self).__qualname__}({fields})"
 
 
 # --------------------------------------------------------------------------
 # Expressions
 # --------------------------------------------------------------------------
 
-@attrs.frozen(slots=True)
+@node
 class Constant(Node):
     """A number, `$true`/`$false`/`$null`, or a bare word in argument mode
     (`bare=True`: it is a string, and a command argument may be a path)."""
@@ -53,13 +63,13 @@ class Constant(Node):
     bare: bool = False
 
 
-@attrs.frozen(slots=True)
+@node
 class StringLiteral(Node):
     """A single-quoted string or `@' '@` here-string: no expansion."""
     value: str
 
 
-@attrs.frozen(slots=True)
+@node
 class ExpandableString(Node):
     """A double-quoted string, `@" "@` here-string, or an argument-mode word
     with variables in it.  Parts are literal text (escapes already applied)
@@ -68,7 +78,7 @@ class ExpandableString(Node):
     parts: tuple[str | "Expr", ...]
 
 
-@attrs.frozen(slots=True)
+@node
 class Variable(Node):
     """`$name`, `${name}`, `$scope:name` (`env:`, `global:`, `script:`,
     `local:`, `private:`); `name` excludes the scope."""
@@ -76,26 +86,26 @@ class Variable(Node):
     scope: str | None = None
 
 
-@attrs.frozen(slots=True)
+@node
 class SplatVariable(Node):
     """`@name` as a command argument."""
     name: str
 
 
-@attrs.frozen(slots=True)
+@node
 class TypeLiteral(Node):
     """`[int]`, `[string[]]`, `[System.Math]` as a value."""
     name: str
 
 
-@attrs.frozen(slots=True)
+@node
 class Cast(Node):
     """`[type] operand`."""
     type_name: str
     operand: "Expr"
 
 
-@attrs.frozen(slots=True)
+@node
 class MemberAccess(Node):
     """`obj.Name`, `obj.$name`, `obj.'quoted'`, `[type]::Name` (static)."""
     target: "Expr"
@@ -103,7 +113,7 @@ class MemberAccess(Node):
     static: bool = False
 
 
-@attrs.frozen(slots=True)
+@node
 class InvokeMember(Node):
     """`obj.Method(args)`, `[type]::Method(args)`."""
     target: "Expr"
@@ -112,14 +122,14 @@ class InvokeMember(Node):
     static: bool = False
 
 
-@attrs.frozen(slots=True)
+@node
 class Index(Node):
     """`obj[index]`; the index may be an array or a range."""
     target: "Expr"
     index: "Expr"
 
 
-@attrs.frozen(slots=True)
+@node
 class Unary(Node):
     """Prefix operators: `-not`, `!`, `-`, `+`, `-bnot`, `,` (one-element
     array), `++`, `--`, unary `-split` and `-join`; and postfix `++`/`--`
@@ -128,7 +138,7 @@ class Unary(Node):
     operand: "Expr"
 
 
-@attrs.frozen(slots=True)
+@node
 class Binary(Node):
     """Binary operators, op in lower case: `+ - * / %`, `..`, `-f`, every
     comparison (`-eq`, `-ceq`, `-ieq`, `-like`, `-match`, `-contains`, `-in`,
@@ -139,45 +149,45 @@ class Binary(Node):
     right: "Expr"
 
 
-@attrs.frozen(slots=True)
+@node
 class ArrayLiteral(Node):
     """`a, b, c` (the comma operator)."""
     elements: tuple["Expr", ...]
 
 
-@attrs.frozen(slots=True)
+@node
 class ArrayExpression(Node):
     """`@( statements )`: always an array."""
     body: "StatementBlock"
 
 
-@attrs.frozen(slots=True)
+@node
 class SubExpression(Node):
     """`$( statements )`."""
     body: "StatementBlock"
 
 
-@attrs.frozen(slots=True)
+@node
 class Paren(Node):
     """`( pipeline )`: one pipeline or assignment; its value is the
     pipeline's output (a scalar when exactly one object)."""
     pipeline: "Statement"
 
 
-@attrs.frozen(slots=True)
+@node
 class HashEntry(Node):
     key: "Expr"          # bare-word keys arrive as StringLiteral
     value: "Statement"
 
 
-@attrs.frozen(slots=True)
+@node
 class Hashtable(Node):
     """`@{ k = v; ... }`; `ordered` when written `[ordered]@{}`."""
     entries: tuple[HashEntry, ...]
     ordered: bool = False
 
 
-@attrs.frozen(slots=True)
+@node
 class ScriptBlockExpr(Node):
     """`{ ... }` as a value; also the body of functions and scripts."""
     body: "ScriptBody"
@@ -190,7 +200,7 @@ Expr = Any  # any node above; kept loose so that forward references stay simple
 # Commands and pipelines
 # --------------------------------------------------------------------------
 
-@attrs.frozen(slots=True)
+@node
 class CommandParameter(Node):
     """`-Name`, `-Name:value` (colon form binds `argument`), or `-Name value`
     (the value arrives as the next `CommandArgument`; the binder pairs them)."""
@@ -198,12 +208,12 @@ class CommandParameter(Node):
     argument: Expr | None = None
 
 
-@attrs.frozen(slots=True)
+@node
 class CommandArgument(Node):
     value: Expr
 
 
-@attrs.frozen(slots=True)
+@node
 class Redirection(Node):
     """`2>&1`, `> file`, `>> file`, `2>$null`, `*>&1`.  `stream` is '1', '2',
     ... or '*'; `target` is a file-name expression or None for merging
@@ -214,7 +224,7 @@ class Redirection(Node):
     merge_to: str | None = None
 
 
-@attrs.frozen(slots=True)
+@node
 class Command(Node):
     """A command invocation.  `name` is a str for a plain command word, or an
     expression after `&` / `.` (`invocation` is '&' or '.')."""
@@ -225,14 +235,14 @@ class Command(Node):
     name_extent: Extent = attrs.field(default=NO_EXTENT, eq=False)
 
 
-@attrs.frozen(slots=True)
+@node
 class CommandExpression(Node):
     """An expression standing as a pipeline element (only the first one)."""
     expression: Expr
     redirections: tuple[Redirection, ...] = ()
 
 
-@attrs.frozen(slots=True)
+@node
 class Pipeline(Node):
     elements: tuple[Command | CommandExpression, ...]
 
@@ -241,7 +251,7 @@ class Pipeline(Node):
 # Statements
 # --------------------------------------------------------------------------
 
-@attrs.frozen(slots=True)
+@node
 class Assignment(Node):
     """`target op value`, op one of `= += -= *= /= %=`.  Target is a
     Variable, MemberAccess, Index, or a Cast around a Variable
@@ -251,7 +261,7 @@ class Assignment(Node):
     value: "Statement"
 
 
-@attrs.frozen(slots=True)
+@node
 class StatementBlock(Node):
     """Statements in order; the block's `trap` statements are kept apart
     (a trap covers its whole block, wherever it is written)."""
@@ -259,26 +269,26 @@ class StatementBlock(Node):
     traps: tuple["Trap", ...] = ()
 
 
-@attrs.frozen(slots=True)
+@node
 class IfClause(Node):
     condition: "Statement"
     body: StatementBlock
 
 
-@attrs.frozen(slots=True)
+@node
 class If(Node):
     clauses: tuple[IfClause, ...]        # if, then each elseif
     else_body: StatementBlock | None = None
 
 
-@attrs.frozen(slots=True)
+@node
 class While(Node):
     condition: "Statement"
     body: StatementBlock
     label: str | None = None
 
 
-@attrs.frozen(slots=True)
+@node
 class DoLoop(Node):
     """`do {} while (c)` (until=False) or `do {} until (c)` (until=True)."""
     body: StatementBlock
@@ -287,7 +297,7 @@ class DoLoop(Node):
     label: str | None = None
 
 
-@attrs.frozen(slots=True)
+@node
 class For(Node):
     init: "Statement | None"
     condition: "Statement | None"
@@ -296,7 +306,7 @@ class For(Node):
     label: str | None = None
 
 
-@attrs.frozen(slots=True)
+@node
 class Foreach(Node):
     variable: str
     iterable: "Statement"
@@ -304,7 +314,7 @@ class Foreach(Node):
     label: str | None = None
 
 
-@attrs.frozen(slots=True)
+@node
 class SwitchClause(Node):
     """`pattern { body }`; pattern is an expression, a ScriptBlockExpr
     (a condition), or None for `default`."""
@@ -312,7 +322,7 @@ class SwitchClause(Node):
     body: StatementBlock
 
 
-@attrs.frozen(slots=True)
+@node
 class Switch(Node):
     value: "Statement"
     clauses: tuple[SwitchClause, ...]
@@ -321,45 +331,45 @@ class Switch(Node):
     label: str | None = None
 
 
-@attrs.frozen(slots=True)
+@node
 class Break(Node):
     label: str | None = None
 
 
-@attrs.frozen(slots=True)
+@node
 class Continue(Node):
     label: str | None = None
 
 
-@attrs.frozen(slots=True)
+@node
 class Return(Node):
     value: "Statement | None" = None
 
 
-@attrs.frozen(slots=True)
+@node
 class Throw(Node):
     value: "Statement | None" = None
 
 
-@attrs.frozen(slots=True)
+@node
 class Exit(Node):
     value: "Statement | None" = None
 
 
-@attrs.frozen(slots=True)
+@node
 class CatchClause(Node):
     types: tuple[str, ...]               # empty: catches everything
     body: StatementBlock
 
 
-@attrs.frozen(slots=True)
+@node
 class Try(Node):
     body: StatementBlock
     catches: tuple[CatchClause, ...]
     finally_body: StatementBlock | None = None
 
 
-@attrs.frozen(slots=True)
+@node
 class Trap(Node):
     """`trap [Type] { body }`: runs when a terminating error of that type
     (any, without one) reaches its block; `continue` in the body resumes
@@ -368,7 +378,7 @@ class Trap(Node):
     body: StatementBlock
 
 
-@attrs.frozen(slots=True)
+@node
 class DataSection(Node):
     """`data [Name] [-SupportedCommand ...] { body }`: a block of the
     restricted language (checked by the parser) whose output is the
@@ -378,14 +388,14 @@ class DataSection(Node):
     body: StatementBlock
 
 
-@attrs.frozen(slots=True)
+@node
 class UsingStatement(Node):
     """`using namespace|module|assembly Name` at the top of a script."""
     kind: str
     name: str
 
 
-@attrs.frozen(slots=True)
+@node
 class Attribute(Node):
     """`[Parameter(Mandatory, Position=0)]`, `[ValidateSet('a','b')]`,
     `[Alias('x')]`, `[CmdletBinding(SupportsShouldProcess)]`.  Positional
@@ -396,7 +406,7 @@ class Attribute(Node):
     named: tuple[tuple[str, Expr], ...] = ()
 
 
-@attrs.frozen(slots=True)
+@node
 class ParameterDecl(Node):
     """One parameter of a `param()` block or `function f($a, $b)`."""
     name: str
@@ -405,7 +415,7 @@ class ParameterDecl(Node):
     attributes: tuple[Attribute, ...] = ()
 
 
-@attrs.frozen(slots=True)
+@node
 class ScriptBody(Node):
     """A script, function or script block body.  A body without named
     blocks puts its statements in `end`."""
@@ -418,7 +428,7 @@ class ScriptBody(Node):
     usings: tuple[UsingStatement, ...] = ()               # a script's own
 
 
-@attrs.frozen(slots=True)
+@node
 class FunctionDef(Node):
     """`function name(params) { body }` or `filter name { body }` (a filter's
     body is its process block)."""
@@ -426,7 +436,7 @@ class FunctionDef(Node):
     body: ScriptBody
 
 
-@attrs.frozen(slots=True)
+@node
 class ClassProperty(Node):
     """`[hidden] [static] [Type] $Name [= value]` in a class."""
     name: str
@@ -437,7 +447,7 @@ class ClassProperty(Node):
     attributes: tuple[Attribute, ...] = ()
 
 
-@attrs.frozen(slots=True)
+@node
 class ClassMethod(Node):
     """A method (`[static] [Type] Name(params) { }`) or a constructor
     (`Name(params) [: base(args)] { }`, named after its class); its body's
@@ -452,7 +462,7 @@ class ClassMethod(Node):
     base_arguments: tuple[Expr, ...] | None = None       # `: base(args)`
 
 
-@attrs.frozen(slots=True)
+@node
 class ClassDef(Node):
     """`class Name [: Base] { members }`."""
     name: str
@@ -461,13 +471,13 @@ class ClassDef(Node):
     methods: tuple[ClassMethod, ...]
 
 
-@attrs.frozen(slots=True)
+@node
 class EnumMember(Node):
     name: str
     value: Expr | None = None
 
 
-@attrs.frozen(slots=True)
+@node
 class EnumDef(Node):
     """`enum Name { Label [= value] ... }`."""
     name: str
@@ -477,7 +487,7 @@ class EnumDef(Node):
 Statement = Any  # Pipeline, Assignment, If, ... FunctionDef, ClassDef
 
 
-@attrs.frozen(slots=True)
+@node
 class Script(Node):
     """A parsed unit: the top-level body and its source."""
     body: ScriptBody

@@ -8,19 +8,18 @@ symbol, and for every rule, how to build its value (which callback of
 
 Compiling takes longer than a short script takes to run, so the table is
 cached on disk with `marshal` (plain data only: loading it runs no code),
-in a file named after a hash of the grammar, lark's version and Python's
+in a file named after checksums of the grammar, lark's version and Python's
 version, in the user's cache directory or else a private directory under
 the temp directory.  With a warm cache lark is not even imported.  If
 neither directory can be written the table is compiled on each start.
 """
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import marshal
 import os
 import sys
-import tempfile
+import zlib
 from pathlib import Path
 from typing import NamedTuple
 
@@ -107,8 +106,11 @@ def _rule_info(rule) -> tuple:
 def cache_name(grammar: str) -> str:
     """The cache file's name: it changes whenever anything that shapes the
     table changes (the grammar, lark, Python, the table layout)."""
-    key = "\0".join([grammar, _lark_release(), "%d.%d" % sys.version_info[:2], str(TABLE_FORMAT)])
-    return f"grammar-{hashlib.sha256(key.encode()).hexdigest()[:24]}.marshal"
+    key = "\0".join([grammar, _lark_release(), "%d.%d" % sys.version_info[:2],
+                     str(TABLE_FORMAT)]).encode()
+    # Two 32-bit checksums, not a cryptographic hash: importing hashlib
+    # (OpenSSL) would cost more at every start than reading the table.
+    return f"grammar-{zlib.crc32(key):08x}{zlib.adler32(key):08x}.marshal"
 
 
 def _lark_release() -> str:
@@ -125,8 +127,7 @@ def load_table() -> ParseTable:
     """The parse table, from the cache when possible."""
     grammar = GRAMMAR_FILE.read_text(encoding="utf-8")
     name = cache_name(grammar)
-    usable = cache_dirs()
-    for directory in usable:
+    for directory in cache_dirs():
         try:
             with open(directory / name, "rb") as f:
                 data = marshal.load(f)
@@ -134,7 +135,7 @@ def load_table() -> ParseTable:
         except (OSError, EOFError, ValueError, TypeError):
             continue                    # missing or damaged: try the next, then compile
     table = _compile(grammar)
-    for directory in usable:
+    for directory in cache_dirs():
         if _save(table, directory / name):
             break
     return table
@@ -142,6 +143,7 @@ def load_table() -> ParseTable:
 
 def _save(table: ParseTable, path: Path) -> bool:
     """Write atomically: a concurrent reader sees the old file or the new one."""
+    import tempfile          # only when compiling: it imports shutil, bz2, lzma (6 ms)
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".grammar-")
         try:

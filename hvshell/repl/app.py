@@ -140,6 +140,7 @@ class Repl:
             self.engine.complete("Get-")
         except Exception:
             pass          # the same loading happens again, and reports, on first use
+        self.prompt_session.app.invalidate()    # commands typed meanwhile are judged now
 
     def execute(self, text: str) -> int | None:
         """Run one input; None to go on, or the status `exit` asked for."""

@@ -2,7 +2,8 @@
 (`hvshell.lang.tokens`), so text is coloured as the parser reads it.
 
 Token kinds map to style classes; a command name no cmdlet, alias or
-function answers to is red, as PSReadLine marks what would fail.
+function answers to is red, as PSReadLine marks what would fail (once the
+cmdlets have loaded: the line is coloured again then).
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from prompt_toolkit.formatted_text import StyleAndTextTuples
 from prompt_toolkit.lexers import Lexer
 from prompt_toolkit.styles import Style
 
+from hvshell import cmdlets
 from hvshell.repl.completion import CompletionEngine
 
 STYLE = Style.from_dict({
@@ -72,9 +74,11 @@ class ShellLexer(Lexer):
     def _style(self, token: Any) -> str:
         """The style class of a `hvshell.lang.tokens.Token`."""
         if token.kind == "command":
-            # a path (`.\setup.hvps`) is a script file, not judged here
+            # A path (`.\setup.hvps`) is a script file, not judged here; nor
+            # is any command while the cmdlets load behind the first prompt
+            # (asking would wait for them, and keys would not echo meanwhile).
             path = "\\" in token.text or "/" in token.text
-            known = path or self.engine.knows_command(token.text)
+            known = path or not cmdlets.loaded() or self.engine.knows_command(token.text)
             return "class:hv.command" if known else "class:hv.command.unknown"
         if token.kind == "error" and token.text[:1] in ("'", '"', "@"):
             return "class:hv.string"      # a string still being typed

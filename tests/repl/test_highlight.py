@@ -66,3 +66,15 @@ def test_token_classes(lexer):
 
 def test_a_string_being_typed_stays_a_string(lexer):
     assert styles_of(lexer, "Get-TestVM 'web")["'web"] == "class:hv.string"
+
+
+def test_commands_are_not_judged_while_the_cmdlets_load(lexer, monkeypatch):
+    # Judging would wait for the background load, and the key typed would
+    # not echo until it ends; the line is coloured again once it has.
+    import hvshell.cmdlets as cmdlets
+    monkeypatch.setattr(cmdlets, "_done", False)
+    monkeypatch.setattr(lexer.engine, "knows_command",
+                        lambda name: pytest.fail("asked while the cmdlets load"))
+    assert styles_of(lexer, "Get-Nothing")["Get-Nothing"] == "class:hv.command"
+    monkeypatch.undo()          # loaded
+    assert styles_of(lexer, "Get-Nothing")["Get-Nothing"] == "class:hv.command.unknown"
