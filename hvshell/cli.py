@@ -49,10 +49,54 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--root", metavar="DIR",
                         help="real files are read and written only below DIR "
                              "(default: the current directory)")
+    parser.add_argument("--max-sim-time", metavar="DURATION", type=_duration,
+                        help="stop a script (or -c) that would take the lab's clock more than "
+                             "DURATION past where it started: 90s, 45m, 12h, 30d")
     parser.add_argument("--version", action="version", version=f"hvshell {__version__}")
     parser.add_argument("file", nargs="?", metavar="FILE", help="a .hvps script to run")
     parser.add_argument("args", nargs=argparse.REMAINDER, help="arguments for the script ($args)")
     return parser
+
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _duration(text: str) -> tuple[str, float]:
+    """--max-sim-time's value: a number of seconds, minutes, hours or days
+    (30d, 1.5h; a bare number is seconds), as (the text, seconds)."""
+    value = text.strip().lower()
+    number, unit = (value[:-1], value[-1]) if value[-1:] in _UNITS else (value, "s")
+    try:
+        seconds = float(number) * _UNITS[unit]
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds < float("inf"):
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a duration: give a number and a unit, such as 90s, 45m, 12h "
+            "or 30d")
+    return text.strip(), seconds
+
+
+def _bound_clock(limit: tuple[str, float]) -> Any:
+    """What a session does with each lab it takes on under --max-sim-time:
+    its clock may run that long from where it stands."""
+    def bound(lab: Any) -> None:
+        lab.clock.limit = lab.clock.now + limit[1]
+    return bound
+
+
+def _time_limit_record(lab: Any, limit: tuple[str, float]) -> Any:
+    """The terminating error of a script stopped at --max-sim-time."""
+    from hvshell.runtime.errors import ErrorRecord
+    from hvshell.runtime.psobject import format_datetime
+    reached = format_datetime(lab.time_at(lab.clock.limit))
+    return ErrorRecord(
+        f"The script was stopped: it would run the lab's clock past {reached}, "
+        f"{limit[0]} of simulated time after it started (--max-sim-time {limit[0]}). "
+        "What was due until then has happened. A loop that waits on the clock for a state "
+        "that never comes (while (...) { Start-Sleep 5 }) ends here: check its condition, "
+        "or give a longer --max-sim-time.",
+        "SimulatedTimeLimitReached", "OperationStopped", None, "System.TimeoutException")
 
 
 def build_lab(seed: int, empty: bool) -> Any:
@@ -118,6 +162,7 @@ def _run(options: argparse.Namespace) -> int:
     from hvshell.runtime.session import Session
     from hvshell.runtime.signals import ExitSignal
     from hvshell.shell import new_interpreter
+    from hvshell.sim.clock import TimeLimitReached
 
     lab_path = options.lab
     lab = None
@@ -141,6 +186,10 @@ def _run(options: argparse.Namespace) -> int:
     interactive = options.file is None and options.command is None
     session = Session(lab, seed=options.seed, root=options.root, interactive=interactive,
                       lab_factory=lambda: build_lab(options.seed, options.empty))
+    if options.max_sim_time and not interactive:      # (the REPL has Ctrl+C)
+        session.on_lab = _bound_clock(options.max_sim_time)
+        if lab is not None:
+            session.on_lab(lab)
     if interactive and lab is None:
         # The prompt can show the host while the REPL loads the lab behind it
         # (an empty lab has none: the shell stands on "localhost").
@@ -192,6 +241,11 @@ def _run(options: argparse.Namespace) -> int:
         return 1
     except ExitSignal as signal:
         return signal.code
+    except TimeLimitReached:
+        record = _time_limit_record(session.lab, options.max_sim_time)
+        interp.record_error(record)
+        interp.write_error_record(record)
+        return 1
     finally:
         interp.end_output()
     return 0

@@ -42,13 +42,19 @@ class Session:
         # Hooks the REPL sets: progress display and cancellation check.
         self.progress_hook: Callable[..., None] | None = None
         self.interpreter: Any = None   # set by the Interpreter that owns the session
+        # Called with each lab the session takes on (built on first use, or
+        # put in its place by Import-Lab): the CLI bounds its clock with it.
+        self.on_lab: Callable[[Any], None] | None = None
 
     @property
     def lab(self) -> Any:
         if self._lab is None and self._lab_factory is not None:
             with self._lab_lock:          # the REPL may load it in the background
                 if self._lab is None and self._lab_factory is not None:
-                    self._lab = self._lab_factory()
+                    lab = self._lab_factory()
+                    if self.on_lab is not None:
+                        self.on_lab(lab)
+                    self._lab = lab
                     self._lab_factory = None
         return self._lab
 
@@ -57,6 +63,8 @@ class Session:
 
     @lab.setter
     def lab(self, value: Any) -> None:
+        if value is not None and self.on_lab is not None:
+            self.on_lab(value)
         self._lab = value
         self._lab_factory = None
 

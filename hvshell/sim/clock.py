@@ -24,6 +24,17 @@ class SimulationStalled(RuntimeError):
     """Waiting for something that no scheduled event can bring about."""
 
 
+class TimeLimitReached(BaseException):
+    """The clock was asked to go past its `limit`.  Like an interrupt it
+    stops whatever was waiting on the clock rather than failing it (nothing
+    in the lab catches it): what is due up to the limit has happened,
+    nothing after it."""
+
+    def __init__(self, limit: float):
+        super().__init__(f"the simulated clock may not pass {limit} s")
+        self.limit = limit
+
+
 class ClockRangeError(OverflowError):
     """Time asked to move past 9999-12-31 23:59:59 (worded as Python's own
     date overflow, which the runtime reports as .NET's DateTime one)."""
@@ -151,6 +162,9 @@ class Clock:
         self._queue: list[tuple[float, int, Timer]] = []
         self._seq = 0
         self._advance_hooks: dict[str, Callable[[], None]] = {}
+        # The latest time the clock may reach (None: no limit); asking for
+        # more raises TimeLimitReached (hvshell --max-sim-time).
+        self.limit: float | None = None
 
     def advance_hook(self, key: str, factory: Callable[[], Callable[[], None]]) -> Callable[[], None]:
         """The hook registered under `key`, made by `factory()` the first
@@ -162,6 +176,8 @@ class Clock:
         return hook
 
     def _move_to(self, time: float) -> None:
+        if self.limit is not None and time > self.limit:
+            raise TimeLimitReached(self.limit)
         if time > self.now:
             for hook in list(self._advance_hooks.values()):
                 hook()
@@ -220,6 +236,8 @@ class Clock:
             return False
         if when > LAST_SECOND:
             raise ClockRangeError()
+        if self.limit is not None and when > self.limit:
+            raise TimeLimitReached(self.limit)      # before the timer leaves the queue
         _, _, timer = heapq.heappop(self._queue)
         self._move_to(timer.time)
         timer.callback()

@@ -120,3 +120,18 @@ def test_typing_and_tab_completion_in_a_terminal(terminal, tmp_path):
         assert time.monotonic() < deadline, "hvshell did not exit"
         time.sleep(0.1)
     assert "Get-VM" in (tmp_path / "hvshell" / "history").read_text()
+
+
+def test_ctrl_c_stops_a_script_waiting_on_the_simulated_clock(terminal):
+    # A loop waiting for a state that never comes: Ctrl+C ends it, and the
+    # shell (and what the loop did so far) stays.
+    prompt_line(terminal, "")
+    terminal.literal("$n = 0; while ($true) { Start-Sleep 5; $n++ }")
+    terminal.keys("Enter")
+    time.sleep(1.0)
+    terminal.keys("C-c")
+    terminal.wait_for(r"Operation cancelled")
+    prompt_line(terminal, "")
+    terminal.literal("$n -gt 100 -and (Get-Date) -gt [datetime]'2014-03-25 09:10'")
+    terminal.keys("Enter")
+    terminal.wait_for(r"^True\s*$")
