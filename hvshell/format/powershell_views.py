@@ -32,6 +32,16 @@ register_view("System.Collections.DictionaryEntry", TableView((
 register_view(AUTOMATION + "ErrorRecord",
               CustomView(lambda record: render_error(record).rstrip("\n"), out_of_band=True))
 
+# Warnings, verbose and debug messages redirected to the output (3>&1 ...)
+# print as the console shows them, each on its own; Write-Host's records as
+# their text.
+for _kind, _label in (("WarningRecord", "WARNING: "), ("VerboseRecord", "VERBOSE: "),
+                      ("DebugRecord", "DEBUG: ")):
+    register_view(AUTOMATION + _kind, CustomView(
+        lambda record, label=_label: label + record.Message, out_of_band=True))
+register_view(AUTOMATION + "InformationRecord",
+              CustomView(lambda record: record.MessageData, out_of_band=True))
+
 # ---- Group-Object, Measure-Object, Get-Member ------------------------------
 
 register_view(COMMANDS + "GroupInfo", TableView((

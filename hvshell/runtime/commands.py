@@ -27,6 +27,7 @@ from hvshell.runtime.pipeline import (CmdletProcessor, ExpressionProcessor, Func
 from hvshell.runtime.preferences import ActionPreference
 from hvshell.runtime.psobject import MISSING, Hashtable
 from hvshell.runtime.scriptblock import ScriptBlock
+from hvshell.runtime.streams import NUMBERS, RECORDS, STREAMS
 from hvshell.runtime.signals import FlowSignal, ReturnSignal, StopPipeline
 
 
@@ -78,13 +79,15 @@ class CommandRunner:
 
     def _redirect(self, processor: Processor, redirections: tuple[ast.Redirection, ...],
                   files: list[tuple[str, bool, list[Any]]]) -> None:
-        """Apply one element's redirections: its output and its errors go to
-        the next element (2>&1), to nothing ($null) or to a file."""
-        error_sink: Callable[[Any], None] | None = None
+        """Apply one element's redirections: its output, errors, warnings ...
+        go to the next element (2>&1, 3>&1, *>&1), to nothing ($null) or
+        to a file."""
+        sinks: dict[str, Callable[[Any], None]] = {}
         for redirection in redirections:
             stream = redirection.stream
-            if redirection.merge_to == "1" and stream in ("2", "*"):
-                error_sink = processor.downstream
+            others = list(STREAMS) if stream == "*" else [stream] if stream in STREAMS else []
+            if redirection.merge_to == "1":
+                sinks.update((s, processor.downstream) for s in others)
                 continue
             if redirection.target is None:
                 continue
@@ -97,20 +100,20 @@ class CommandRunner:
                 target = captured.append
             if stream in ("1", "*"):
                 processor.downstream = target
-            if stream in ("2", "*"):
-                error_sink = target
-        if error_sink is not None:
+            sinks.update((s, target) for s in others)
+        if sinks:
             for name in ("begin", "receive", "run_once", "end"):
-                setattr(processor, name, self._with_error_sink(getattr(processor, name), error_sink))
+                setattr(processor, name, self._with_sinks(getattr(processor, name), sinks))
 
-    def _with_error_sink(self, method: Callable[..., None], error_sink: Callable[[Any], None]
-                         ) -> Callable[..., None]:
+    def _with_sinks(self, method: Callable[..., None], sinks: dict[str, Callable[[Any], None]]
+                    ) -> Callable[..., None]:
         def run(*args: Any) -> None:
-            saved, self._error_target = self._error_target, error_sink
+            saved = self.stream_targets
+            self.stream_targets = {**saved, **sinks}
             try:
                 method(*args)
             finally:
-                self._error_target = saved
+                self.stream_targets = saved
         return run
 
     def write_file(self, path: str, append: bool, objects: list[Any], extent: ast.Extent) -> None:
@@ -329,7 +332,7 @@ class CommandRunner:
         self.record_error(record)
         if action == ActionPreference.SilentlyContinue:
             return
-        target = self._error_target
+        target = self.stream_targets.get("2")
         if target is not None:
             target(record)
         else:
@@ -337,7 +340,7 @@ class CommandRunner:
 
     def write_stream(self, cmdlet: Any, stream: str, text: str) -> None:
         if stream == "host":
-            self.write_host_text(text)
+            self.write_information(text)
             return
         preference_name = {"warning": "WarningPreference", "verbose": "VerbosePreference",
                            "debug": "DebugPreference"}[stream]
@@ -356,7 +359,20 @@ class CommandRunner:
                 f'The running command stopped because the preference variable '
                 f'"{preference_name}" or common parameter is set to Stop: {text}',
                 "ActionPreferenceStop", "OperationStopped"))
-        self.write_host_text(f"{stream.upper()}: {text}")
+        self._to_stream(stream, text, f"{stream.upper()}: ")
+
+    def _to_stream(self, stream: str, text: str, label: str, newline: bool = True) -> None:
+        """A message on its stream: to the console, or where `3>&1` and the
+        like send it, as a record."""
+        target = self.stream_targets.get(NUMBERS[stream])
+        if target is not None:
+            target(RECORDS[stream](text))
+        else:
+            self.write_host_text(label + text, newline)
+
+    def write_information(self, text: str, newline: bool = True) -> None:
+        """Write-Host: the information stream (6), shown unless redirected."""
+        self._to_stream("host", text, "", newline)
 
     def should_process(self, cmdlet: Cmdlet, target: str, action: str,
                        whatif_text: str | None) -> bool:

@@ -17,15 +17,94 @@ from hvshell.lang.ast import Extent, Source
 from hvshell.lang.errors import ParseError
 
 
+# The base class of each .NET exception type the shell's errors carry, so
+# that `catch [System.ArithmeticException]` catches a DivideByZeroException
+# and `catch [System.Management.Automation.RuntimeException]` what the
+# engine throws.  A type not listed derives from System.Exception.
+_SMA = "System.Management.Automation."
+EXCEPTION_BASES = {
+    "System.SystemException": "System.Exception",
+    "System.ArithmeticException": "System.SystemException",
+    "System.DivideByZeroException": "System.ArithmeticException",
+    "System.OverflowException": "System.ArithmeticException",
+    "System.FormatException": "System.SystemException",
+    "System.InvalidCastException": "System.SystemException",
+    "System.InvalidOperationException": "System.SystemException",
+    "System.NotSupportedException": "System.SystemException",
+    "System.NotImplementedException": "System.SystemException",
+    "System.ArgumentException": "System.SystemException",
+    "System.ArgumentNullException": "System.ArgumentException",
+    "System.ArgumentOutOfRangeException": "System.ArgumentException",
+    "System.IndexOutOfRangeException": "System.SystemException",
+    "System.NullReferenceException": "System.SystemException",
+    "System.UnauthorizedAccessException": "System.SystemException",
+    "System.OutOfMemoryException": "System.SystemException",
+    "System.TimeoutException": "System.SystemException",
+    "System.IO.IOException": "System.SystemException",
+    "System.IO.FileNotFoundException": "System.IO.IOException",
+    "System.IO.DirectoryNotFoundException": "System.IO.IOException",
+    "System.Collections.Generic.KeyNotFoundException": "System.SystemException",
+    "System.Text.RegularExpressions.RegexMatchTimeoutException": "System.TimeoutException",
+    "Microsoft.PowerShell.Commands.WriteErrorException": "System.SystemException",
+    _SMA + "RuntimeException": "System.SystemException",
+    _SMA + "ParameterBindingException": _SMA + "RuntimeException",
+    _SMA + "ParameterBindingValidationException": _SMA + "ParameterBindingException",
+    _SMA + "CommandNotFoundException": _SMA + "RuntimeException",
+    _SMA + "ParseException": _SMA + "RuntimeException",
+    _SMA + "SessionStateException": _SMA + "RuntimeException",
+    _SMA + "ItemNotFoundException": _SMA + "SessionStateException",
+    _SMA + "DriveNotFoundException": _SMA + "SessionStateException",
+    _SMA + "SessionStateUnauthorizedAccessException": _SMA + "SessionStateException",
+    _SMA + "PSInvalidCastException": _SMA + "RuntimeException",
+    _SMA + "MethodException": _SMA + "RuntimeException",
+    _SMA + "MethodInvocationException": _SMA + "MethodException",
+    _SMA + "ActionPreferenceStopException": _SMA + "RuntimeException",
+    _SMA + "PipelineStoppedException": _SMA + "RuntimeException",
+    _SMA + "ValidationMetadataException": _SMA + "RuntimeException",
+    _SMA + "PSInvalidOperationException": "System.InvalidOperationException",
+    _SMA + "PSArgumentException": "System.ArgumentException",
+    _SMA + "PSArgumentNullException": "System.ArgumentNullException",
+    _SMA + "PSArgumentOutOfRangeException": "System.ArgumentOutOfRangeException",
+    _SMA + "PSNotSupportedException": "System.NotSupportedException",
+    _SMA + "Host.HostException": _SMA + "RuntimeException",
+}
+
+
+def exception_named(short: str) -> str:
+    """The full name of the exception type whose last part is `short`."""
+    key = short.lower()
+    for name in EXCEPTION_BASES:
+        if name.lower().rsplit(".", 1)[-1] == key:
+            return name
+    return f"System.{short}"
+
+
+def exception_lineage(type_name: str) -> list[str]:
+    """`type_name` and its base classes up to System.Exception."""
+    lineage = [type_name]
+    while lineage[-1] != "System.Exception" and len(lineage) < 16:
+        lineage.append(EXCEPTION_BASES.get(lineage[-1], "System.Exception"))
+    return lineage
+
+
 @attrs.define(eq=False)
 class ExceptionInfo:
     """What `$_.Exception` shows: the .NET exception type and its message."""
     PS_TYPE = "System.Exception"
     Message: str
     type_name: str = "System.Management.Automation.RuntimeException"
+    inner_type: str | None = None
+
+    @property
+    def InnerException(self) -> "ExceptionInfo | None":
+        return ExceptionInfo(self.Message, self.inner_type) if self.inner_type else None
+
+    def ps_type_names(self) -> list[str]:
+        """The exception's own class and its bases (`GetType()`, `-is`)."""
+        return exception_lineage(self.type_name)
 
     def ToString(self) -> str:
-        return self.Message
+        return f"{self.type_name}: {self.Message}"
 
     def __str__(self) -> str:
         return self.Message
@@ -54,7 +133,7 @@ class ErrorRecord:
 
     @property
     def Exception(self) -> ExceptionInfo:
-        return ExceptionInfo(self.message, self.exception_type)
+        return ExceptionInfo(self.message, self.exception_type, self.inner_exception_type)
 
     @property
     def TargetObject(self) -> Any:

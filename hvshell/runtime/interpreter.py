@@ -31,7 +31,8 @@ from hvshell.runtime.commands import CommandRunner
 from hvshell.runtime.conversions import Version
 from hvshell.runtime.dotnet_limits import from_python
 from hvshell.runtime.errors import (CALL_DEPTH_EXCEPTION, CALL_DEPTH_MESSAGE, ErrorRecord,
-                                    ParseError, PSError, internal_error_record, parse_error_records)
+                                    ParseError, PSError, exception_named, internal_error_record,
+                                    parse_error_records)
 from hvshell.runtime.expressions import ExpressionEvaluator
 from hvshell.runtime.binder import Arg
 from hvshell.runtime.invocation import InvocationInfo, script_info
@@ -118,7 +119,9 @@ class Interpreter(StatementRunner, CommandRunner, ExpressionEvaluator, VariableS
              ("WSManStackVersion", Version("3.0")), ("PSRemotingProtocolVersion", Version("2.3")),
              ("SerializationVersion", Version("1.1.0.1"))]))
         self._out_default: Any = None
-        self._error_target: Callable[[Any], None] | None = None   # set by 2>&1 and 2>$null
+        # Where the streams go while a redirected command runs (2>&1, 3>$null ...),
+        # by stream number; a stream not here goes to the console.
+        self.stream_targets: dict[str, Callable[[Any], None]] = {}
         self.current_error: ErrorRecord | None = None
         self.after_statement: Callable[[], None] | None = None
 
@@ -317,8 +320,9 @@ class Interpreter(StatementRunner, CommandRunner, ExpressionEvaluator, VariableS
         """A MemberError: a method that threw shows as PowerShell shows it
         (NotSpecified, MethodInvocationException, the thrown exception's name)."""
         if error.exception_type:
+            # The thrown exception (its name is the error id) is the wrapper's inner one.
             return self.runtime_error(str(error), extent, error.error_id, "NotSpecified",
-                                      error.exception_type)
+                                      error.exception_type, inner=exception_named(error.error_id))
         return self.runtime_error(str(error), extent, error.error_id)
 
     def call_depth_error(self, extent: ast.Extent | None) -> PSError:

@@ -483,7 +483,11 @@ def invoke_static(type_text: str, name: str, args: list, interp: Any) -> Any:
             if key == "parse":
                 return parse_timespan(to_string(args[0]))
         if canonical in ("System.Int32", "System.Int64", "System.Double") and key == "parse":
-            return convert(to_string(args[0]), canonical)
+            try:
+                return convert(to_string(args[0]), canonical)
+            except ConversionError:     # .NET's Parse throws FormatException, not a cast error
+                raise DotNetError("Input string was not in a correct format.",
+                                  "System.FormatException") from None
         if canonical == "System.Guid":
             if key == "newguid":
                 return interp.new_guid()

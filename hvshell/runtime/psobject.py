@@ -190,6 +190,9 @@ def type_names(obj: Any) -> list[str]:
     if isinstance(obj, Hashtable):
         return ["System.Collections.Specialized.OrderedDictionary" if obj.ordered
                 else "System.Collections.Hashtable", "System.Object"]
+    own = getattr(obj, "ps_type_names", None)       # an object whose type is data ($_.Exception)
+    if own is not None and not isinstance(obj, type):
+        return own() + ["System.Object"]
     names = []
     for klass in type(obj).__mro__:
         ps_type = klass.__dict__.get("PS_TYPE")

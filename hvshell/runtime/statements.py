@@ -13,7 +13,7 @@ from hvshell.pstypes.wildcards import wildcard_match
 from hvshell.runtime import operators as ops
 from hvshell.runtime.conversions import ConversionError, convert, to_bool, to_string
 from hvshell.runtime.dotnet_regex import match_groups
-from hvshell.runtime.errors import ErrorRecord, PSError
+from hvshell.runtime.errors import ErrorRecord, PSError, exception_lineage
 from hvshell.runtime.invocation import TerminatingError
 from hvshell.runtime.pipeline import FunctionInfo, Sink, denull, unwrap
 from hvshell.runtime.preferences import ActionPreference
@@ -348,17 +348,16 @@ class StatementRunner:
     def _matching_clause(self, clauses: tuple, record: ErrorRecord) -> Any:
         """The first catch (or trap) whose type is the error's exception, its
         wrapped inner exception, or a base of them (Exception catches all)."""
-        names = {record.exception_type.lower().rsplit(".", 1)[-1]}
-        if record.inner_exception_type:
-            names.add(record.inner_exception_type.lower().rsplit(".", 1)[-1])
-        if "management.automation" in record.exception_type.lower():
-            names.add("runtimeexception")
+        names: set[str] = set()
+        for thrown in (record.exception_type, record.inner_exception_type):
+            for full in exception_lineage(thrown) if thrown else ():
+                names.update((full.lower(), full.lower().rsplit(".", 1)[-1]))
         for clause in clauses:
             if not clause.types:
                 return clause
             for name in clause.types:
-                wanted = name.lower().rsplit(".", 1)[-1]
-                if wanted in ("exception", "systemexception") or wanted in names:
+                wanted = name.lower()
+                if wanted in names or "system." + wanted in names:     # [IO.IOException]
                     return clause
         return None
 

@@ -182,7 +182,7 @@ class WriteHost(Cmdlet):
             text = separator.join(to_display_string(v, invariant=True) for v in value)
         else:
             text = to_display_string(value, invariant=True)
-        self.ctx.interpreter.write_host_text(text, newline=not self.NoNewline)
+        self.ctx.interpreter.write_information(text, newline=not self.NoNewline)
 
 
 class WriteWarning(Cmdlet):
