@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from hvshell.pstypes.numbers import as_int64
+
 # A number at the start of a token: hex or decimal, then an optional type
 # suffix (`l` long, `d` decimal), then an optional multiplier.  `1..10` must
 # stay a range, so a dot followed by another dot does not belong to the number.
@@ -58,6 +60,8 @@ def number_value(m: re.Match, negative: bool = False) -> int | float | Decimal |
                 value = float(value)
     if negative:
         value = -value
+    if suffix == "l" and isinstance(value, int):
+        value = as_int64(value)         # `10l` is an Int64 however small
     return value
 
 

@@ -15,6 +15,7 @@ import uuid
 from typing import Any
 
 from hvshell.lang.literals import integer_text
+from hvshell.pstypes.numbers import as_int64
 from hvshell.pstypes.registry import find_type
 from hvshell.runtime import dotnet_limits
 from hvshell.runtime.dotnet_limits import DotNetError, widen
@@ -367,8 +368,8 @@ def convert(value: Any, target: Any) -> Any:
         return _convert_named(value, "System.String")
     if target is bool:
         return _convert_named(value, "System.Boolean")
-    if target is int:
-        return _convert_named(value, "System.Int64")
+    if target is int:            # a cmdlet's integer parameter: the width follows the size
+        return int(_convert_named(value, "System.Int64"))
     if target is float:
         return _convert_named(value, "System.Double")
     if target is dt.datetime:
@@ -400,7 +401,8 @@ def _convert_named(value: Any, target: str) -> Any:
     if target in _INT_RANGES:
         if isinstance(value, (list, tuple)):
             raise _convert_error(value, target)
-        return _to_int(value, target)
+        result = _to_int(value, target)
+        return as_int64(result) if target == "System.Int64" else result
     if target in ("System.Double", "System.Single", "System.Decimal"):
         if isinstance(value, (list, tuple)):
             raise _convert_error(value, target)

@@ -17,7 +17,7 @@ import math
 import re
 from typing import Any
 
-INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1
+from hvshell.pstypes.numbers import INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, as_int64, is_int64
 CHAR_MAX = 0xFFFF
 
 # .NET holds a TimeSpan in Int64 ticks of 100 ns; a timedelta holds microseconds.
@@ -81,12 +81,20 @@ def from_python(error: BaseException) -> DotNetError | None:
 
 # ---- numbers ---------------------------------------------------------------
 
-def widen(value: Any) -> Any:
-    """An arithmetic result as PowerShell holds it: an integer past Int64
-    becomes a Double (PowerShell widens where C# would overflow)."""
-    if type(value) is int and not INT64_MIN <= value <= INT64_MAX:
+def widen(value: Any, *operands: Any) -> Any:
+    """An arithmetic result as PowerShell holds it: PowerShell widens where
+    C# would overflow.  Given the operands, an integer result has the width
+    of the wider one (an Int64 operand makes an Int64) and past that width
+    becomes a Double: Int32 + Int32 past Int32 is a Double."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        return value
+    if not INT64_MIN <= value <= INT64_MAX:
         return float(value)
-    return value
+    if not operands:
+        return value
+    if any(is_int64(operand) for operand in operands):
+        return as_int64(value)
+    return value if INT32_MIN <= value <= INT32_MAX else float(value)
 
 
 def shift(value: int, count: int, left: bool) -> int:

@@ -18,7 +18,7 @@ from hvshell.runtime.conversions import (AutomationNullType, ConversionError, Ty
                                          convert, canonical_type_name, is_known_type, to_bool,
                                          to_number, to_string)
 from hvshell.runtime.dotnet_limits import DotNetError
-from hvshell.runtime.errors import CmdletError
+from hvshell.runtime.errors import CmdletError, PSError
 from hvshell.runtime.members import (MemberError, TypeInfo, get_member, invoke_method,
                                      invoke_static, static_member)
 from hvshell.runtime.pipeline import denull, unwrap
@@ -59,12 +59,21 @@ class ExpressionEvaluator:
 
     def store(self, target: Any, value: Any, stmt: Any) -> None:
         if isinstance(target, ast.Variable):
-            self.set_variable(target.name, value, target.scope)
+            try:
+                self.set_variable(target.name, value, target.scope)
+            except PSError as error:
+                if error.record.extent is None:
+                    error.record.extent, error.record.source = stmt.extent, self.source
+                raise
         elif isinstance(target, ast.Cast):
             try:
                 converted = convert(value, self.type_in_scope(target.type_name))
             except ConversionError as error:
                 raise self.runtime_error(str(error), stmt.extent, "InvalidCastFromStringToInteger") from None
+            if isinstance(target.operand, ast.Variable) and (target.operand.scope or "").lower() != "env":
+                # `[int]$n = ...` types the variable: later assignments convert too.
+                self.scope_named(target.operand.scope).constrain(
+                    target.operand.name, self.type_in_scope(target.type_name))
             self.store(target.operand, converted, stmt)
         elif isinstance(target, ast.MemberAccess) and target.static:
             self._store_static(target, value)
@@ -156,11 +165,16 @@ class ExpressionEvaluator:
             else:
                 value = denull(self.evaluate(part))
                 if isinstance(value, (list, tuple)):
-                    separator = to_string(self.get_variable("OFS", " "))
-                    parts.append(separator.join(to_display_string(v, invariant=True) for v in value))
+                    parts.append(self.join_with_ofs(value))
                 else:
                     parts.append(to_display_string(value, invariant=True))
         return "".join(parts)
+
+    def join_with_ofs(self, items: Any) -> str:
+        """An array as a string: its elements joined by $OFS (a space by default)."""
+        separator = self.get_variable("OFS", None)
+        separator = " " if separator is None else to_string(separator)
+        return separator.join(to_display_string(v, invariant=True) for v in items)
 
     def _eval_variable(self, node: ast.Variable) -> Any:
         return self.get_variable(node.name, None, node.scope)
@@ -197,8 +211,11 @@ class ExpressionEvaluator:
             table.ordered = True
             return table
         value = denull(self.evaluate(node.operand))
+        type_name = self.type_in_scope(node.type_name)
+        if isinstance(value, (list, tuple)) and canonical_type_name(type_name) == "System.String":
+            return self.join_with_ofs(value)            # `[string]$array` joins with $OFS
         try:
-            return convert(value, self.type_in_scope(node.type_name))
+            return convert(value, type_name)
         except TypeNotFoundError as error:
             raise self.runtime_error(str(error), node.extent, "TypeNotFound") from None
         except ConversionError as error:

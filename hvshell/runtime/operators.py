@@ -81,7 +81,8 @@ def add(left: Any, right: Any) -> Any:
             return limits.add_to_datetime(right, left)
         raise _op_error("+", left, right)
     try:
-        return limits.widen(to_number(left) + to_number(right))
+        a, b = to_number(left), to_number(right)
+        return limits.widen(a + b, a, b)
     except ConversionError as error:
         raise OperatorError(str(error), "InvalidCastFromStringToInteger") from None
 
@@ -106,7 +107,8 @@ def subtract(left: Any, right: Any) -> Any:
     if isinstance(left, (list, tuple, Hashtable)):
         raise _op_error("-", left, right)
     try:
-        return limits.widen(to_number(left) - to_number(right))
+        a, b = to_number(left), to_number(right)
+        return limits.widen(a - b, a, b)
     except ConversionError as error:
         raise OperatorError(str(error), "InvalidCastFromStringToInteger") from None
 
@@ -120,7 +122,8 @@ def multiply(left: Any, right: Any) -> Any:
     if isinstance(left, dt.timedelta):
         return _scaled_timespan(left, to_number(right))
     try:
-        return limits.widen(to_number(left) * to_number(right))
+        a, b = to_number(left), to_number(right)
+        return limits.widen(a * b, a, b)
     except ConversionError as error:
         raise OperatorError(str(error), "InvalidCastFromStringToInteger") from None
 
@@ -141,7 +144,7 @@ def divide(left: Any, right: Any) -> Any:
         raise OperatorError("Attempted to divide by zero.", "RuntimeException",
                             "System.DivideByZeroException")
     if isinstance(a, int) and isinstance(b, int) and a % b == 0:
-        return limits.widen(a // b)          # [long]::MinValue / -1 widens to a double
+        return limits.widen(a // b, a, b)    # [long]::MinValue / -1 widens to a double
     return limits.ieee_divide(float(a), float(b)) if isinstance(a, float) or isinstance(b, float) \
         else a / b
 
@@ -166,7 +169,7 @@ def modulo(left: Any, right: Any) -> Any:
                             "System.DivideByZeroException")
     if isinstance(a, int) and isinstance(b, int):
         result = abs(a) % abs(b)         # .NET: the remainder takes the dividend's sign
-        return -result if a < 0 else result
+        return limits.widen(-result if a < 0 else result, a, b)
     if math.isinf(a) or math.isnan(b):
         return math.nan
     return math.fmod(a, b)
@@ -177,7 +180,8 @@ def negate(value: Any) -> Any:
     if isinstance(value, dt.timedelta):
         return -value
     try:
-        return limits.widen(-to_number(value))
+        number = to_number(value)
+        return limits.widen(-number, number)
     except ConversionError as error:
         raise OperatorError(str(error), "InvalidCastFromStringToInteger") from None
 

@@ -391,6 +391,8 @@ class ScriptProcessor(Processor):
             else:
                 value = None
             self.scope.set_local(name, value)
+            if decl.type_name:                  # a typed parameter stays of its type
+                self.scope.constrain(name, decl.type_name)
         for name, value in binding.common.items():
             bound[name] = value
         self.scope.set_local("PSBoundParameters", bound)

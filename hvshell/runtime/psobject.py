@@ -14,6 +14,7 @@ import datetime as dt
 import enum
 from typing import Any, Iterable, Iterator
 
+from hvshell.pstypes.numbers import is_int64
 from hvshell.pstypes.objects import PSEnum, ps_method_names, ps_property_names
 
 MISSING: Any = type("Missing", (), {"__repr__": lambda self: "MISSING", "__bool__": lambda self: False})()
@@ -182,7 +183,7 @@ def type_names(obj: Any) -> list[str]:
     if isinstance(obj, bool):
         return ["System.Boolean", "System.ValueType", "System.Object"]
     if isinstance(obj, int):
-        name = "System.Int32" if -2**31 <= obj < 2**31 else "System.Int64"
+        name = "System.Int64" if is_int64(obj) else "System.Int32"
         return [name, "System.ValueType", "System.Object"]
     for py_type, name in _PRIMITIVE_NAMES.items():
         if isinstance(obj, py_type):

@@ -8,7 +8,7 @@ from hvshell.runtime.psobject import MISSING
 
 
 class Scope:
-    __slots__ = ("vars", "parent", "is_script", "names", "method_result", "functions")
+    __slots__ = ("vars", "parent", "is_script", "names", "method_result", "functions", "types")
 
     def __init__(self, parent: "Scope | None" = None, is_script: bool = False):
         self.vars: dict[str, Any] = {}      # lower-case name -> value
@@ -21,6 +21,17 @@ class Scope:
         # Functions defined in this scope (a function defined inside a
         # function is its own); the global scope's are the interpreter's table.
         self.functions: dict[str, Any] | None = None
+        # Variables declared with a type (`[int]$n = 1`, a typed parameter):
+        # lower-case name -> type name; every later assignment here converts.
+        self.types: dict[str, str] | None = None
+
+    def constrain(self, name: str, type_name: str) -> None:
+        if self.types is None:
+            self.types = {}
+        self.types[name.lower()] = type_name
+
+    def constraint(self, name: str) -> str | None:
+        return self.types.get(name.lower()) if self.types else None
 
     def find_function(self, key: str) -> Any:
         scope: Scope | None = self

@@ -13,7 +13,7 @@ import uuid
 from typing import Any, Iterator
 
 from hvshell.lang import ast
-from hvshell.runtime.conversions import to_string
+from hvshell.runtime.conversions import ConversionError, convert, to_string
 from hvshell.runtime.preferences import DEFAULT_PREFERENCES, parse_action_preference
 from hvshell.runtime.psobject import MISSING, Hashtable
 from hvshell.runtime.scope import Scope
@@ -88,21 +88,31 @@ class VariableStore:
         if key in ("true", "false", "error", "?"):
             raise self.runtime_error(f"Cannot overwrite variable {name} because it is read-only "
                                      f"or constant.", None, "VariableNotWritable")
-        if scope is not None:
-            scope_key = scope.lower()
-            if scope_key == "env":
-                if value is None:
-                    self.env.pop(name, None)
-                else:
-                    self.env[name] = to_string(value)
-                return
-            if scope_key == "global":
-                self.global_scope.set_local(name, value)
-                return
-            if scope_key == "script":
-                self.scope.script_scope().set_local(name, value)
-                return
-        self.scope.set_local(name, value)
+        if scope is not None and scope.lower() == "env":
+            if value is None:
+                self.env.pop(name, None)
+            else:
+                self.env[name] = to_string(value)
+            return
+        target = self.scope_named(scope)
+        type_name = target.constraint(name)
+        if type_name is not None:
+            try:
+                value = convert(value, type_name)
+            except ConversionError as error:
+                raise self.runtime_error(
+                    str(error), None, "RuntimeException", "MetadataError",
+                    "System.Management.Automation.ArgumentTransformationMetadataException") from None
+        target.set_local(name, value)
+
+    def scope_named(self, scope: str | None) -> Scope:
+        """The scope `$global:x`, `$script:x` or plain `$x` is set in."""
+        key = scope.lower() if scope else ""
+        if key == "global":
+            return self.global_scope
+        if key == "script":
+            return self.scope.script_scope()
+        return self.scope
 
     def variable_names(self) -> list[str]:
         return self.scope.visible_names() + ["Error", "true", "false", "null"]

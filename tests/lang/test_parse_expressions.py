@@ -6,6 +6,7 @@ import pytest
 from lang_support import tree
 
 from hvshell.lang import ast
+from hvshell.pstypes.numbers import Long
 from hvshell.lang.parser import parse
 
 
@@ -17,7 +18,7 @@ def value(text: str):
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("42", 42), ("0x1F", 31), ("0XFF", 255), ("1l", 1), ("1.5", 1.5), (".5", 0.5), ("1e3", 1000.0),
+    ("42", 42), ("0x1F", 31), ("0XFF", 255), ("1l", Long(1)), ("1.5", 1.5), (".5", 0.5), ("1e3", 1000.0),
     ("1kb", 1024), ("1KB", 1024), ("1Mb", 1 << 20), ("10GB", 10 << 30), ("2tb", 2 << 40),
     ("1pb", 1 << 50), ("1.5GB", 1.5 * (1 << 30)), ("-5", -5), ("-0x10", -16),
     ("0xFFFFFFFF", -1), ("3000000000", 3000000000), ("482gb", 482 << 30), ("100lgb", 100 << 30),
