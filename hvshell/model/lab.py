@@ -201,8 +201,10 @@ class Lab:
         current = self.find_host(vm.host_name)
         if current is not None and vm in current.vms:
             current.vms.remove(vm)
+            current.vms_changed()
         vm.host_name = host.name
         host.vms.append(vm)
+        host.vms_changed()
         vm.relink(self)
         self._vm_index[vm.id] = vm
         self.accounts.placed(vm, host)
@@ -215,6 +217,7 @@ class Lab:
         host = self.find_host(vm.host_name)
         if host is not None and vm in host.vms:
             host.vms.remove(vm)
+            host.vms_changed()
         self._vm_index.pop(vm.id, None)
         self.accounts.removed(vm)
 

@@ -30,6 +30,23 @@ def test_get_vm_names_wildcards_and_not_found():
                                      "VirtualizationInvalidArgumentException")
 
 
+def test_names_are_looked_up_as_vms_come_go_and_are_renamed():
+    shell = lab_shell(BASE + "New-VM b | Out-Null; New-VM a | Out-Null; New-VM B | Out-Null")
+    first, second = shell.values("Get-VM b")              # both, as created
+    assert (first.Name, second.Name) == ("b", "B") and first is not second
+    assert [vm.Name for vm in shell.values("Get-VM B, a")] == ["a", "b", "B"]
+    assert [vm.Name for vm in shell.values("Get-VM b*, a, B")] == ["a", "b", "B"]
+    assert not shell.errors
+    shell.run("Set-VM a -NewVMName z; Remove-VM -VM (Get-VM b)[0] -Force")
+    assert [vm.Name for vm in shell.values("Get-VM")] == ["B", "z"]
+    assert [vm.Name for vm in shell.values("Get-VM z, b")] == ["B", "z"]
+    shell.run("Get-VM a")
+    assert shell.error_ids() == ["InvalidParameter,Microsoft.HyperV.PowerShell.Commands.GetVM"]
+    shell.clear_errors()
+    shell.run("New-VM a | Out-Null")
+    assert [vm.Name for vm in shell.values("Get-VM A, Z")] == ["a", "z"]
+
+
 def test_get_vm_by_host_and_id_and_the_objects_are_live():
     shell = lab_shell(BASE + "New-VM a | Out-Null; New-VM b -ComputerName HV02 | Out-Null")
     assert [vm.Name for vm in shell.values("Get-VM -ComputerName HV01, HV02")] == ["a", "b"]

@@ -74,7 +74,7 @@ def hosts_for(cmdlet: Any, names: Iterable[str] | None, require_up: bool = True)
 
 
 def sorted_vms(host: Host) -> list[VM]:
-    return sorted(host.vms, key=lambda vm: vm.name.lower())
+    return list(host.vms_by_name())
 
 
 def vms_named(cmdlet: Any, patterns: Iterable[str] | None, computer_names: Iterable[str] | None,
@@ -83,16 +83,37 @@ def vms_named(cmdlet: Any, patterns: Iterable[str] | None, computer_names: Itera
     wildcards that matches nothing is an error, as on Hyper-V; a wildcard
     that matches nothing is not."""
     hosts = hosts_for(cmdlet, computer_names)
-    patterns = list(patterns) if patterns is not None else ["*"]
+    patterns = [str(p) for p in patterns] if patterns is not None else ["*"]
+    # Plain names are looked up, not matched against every VM (a loop of
+    # Start-VM "vm$i" over a full host would cost its VMs squared).
+    plain = all(not has_wildcard(p) and "`" not in p for p in patterns)
     found: list[VM] = []
+    seen: set[int] = set()
     matched: set[int] = set()
     for host in hosts:
-        for vm in sorted_vms(host):
+        if plain:
+            hits: list[VM] = []
             for index, pattern in enumerate(patterns):
-                if wildcard_match(str(pattern), vm.name):
+                named = host.vms_called(pattern)
+                if named:
                     matched.add(index)
-                    if vm not in found:
-                        found.append(vm)
+                    hits += named
+            # in Get-VM's order: by name, same names as they are on the host
+            candidates = sorted(dict.fromkeys(hits), key=lambda vm: vm.name.lower())
+        else:
+            candidates = []
+            for vm in host.vms_by_name():
+                hit = False
+                for index, pattern in enumerate(patterns):
+                    if wildcard_match(pattern, vm.name):
+                        matched.add(index)
+                        hit = True
+                if hit:
+                    candidates.append(vm)
+        for vm in candidates:
+            if id(vm) not in seen:
+                seen.add(id(vm))
+                found.append(vm)
     if hosts:
         for index, pattern in enumerate(patterns):
             if index not in matched and not has_wildcard(str(pattern)):

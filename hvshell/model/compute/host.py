@@ -120,6 +120,9 @@ class Host:
     lab: Any = attrs.field(init=False, default=None, repr=False)
     # Its VMs' memory and CPU, kept as they change (hvshell.model.compute.accounts).
     shares: HostShares = attrs.field(init=False, factory=HostShares, repr=False)
+    # Its VMs by name, and sorted by name, built when first asked for after a
+    # VM arrived, left or was renamed (`vms_changed`).
+    _names: Any = attrs.field(init=False, default=None, repr=False)
 
     # ---- facts the model and other layers use -------------------------------
 
@@ -142,6 +145,28 @@ class Host:
     @property
     def is_up(self) -> bool:
         return self.state is HostState.Up
+
+    def vms_changed(self) -> None:
+        """A VM arrived, left or was renamed: the look-ups by name are rebuilt."""
+        self._names = None
+
+    def _index(self) -> tuple[list[VM], dict[str, list[VM]]]:
+        if self._names is None:
+            ordered = sorted(self.vms, key=lambda vm: vm.name.lower())
+            by_name: dict[str, list[VM]] = {}
+            for vm in self.vms:
+                by_name.setdefault(vm.name.lower(), []).append(vm)
+            self._names = (ordered, by_name)
+        return self._names
+
+    def vms_by_name(self) -> list[VM]:
+        """Its VMs sorted by name (case-insensitive; same names in their
+        order on the host), as Get-VM lists them.  Do not change the list."""
+        return self._index()[0]
+
+    def vms_called(self, name: str) -> list[VM]:
+        """Its VMs named `name` (any case), in their order on the host."""
+        return self._index()[1].get(name.lower(), [])
 
     def running_vms(self) -> list[VM]:
         return [vm for vm in self.vms if vm.is_running]

@@ -152,12 +152,20 @@ def align_memory(value: int) -> int:
     return -(-int(value) // MEMORY_ALIGNMENT) * MEMORY_ALIGNMENT
 
 
+def _renamed(vm: "VM", attribute: Any, value: str) -> str:
+    """on_setattr of a VM's name: its host's look-ups by name follow."""
+    host = vm.lab.find_host(vm.host_name) if vm.lab is not None else None
+    if host is not None:
+        host.vms_changed()
+    return value
+
+
 @ps_type
 @attrs.define(eq=False)
 class VM:
     PS_TYPE = "Microsoft.HyperV.PowerShell.VirtualMachine"
 
-    name: str
+    name: str = attrs.field(on_setattr=_renamed)
     id: Guid
     host_name: str = attrs.field(on_setattr=changed)
     generation: int
