@@ -30,7 +30,8 @@ from typing import Any, ClassVar
 
 from hvshell.lang import ast
 from hvshell.pstypes.objects import PSEnum
-from hvshell.runtime.conversions import ConversionError, canonical_type_name, convert, to_string
+from hvshell.runtime.conversions import (AutomationNullType, ConversionError, canonical_type_name,
+                                         convert, to_string)
 from hvshell.runtime.errors import ErrorRecord, PSError
 from hvshell.runtime.psobject import Hashtable, PSObject
 from hvshell.runtime.scope import Scope
@@ -282,8 +283,10 @@ class ClassInfo:
         finally:
             interp.try_depth -= 1
             interp.call_depth -= 1
-        if method.constructor or (method.return_type or "").lower() == "void":
+        if method.constructor:
             return None
+        if (method.return_type or "").lower() == "void":
+            return AutomationNullType()         # a [void] method's call outputs nothing
         result = scope.method_result[0] if scope.method_result else None
         return self._typed(method.return_type, result, method.name)
 

@@ -110,6 +110,51 @@ class ExceptionInfo:
         return self.Message
 
 
+@attrs.frozen
+class ErrorCategoryInfo:
+    """`$_.CategoryInfo`: what the error display's CategoryInfo line shows, in parts."""
+    PS_TYPE = "System.Management.Automation.ErrorCategoryInfo"
+    Category: str
+    Activity: str
+    Reason: str
+    TargetName: str
+    TargetType: str
+
+    def ToString(self) -> str:
+        return (f"{self.Category}: ({self.TargetName}:{self.TargetType}) [{self.Activity}], "
+                f"{self.Reason}")
+
+
+@attrs.frozen
+class CommandName:
+    """`$_.InvocationInfo.MyCommand`: the command the error came from."""
+    PS_TYPE = "System.Management.Automation.CommandInfo"
+    Name: str
+
+    def ToString(self) -> str:
+        return self.Name
+
+
+@attrs.frozen
+class ErrorInvocation:
+    """`$_.InvocationInfo`: where the error happened."""
+    PS_TYPE = "System.Management.Automation.InvocationInfo"
+    MyCommand: CommandName | None
+    ScriptName: str
+    ScriptLineNumber: int
+    OffsetInLine: int
+    Line: str
+
+    @property
+    def InvocationName(self) -> str:
+        return self.MyCommand.Name if self.MyCommand else ""
+
+    @property
+    def PositionMessage(self) -> str:
+        where = self.ScriptName or "line"
+        return f"At {where}:{self.ScriptLineNumber} char:{self.OffsetInLine}\n+ {self.Line}"
+
+
 @attrs.define(eq=False)
 class ErrorRecord:
     """One error.  `error_id` is the first half of FullyQualifiedErrorId; the
@@ -144,8 +189,19 @@ class ErrorRecord:
         return f"{self.error_id},{self.command_type}" if self.command_type else self.error_id
 
     @property
-    def CategoryInfo(self) -> str:
-        return self.category_info()
+    def CategoryInfo(self) -> ErrorCategoryInfo:
+        name, kind = self.target_text()
+        return ErrorCategoryInfo(self.category, self._activity(), self._reason(), name, kind)
+
+    @property
+    def InvocationInfo(self) -> ErrorInvocation | None:
+        if self.extent is None and self.command is None:
+            return None
+        line = self.extent.line if self.extent else 0
+        return ErrorInvocation(CommandName(self.command) if self.command else None,
+                               (self.source.path or "") if self.source else "", line,
+                               self.extent.column if self.extent else 0,
+                               self.source.line_text(line) if self.source and line else "")
 
     @property
     def ScriptStackTrace(self) -> str:
@@ -161,11 +217,14 @@ class ErrorRecord:
         from hvshell.runtime.psobject import type_name_short, to_display_string
         return to_display_string(self.target), type_name_short(self.target)
 
+    def _activity(self) -> str:
+        return self.activity if self.activity is not None else (self.command or "")
+
+    def _reason(self) -> str:
+        return self.exception_type.rsplit(".", 1)[-1]
+
     def category_info(self) -> str:
-        name, kind = self.target_text()
-        exc = self.exception_type.rsplit(".", 1)[-1]
-        activity = self.activity if self.activity is not None else (self.command or "")
-        return f"{self.category}: ({name}:{kind}) [{activity}], {exc}"
+        return self.CategoryInfo.ToString()
 
     def ToString(self) -> str:
         return self.message

@@ -70,3 +70,10 @@ def test_a_stream_redirected_to_a_file_prints_there_as_on_the_console(tmp_path):
 def test_a_silenced_warning_is_not_merged():
     out, _ = run(F + "$WarningPreference = 'SilentlyContinue'; (f 3>&1 2>$null 4>$null 5>$null 6>$null).Count")
     assert out == "1\n"
+
+
+def test_an_error_record_has_its_category_and_invocation_parts():
+    out, _ = run("try { Get-NoSuchThing } catch { $c = $_.CategoryInfo\n"
+                 "$c.Category; $c.Reason; $c.TargetName; $_.InvocationInfo.ScriptLineNumber; \"$c\" }")
+    assert out == ("ObjectNotFound\nCommandNotFoundException\nGet-NoSuchThing\n1\n"
+                   "ObjectNotFound: (Get-NoSuchThing:String) [], CommandNotFoundException\n")

@@ -43,6 +43,7 @@ def run(text: str) -> tuple[str, str]:
     ("[Vehicle]::new('Ford').Describe()", "Ford base"),
     ("$v = [Vehicle]::new(); $v.Make = 'Kia'; $v.Describe('a')", "a Kia base"),
     ("$v = [Vehicle]::new(); $v.Rename('X'); $v.Model", "X"),
+    ("$v = [Vehicle]::new(); @($v.Rename('X')).Count", "0"),            # a [void] method gives nothing
     ("[Vehicle]::new().Twice('21')", "42"),
     ("$null = [Vehicle]::new(); $null = [Vehicle]::new('a'); [Vehicle]::Built", "2"),
     ("[Vehicle]::Built = '7'; [Vehicle]::Built + 1", "8"),
